@@ -1,0 +1,436 @@
+//! Users, teams, sessions, API tokens, login throttling and setup links.
+
+use crate::db::{Conn, Row};
+use crate::{Result, Store, StoreError, params};
+use debrief_core::RoleSet;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    #[serde(skip)]
+    pub roles: RoleSet,
+    pub disabled: bool,
+    pub created_ms: i64,
+}
+
+const USER_COLS: &str = "u.id, u.email, u.name, u.roles, u.disabled, u.created_ms";
+
+fn user_from(r: &Row, at: usize) -> Result<User> {
+    Ok(User {
+        id: r.i64(at)?,
+        email: r.text(at + 1)?,
+        name: r.text(at + 2)?,
+        roles: RoleSet::from_bits(u16::try_from(r.i64(at + 3)?).map_err(|e| StoreError::Decode(e.to_string()))?),
+        disabled: r.bool(at + 4)?,
+        created_ms: r.i64(at + 5)?,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Team {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub members: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    /// The first characters of the token, to recognise it; never the whole token.
+    pub prefix: String,
+    pub created_ms: i64,
+    pub last_used_ms: Option<i64>,
+    pub revoked_ms: Option<i64>,
+}
+
+/// A live session with its user, as looked up on every request.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user: User,
+    pub last_seen_ms: i64,
+    pub reauth_ms: i64,
+}
+
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub roles: RoleSet,
+}
+
+/// Inserts a user inside an open transaction.
+pub fn insert_user(c: &mut dyn Conn, u: &NewUser, now: i64) -> Result<User> {
+    let r = c.query_one(
+        "INSERT INTO users (email, name, password_hash, roles, disabled, created_ms, password_changed_ms)
+         VALUES ($1, $2, $3, $4, 0, $5, $5) RETURNING id",
+        &params![u.email.clone(), u.name.clone(), u.password_hash.clone(), i64::from(u.roles.bits()), now],
+    )?;
+    Ok(User { id: r.i64(0)?, email: u.email.clone(), name: u.name.clone(), roles: u.roles, disabled: false, created_ms: now })
+}
+
+impl Store {
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        self.read(move |c| {
+            c.query_opt(&format!("SELECT {USER_COLS} FROM users u WHERE u.id = $1"), &params![id])?
+                .map(|r| user_from(&r, 0))
+                .transpose()
+        })
+        .await
+    }
+
+    /// The user and their password hash, for signing in.
+    pub async fn user_for_login(&self, email: &str) -> Result<Option<(User, String)>> {
+        let email = email.to_lowercase();
+        self.read(move |c| {
+            c.query_opt(&format!("SELECT {USER_COLS}, u.password_hash FROM users u WHERE u.email = $1"), &params![email])?
+                .map(|r| Ok((user_from(&r, 0)?, r.text(6)?)))
+                .transpose()
+        })
+        .await
+    }
+
+    pub async fn password_hash(&self, user_id: i64) -> Result<String> {
+        self.read(move |c| c.query_one("SELECT password_hash FROM users WHERE id = $1", &params![user_id])?.text(0)).await
+    }
+
+    pub async fn list_users(&self, limit: i64, offset: i64) -> Result<(Vec<User>, i64)> {
+        self.read(move |c| {
+            let total = c.query_one("SELECT COUNT(*) FROM users", &[])?.i64(0)?;
+            let rows = c.query(
+                &format!("SELECT {USER_COLS} FROM users u ORDER BY u.name, u.id LIMIT $1 OFFSET $2"),
+                &params![limit, offset],
+            )?;
+            Ok((rows.iter().map(|r| user_from(r, 0)).collect::<Result<_>>()?, total))
+        })
+        .await
+    }
+
+    pub async fn count_admins(&self) -> Result<i64> {
+        let bit = i64::from(debrief_core::Role::Admin.bit());
+        self.read(move |c| {
+            c.query_one("SELECT COUNT(*) FROM users WHERE disabled = 0 AND (roles & $1) <> 0", &params![bit])?.i64(0)
+        })
+        .await
+    }
+
+    /// Changes a user's roles. Rights are read from the user row on every request,
+    /// so the change applies to their very next request.
+    pub async fn set_roles(&self, user_id: i64, roles: RoleSet) -> Result<()> {
+        self.write(move |c| {
+            let n = c.execute("UPDATE users SET roles = $1 WHERE id = $2", &params![i64::from(roles.bits()), user_id])?;
+            if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        })
+        .await
+    }
+
+    /// Disables or re-enables an account. Disabling ends all its sessions and revokes its tokens.
+    pub async fn set_disabled(&self, user_id: i64, disabled: bool, now: i64) -> Result<()> {
+        self.write(move |c| {
+            let n = c.execute("UPDATE users SET disabled = $1 WHERE id = $2", &params![disabled, user_id])?;
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            if disabled {
+                c.execute("DELETE FROM sessions WHERE user_id = $1", &params![user_id])?;
+                c.execute(
+                    "UPDATE api_tokens SET revoked_ms = $1 WHERE user_id = $2 AND revoked_ms IS NULL",
+                    &params![now, user_id],
+                )?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Sets a new password and ends every other session of the user.
+    pub async fn set_password(&self, user_id: i64, hash: String, keep_session: Option<String>, now: i64) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "UPDATE users SET password_hash = $1, password_changed_ms = $2 WHERE id = $3",
+                &params![hash, now, user_id],
+            )?;
+            c.execute(
+                "DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2",
+                &params![user_id, keep_session.unwrap_or_default()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    // ------------------------------------------------------------ sessions
+
+    pub async fn create_session(&self, id_hash: String, user_id: i64, now: i64, expires_ms: i64) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO sessions (id_hash, user_id, created_ms, last_seen_ms, expires_ms, reauth_ms) VALUES ($1, $2, $3, $3, $4, $3)",
+                &params![id_hash, user_id, now, expires_ms],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    /// The session's user if the session exists, has not expired and the account is enabled.
+    pub async fn session_user(&self, id_hash: String, now: i64) -> Result<Option<SessionUser>> {
+        self.read(move |c| {
+            c.query_opt(
+                &format!(
+                    "SELECT {USER_COLS}, s.last_seen_ms, s.reauth_ms FROM sessions s JOIN users u ON u.id = s.user_id
+                     WHERE s.id_hash = $1 AND s.expires_ms > $2 AND u.disabled = 0"
+                ),
+                &params![id_hash, now],
+            )?
+            .map(|r| Ok(SessionUser { user: user_from(&r, 0)?, last_seen_ms: r.i64(6)?, reauth_ms: r.i64(7)? }))
+            .transpose()
+        })
+        .await
+    }
+
+    pub async fn touch_session(&self, id_hash: String, now: i64) -> Result<()> {
+        self.write(move |c| c.execute("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2", &params![now, id_hash]).map(|_| ()))
+            .await
+    }
+
+    /// Records that the user just confirmed their password in this session.
+    pub async fn mark_reauth(&self, id_hash: String, now: i64) -> Result<()> {
+        self.write(move |c| c.execute("UPDATE sessions SET reauth_ms = $1 WHERE id_hash = $2", &params![now, id_hash]).map(|_| ()))
+            .await
+    }
+
+    pub async fn delete_session(&self, id_hash: String) -> Result<()> {
+        self.write(move |c| c.execute("DELETE FROM sessions WHERE id_hash = $1", &params![id_hash]).map(|_| ())).await
+    }
+
+    /// Removes sessions that expired or sat idle past `idle_before`; returns how many.
+    pub async fn purge_sessions(&self, now: i64, idle_before: i64) -> Result<u64> {
+        self.write(move |c| {
+            c.execute("DELETE FROM sessions WHERE expires_ms <= $1 OR last_seen_ms < $2", &params![now, idle_before])
+        })
+        .await
+    }
+
+    // ------------------------------------------------------------ API tokens
+
+    pub async fn create_token(&self, user_id: i64, name: String, token_hash: String, prefix: String, now: i64) -> Result<i64> {
+        self.write(move |c| {
+            c.query_one(
+                "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_ms) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &params![user_id, name, token_hash, prefix, now],
+            )?
+            .i64(0)
+        })
+        .await
+    }
+
+    /// The token's owner, if the token is live and the account enabled.
+    pub async fn token_user(&self, token_hash: String) -> Result<Option<(User, i64)>> {
+        self.read(move |c| {
+            c.query_opt(
+                &format!(
+                    "SELECT {USER_COLS}, t.id FROM api_tokens t JOIN users u ON u.id = t.user_id
+                     WHERE t.token_hash = $1 AND t.revoked_ms IS NULL AND u.disabled = 0"
+                ),
+                &params![token_hash],
+            )?
+            .map(|r| Ok((user_from(&r, 0)?, r.i64(6)?)))
+            .transpose()
+        })
+        .await
+    }
+
+    pub async fn touch_token(&self, token_id: i64, now: i64) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "UPDATE api_tokens SET last_used_ms = $1 WHERE id = $2 AND (last_used_ms IS NULL OR last_used_ms < $3)",
+                &params![now, token_id, now - 60_000],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    pub async fn list_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>> {
+        self.read(move |c| {
+            c.query(
+                "SELECT id, name, prefix, created_ms, last_used_ms, revoked_ms FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
+                &params![user_id],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(ApiToken {
+                    id: r.i64(0)?,
+                    name: r.text(1)?,
+                    prefix: r.text(2)?,
+                    created_ms: r.i64(3)?,
+                    last_used_ms: r.opt_i64(4)?,
+                    revoked_ms: r.opt_i64(5)?,
+                })
+            })
+            .collect()
+        })
+        .await
+    }
+
+    /// Revokes one of the user's own tokens; NotFound if it is not theirs.
+    pub async fn revoke_token(&self, user_id: i64, token_id: i64, now: i64) -> Result<()> {
+        self.write(move |c| {
+            let n = c.execute(
+                "UPDATE api_tokens SET revoked_ms = $1 WHERE id = $2 AND user_id = $3 AND revoked_ms IS NULL",
+                &params![now, token_id, user_id],
+            )?;
+            if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        })
+        .await
+    }
+
+    // ------------------------------------------------------------ login throttling
+
+    /// Records a failed sign-in under each key (hashed email, hashed address) and
+    /// returns the highest count of failures since `since` among them.
+    pub async fn record_login_failure(&self, keys: Vec<String>, now: i64, since: i64) -> Result<i64> {
+        self.write(move |c| {
+            let mut worst = 0;
+            for k in keys {
+                c.execute("INSERT INTO login_failures (key_hash, at_ms) VALUES ($1, $2)", &params![k.clone(), now])?;
+                let n = c.query_one("SELECT COUNT(*) FROM login_failures WHERE key_hash = $1 AND at_ms > $2", &params![k, since])?.i64(0)?;
+                worst = worst.max(n);
+            }
+            c.execute("DELETE FROM login_failures WHERE at_ms <= $1", &params![since])?;
+            Ok(worst)
+        })
+        .await
+    }
+
+    pub async fn login_failures(&self, keys: Vec<String>, since: i64) -> Result<i64> {
+        self.read(move |c| {
+            let mut worst = 0;
+            for k in keys {
+                let n = c.query_one("SELECT COUNT(*) FROM login_failures WHERE key_hash = $1 AND at_ms > $2", &params![k, since])?.i64(0)?;
+                worst = worst.max(n);
+            }
+            Ok(worst)
+        })
+        .await
+    }
+
+    pub async fn clear_login_failures(&self, key: String) -> Result<()> {
+        self.write(move |c| c.execute("DELETE FROM login_failures WHERE key_hash = $1", &params![key]).map(|_| ())).await
+    }
+
+    // ------------------------------------------------------------ setup links
+
+    pub async fn create_setup_token(&self, token_hash: String, now: i64, expires_ms: i64) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO setup_tokens (token_hash, created_ms, expires_ms) VALUES ($1, $2, $3)",
+                &params![token_hash, now, expires_ms],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    pub async fn setup_token_valid(&self, token_hash: String, now: i64) -> Result<bool> {
+        self.read(move |c| {
+            Ok(c.query_opt(
+                "SELECT 1 FROM setup_tokens WHERE token_hash = $1 AND used_ms IS NULL AND expires_ms > $2",
+                &params![token_hash, now],
+            )?
+            .is_some())
+        })
+        .await
+    }
+
+    /// Uses a setup link to create the first administrator, in one transaction:
+    /// the link must be unused and unexpired, and no enabled admin may exist yet.
+    pub async fn consume_setup_token(&self, token_hash: String, user: NewUser, now: i64) -> Result<User> {
+        let admin = i64::from(debrief_core::Role::Admin.bit());
+        self.write(move |c| {
+            let n = c.execute(
+                "UPDATE setup_tokens SET used_ms = $1 WHERE token_hash = $2 AND used_ms IS NULL AND expires_ms > $1",
+                &params![now, token_hash],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            let admins = c.query_one("SELECT COUNT(*) FROM users WHERE disabled = 0 AND (roles & $1) <> 0", &params![admin])?.i64(0)?;
+            if admins > 0 {
+                return Err(StoreError::Invalid("an administrator already exists".into()));
+            }
+            let u = insert_user(c, &user, now)?;
+            crate::audit::append(c, now, &format!("user:{}", u.id), "setup.first_admin", &format!("user:{}", u.id), "")?;
+            Ok(u)
+        })
+        .await
+    }
+
+    // ------------------------------------------------------------ teams
+
+    pub async fn list_teams(&self) -> Result<Vec<Team>> {
+        self.read(|c| {
+            c.query(
+                "SELECT t.id, t.name, t.description, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) FROM teams t ORDER BY t.name",
+                &[],
+            )?
+            .iter()
+            .map(|r| Ok(Team { id: r.i64(0)?, name: r.text(1)?, description: r.text(2)?, members: r.i64(3)? }))
+            .collect()
+        })
+        .await
+    }
+
+    pub async fn teams_of_user(&self, user_id: i64) -> Result<Vec<Team>> {
+        self.read(move |c| {
+            c.query(
+                "SELECT t.id, t.name, t.description, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id)
+                 FROM teams t JOIN team_members tm ON tm.team_id = t.id WHERE tm.user_id = $1 ORDER BY t.name",
+                &params![user_id],
+            )?
+            .iter()
+            .map(|r| Ok(Team { id: r.i64(0)?, name: r.text(1)?, description: r.text(2)?, members: r.i64(3)? }))
+            .collect()
+        })
+        .await
+    }
+
+    pub async fn team_members(&self, team_id: i64) -> Result<Vec<User>> {
+        self.read(move |c| {
+            c.query(
+                &format!("SELECT {USER_COLS} FROM users u JOIN team_members tm ON tm.user_id = u.id WHERE tm.team_id = $1 ORDER BY u.name"),
+                &params![team_id],
+            )?
+            .iter()
+            .map(|r| user_from(r, 0))
+            .collect()
+        })
+        .await
+    }
+}
+
+/// Creates a team inside an open transaction.
+pub fn insert_team(c: &mut dyn Conn, name: &str, description: &str, now: i64) -> Result<i64> {
+    c.query_one(
+        "INSERT INTO teams (name, description, created_ms) VALUES ($1, $2, $3) RETURNING id",
+        &params![name, description, now],
+    )?
+    .i64(0)
+}
+
+/// Adds a member inside an open transaction (no error if already a member).
+pub fn add_team_member(c: &mut dyn Conn, team_id: i64, user_id: i64) -> Result<()> {
+    c.execute(
+        "INSERT INTO team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        &params![team_id, user_id],
+    )
+    .map(|_| ())
+}
+
+pub fn remove_team_member(c: &mut dyn Conn, team_id: i64, user_id: i64) -> Result<()> {
+    c.execute("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2", &params![team_id, user_id]).map(|_| ())
+}

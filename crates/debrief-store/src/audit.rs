@@ -1,0 +1,86 @@
+//! Appending to and verifying the hash-chained audit log.
+
+use crate::db::{Conn, Row};
+use crate::{Result, Store, params};
+use debrief_core::audit::{AuditEntry, ChainError, ChainVerifier, GENESIS, entry_hash};
+
+/// Serialises appends across every process sharing the database.
+const AUDIT_LOCK: i64 = 0x6465_6272_6965_6602;
+
+/// Appends one entry inside an open transaction, so the entry commits or rolls
+/// back together with the change it records.
+pub fn append(c: &mut dyn Conn, at_ms: i64, actor: &str, action: &str, object: &str, detail: &str) -> Result<i64> {
+    c.lock(AUDIT_LOCK)?;
+    let (seq, prev) = match c.query_opt("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &[])? {
+        Some(r) => (r.i64(0)? + 1, r.text(1)?),
+        None => (1, GENESIS.to_string()),
+    };
+    let hash = entry_hash(seq, at_ms, actor, action, object, detail, &prev);
+    c.execute(
+        "INSERT INTO audit_log (seq, at_ms, actor, action, object, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &params![seq, at_ms, actor, action, object, detail, prev, hash],
+    )?;
+    Ok(seq)
+}
+
+fn entry_from(r: &Row) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.i64(0)?,
+        at_ms: r.i64(1)?,
+        actor: r.text(2)?,
+        action: r.text(3)?,
+        object: r.text(4)?,
+        detail: r.text(5)?,
+        prev_hash: r.text(6)?,
+        hash: r.text(7)?,
+    })
+}
+
+const COLS: &str = "seq, at_ms, actor, action, object, detail, prev_hash, hash";
+
+/// The outcome of a full verification.
+#[derive(Debug)]
+pub enum Verification {
+    Intact { entries: u64 },
+    Tampered(ChainError),
+}
+
+impl Store {
+    pub async fn audit(&self, actor: String, action: &'static str, object: String, detail: String) -> Result<i64> {
+        let now = crate::now_ms();
+        self.write(move |c| append(c, now, &actor, action, &object, &detail)).await
+    }
+
+    /// Newest first.
+    pub async fn list_audit(&self, limit: i64, offset: i64) -> Result<(Vec<AuditEntry>, i64)> {
+        self.read(move |c| {
+            let total = c.query_one("SELECT COUNT(*) FROM audit_log", &[])?.i64(0)?;
+            let rows = c.query(&format!("SELECT {COLS} FROM audit_log ORDER BY seq DESC LIMIT $1 OFFSET $2"), &params![limit, offset])?;
+            Ok((rows.iter().map(entry_from).collect::<Result<_>>()?, total))
+        })
+        .await
+    }
+
+    /// Walks the whole chain in pages, without holding it in memory.
+    pub fn verify_audit_blocking(&self) -> Result<Verification> {
+        let mut v = ChainVerifier::default();
+        let mut after = 0i64;
+        loop {
+            let page = self.db().read_blocking(|c| {
+                c.query(&format!("SELECT {COLS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000"), &params![after])?
+                    .iter()
+                    .map(entry_from)
+                    .collect::<Result<Vec<_>>>()
+            })?;
+            if page.is_empty() {
+                return Ok(Verification::Intact { entries: v.checked });
+            }
+            for e in &page {
+                if let Err(err) = v.push(e) {
+                    return Ok(Verification::Tampered(err));
+                }
+                after = e.seq;
+            }
+        }
+    }
+}

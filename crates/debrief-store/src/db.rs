@@ -1,0 +1,543 @@
+//! The one place where SQLite and PostgreSQL differ.
+//!
+//! Everything above this module writes its SQL once, with `$1, $2, …` placeholders,
+//! integer timestamps (milliseconds since the epoch) and `RETURNING`, which both
+//! engines understand. This module runs that SQL on the right driver, turns values
+//! to and from each driver's types, owns transactions and locking, and supplies the
+//! few clauses whose spelling differs (`FOR UPDATE SKIP LOCKED`).
+
+use crate::StoreError;
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use r2d2_postgres::PostgresConnectionManager;
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// A value passed to or read from SQL.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Int(v as i64)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Self {
+        Value::Blob(v)
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// Builds a parameter list: `params![a, b, c]`.
+#[macro_export]
+macro_rules! params {
+    () => { Vec::<$crate::db::Value>::new() };
+    ($($v:expr),+ $(,)?) => { vec![$($crate::db::Value::from($v)),+] };
+}
+
+/// One result row.
+#[derive(Debug, Clone)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    fn at(&self, i: usize) -> Result<&Value, StoreError> {
+        self.0.get(i).ok_or_else(|| StoreError::Decode(format!("no column {i}")))
+    }
+    pub fn i64(&self, i: usize) -> Result<i64, StoreError> {
+        match self.at(i)? {
+            Value::Int(v) => Ok(*v),
+            other => Err(StoreError::Decode(format!("column {i}: expected an integer, found {other:?}"))),
+        }
+    }
+    pub fn opt_i64(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        match self.at(i)? {
+            Value::Null => Ok(None),
+            _ => self.i64(i).map(Some),
+        }
+    }
+    pub fn bool(&self, i: usize) -> Result<bool, StoreError> {
+        Ok(self.i64(i)? != 0)
+    }
+    pub fn text(&self, i: usize) -> Result<String, StoreError> {
+        match self.at(i)? {
+            Value::Text(v) => Ok(v.clone()),
+            other => Err(StoreError::Decode(format!("column {i}: expected text, found {other:?}"))),
+        }
+    }
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        match self.at(i)? {
+            Value::Null => Ok(None),
+            _ => self.text(i).map(Some),
+        }
+    }
+    pub fn blob(&self, i: usize) -> Result<Vec<u8>, StoreError> {
+        match self.at(i)? {
+            Value::Blob(v) => Ok(v.clone()),
+            other => Err(StoreError::Decode(format!("column {i}: expected bytes, found {other:?}"))),
+        }
+    }
+}
+
+/// A connection or transaction on either engine.
+pub trait Conn {
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
+    fn engine(&self) -> Engine;
+
+    fn query_opt(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+    fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Row, StoreError> {
+        self.query_opt(sql, params)?.ok_or(StoreError::NotFound)
+    }
+    /// Serialises writers of one kind (e.g. audit appends) across every process
+    /// sharing the database, until the transaction ends. SQLite write transactions
+    /// already hold the database's single write lock.
+    fn lock(&mut self, key: i64) -> Result<(), StoreError> {
+        match self.engine() {
+            Engine::Sqlite => Ok(()),
+            Engine::Postgres => self.query("SELECT pg_advisory_xact_lock($1)", &[Value::Int(key)]).map(|_| ()),
+        }
+    }
+    /// The clause that lets concurrent workers skip rows another worker holds.
+    fn skip_locked(&self) -> &'static str {
+        match self.engine() {
+            Engine::Sqlite => "",
+            Engine::Postgres => "FOR UPDATE SKIP LOCKED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+// ---------------------------------------------------------------- SQLite
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(v) => ToSqlOutput::Borrowed(ValueRef::Integer(*v)),
+            Value::Real(v) => ToSqlOutput::Borrowed(ValueRef::Real(*v)),
+            Value::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
+            Value::Blob(v) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
+        })
+    }
+}
+
+/// `$1` → `?1`, leaving string literals and quoted names alone.
+pub(crate) fn sqlite_placeholders(sql: &str) -> Cow<'_, str> {
+    if !sql.contains('$') {
+        return Cow::Borrowed(sql);
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut quote: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                }
+                out.push(c);
+            }
+            None => {
+                if c == '\'' || c == '"' {
+                    quote = Some(c);
+                    out.push(c);
+                } else if c == '$' && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+                    out.push('?');
+                } else {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn sqlite_err(e: rusqlite::Error) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+        use rusqlite::ffi;
+        match f.extended_code {
+            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                return StoreError::Unique(msg.clone().unwrap_or_default());
+            }
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => return StoreError::ForeignKey,
+            _ => {}
+        }
+        if f.code == rusqlite::ErrorCode::DatabaseBusy || f.code == rusqlite::ErrorCode::DatabaseLocked {
+            return StoreError::Unavailable(e.to_string());
+        }
+    }
+    StoreError::Sql(e.to_string())
+}
+
+struct SqliteConn<'a>(&'a rusqlite::Connection);
+
+impl Conn for SqliteConn<'_> {
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        let sql = sqlite_placeholders(sql);
+        let mut stmt = self.0.prepare_cached(&sql).map_err(sqlite_err)?;
+        let n = stmt.column_count();
+        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter())).map_err(sqlite_err)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(sqlite_err)? {
+            let mut vals = Vec::with_capacity(n);
+            for i in 0..n {
+                use rusqlite::types::ValueRef;
+                vals.push(match r.get_ref(i).map_err(sqlite_err)? {
+                    ValueRef::Null => Value::Null,
+                    ValueRef::Integer(v) => Value::Int(v),
+                    ValueRef::Real(v) => Value::Real(v),
+                    ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+                });
+            }
+            out.push(Row(vals));
+        }
+        Ok(out)
+    }
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        let sql = sqlite_placeholders(sql);
+        let mut stmt = self.0.prepare_cached(&sql).map_err(sqlite_err)?;
+        stmt.execute(rusqlite::params_from_iter(params.iter())).map(|n| n as u64).map_err(sqlite_err)
+    }
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        self.0.execute_batch(sql).map_err(sqlite_err)
+    }
+    fn engine(&self) -> Engine {
+        Engine::Sqlite
+    }
+}
+
+/// One writer connection plus a few readers (WAL lets them read while it writes).
+pub struct SqliteDb {
+    path: PathBuf,
+    writer: Mutex<rusqlite::Connection>,
+    readers: Vec<Mutex<rusqlite::Connection>>,
+}
+
+impl SqliteDb {
+    fn open_conn(path: &std::path::Path) -> Result<rusqlite::Connection, StoreError> {
+        let c = rusqlite::Connection::open(path)
+            .map_err(|e| StoreError::Unavailable(format!("cannot open SQLite database {}: {e}", path.display())))?;
+        c.busy_timeout(Duration::from_secs(5)).map_err(sqlite_err)?;
+        c.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+            .map_err(|e| StoreError::Unavailable(format!("cannot use SQLite database {}: {e}", path.display())))?;
+        c.set_prepared_statement_cache_capacity(128);
+        Ok(c)
+    }
+
+    pub fn open(path: PathBuf, readers: usize) -> Result<Self, StoreError> {
+        let writer = Self::open_conn(&path)?;
+        let readers = (0..readers.max(1))
+            .map(|_| Self::open_conn(&path).map(Mutex::new))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { path, writer: Mutex::new(writer), readers })
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        // take the first free reader; wait on one chosen by thread if all are busy
+        for m in &self.readers {
+            if let Ok(c) = m.try_lock() {
+                return f(&mut SqliteConn(&c));
+            }
+        }
+        let idx = thread_index() % self.readers.len();
+        let c = self.readers[idx].lock().map_err(|_| StoreError::Sql("reader lock poisoned".into()))?;
+        f(&mut SqliteConn(&c))
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let c = self.writer.lock().map_err(|_| StoreError::Sql("writer lock poisoned".into()))?;
+        c.execute_batch("BEGIN IMMEDIATE").map_err(sqlite_err)?;
+        match f(&mut SqliteConn(&c)) {
+            Ok(v) => {
+                c.execute_batch("COMMIT").map_err(sqlite_err)?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = c.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// A consistent copy of the whole database into `dest` (VACUUM INTO).
+    pub fn snapshot(&self, dest: &std::path::Path) -> Result<(), StoreError> {
+        let c = self.writer.lock().map_err(|_| StoreError::Sql("writer lock poisoned".into()))?;
+        c.execute("VACUUM INTO ?1", [dest.to_string_lossy()]).map(|_| ()).map_err(sqlite_err)
+    }
+}
+
+fn thread_index() -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::thread::current().id().hash(&mut h);
+    h.finish() as usize
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+impl ToSql for Value {
+    fn to_sql(&self, ty: &Type, out: &mut bytes::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(v) => match *ty {
+                Type::INT2 => i16::try_from(*v)?.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*v)?.to_sql(ty, out),
+                Type::BOOL => (*v != 0).to_sql(ty, out),
+                Type::FLOAT8 => (*v as f64).to_sql(ty, out),
+                _ => v.to_sql(ty, out),
+            },
+            Value::Real(v) => match *ty {
+                Type::FLOAT4 => (*v as f32).to_sql(ty, out),
+                _ => v.to_sql(ty, out),
+            },
+            Value::Text(v) => v.as_str().to_sql(ty, out),
+            Value::Blob(v) => v.as_slice().to_sql(ty, out),
+        }
+    }
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+    to_sql_checked!();
+}
+
+fn pg_err(e: postgres::Error) -> StoreError {
+    if let Some(db) = e.as_db_error() {
+        use postgres::error::SqlState;
+        if *db.code() == SqlState::UNIQUE_VIOLATION {
+            return StoreError::Unique(db.constraint().unwrap_or_default().to_string());
+        }
+        if *db.code() == SqlState::FOREIGN_KEY_VIOLATION {
+            return StoreError::ForeignKey;
+        }
+        return StoreError::Sql(format!("{}: {}", db.code().code(), db.message()));
+    }
+    if e.is_closed() {
+        return StoreError::Unavailable(e.to_string());
+    }
+    StoreError::Sql(e.to_string())
+}
+
+struct PgConn<'a, C: postgres::GenericClient>(&'a mut C);
+
+fn pg_value(row: &postgres::Row, i: usize) -> Result<Value, StoreError> {
+    let ty = row.columns()[i].type_().clone();
+    let d = |e: postgres::Error| StoreError::Decode(e.to_string());
+    Ok(match ty {
+        Type::INT8 => row.try_get::<_, Option<i64>>(i).map_err(d)?.map_or(Value::Null, Value::Int),
+        Type::INT4 => row.try_get::<_, Option<i32>>(i).map_err(d)?.map_or(Value::Null, |v| Value::Int(v.into())),
+        Type::INT2 => row.try_get::<_, Option<i16>>(i).map_err(d)?.map_or(Value::Null, |v| Value::Int(v.into())),
+        Type::BOOL => row.try_get::<_, Option<bool>>(i).map_err(d)?.map_or(Value::Null, |v| Value::Int(v.into())),
+        Type::FLOAT8 => row.try_get::<_, Option<f64>>(i).map_err(d)?.map_or(Value::Null, Value::Real),
+        Type::FLOAT4 => row.try_get::<_, Option<f32>>(i).map_err(d)?.map_or(Value::Null, |v| Value::Real(v.into())),
+        Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i).map_err(d)?.map_or(Value::Null, Value::Blob),
+        Type::VOID => Value::Null,
+        _ => row.try_get::<_, Option<String>>(i).map_err(d)?.map_or(Value::Null, Value::Text),
+    })
+}
+
+impl<C: postgres::GenericClient> Conn for PgConn<'_, C> {
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        let rows = self.0.query(sql, &refs).map_err(pg_err)?;
+        rows.iter()
+            .map(|r| (0..r.len()).map(|i| pg_value(r, i)).collect::<Result<Vec<_>, _>>().map(Row))
+            .collect()
+    }
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        self.0.execute(sql, &refs).map_err(pg_err)
+    }
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        self.0.batch_execute(sql).map_err(pg_err)
+    }
+    fn engine(&self) -> Engine {
+        Engine::Postgres
+    }
+}
+
+pub type PgPool = r2d2::Pool<PostgresConnectionManager<postgres::NoTls>>;
+
+// ---------------------------------------------------------------- either
+
+/// The database handle. Closures run on a blocking thread; async callers use
+/// [`Db::read`] and [`Db::write`], the CLI the `_blocking` forms.
+pub enum Db {
+    Sqlite(SqliteDb),
+    Postgres(PgHolder),
+}
+
+/// Owns the PostgreSQL pool. The synchronous driver blocks when a connection
+/// closes, which must not happen on an async worker thread, so the pool is
+/// dropped on a thread of its own.
+pub struct PgHolder(Option<PgPool>);
+
+impl PgHolder {
+    fn pool(&self) -> Result<&PgPool, StoreError> {
+        self.0.as_ref().ok_or_else(|| StoreError::Unavailable("pool closed".into()))
+    }
+}
+
+impl Drop for PgHolder {
+    fn drop(&mut self) {
+        if let Some(pool) = self.0.take() {
+            let _ = std::thread::spawn(move || drop(pool)).join();
+        }
+    }
+}
+
+impl Db {
+    /// Opens the database named by a URL: `sqlite://PATH`, `sqlite:PATH`,
+    /// `postgres://…` or `postgresql://…`.
+    pub fn connect(url: &str) -> Result<Db, StoreError> {
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            if path.is_empty() {
+                return Err(StoreError::BadUrl("sqlite URL without a file path (expected sqlite://PATH)".into()));
+            }
+            return Ok(Db::Sqlite(SqliteDb::open(PathBuf::from(path), 4)?));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            // the synchronous driver may not start inside an async runtime
+            let url = url.to_string();
+            return std::thread::spawn(move || Self::connect_postgres(&url))
+                .join()
+                .map_err(|_| StoreError::Unavailable("PostgreSQL connection thread failed".into()))?;
+        }
+        Err(StoreError::BadUrl(format!(
+            "unsupported database URL '{}' (expected sqlite://PATH or postgres://…)",
+            redact_url(url)
+        )))
+    }
+
+    fn connect_postgres(url: &str) -> Result<Db, StoreError> {
+        {
+            let cfg: postgres::Config = url.parse().map_err(|e| StoreError::BadUrl(format!("invalid PostgreSQL URL: {e}")))?;
+            let mgr = PostgresConnectionManager::new(cfg, postgres::NoTls);
+            let pool = r2d2::Pool::builder()
+                .max_size(16)
+                .min_idle(Some(1))
+                .connection_timeout(Duration::from_secs(5))
+                .error_handler(Box::new(r2d2::NopErrorHandler))
+                .build(mgr)
+                .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
+            // r2d2 builds lazily in the background; prove the server answers now
+            let mut c = pool.get().map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
+            c.simple_query("SELECT 1").map_err(|e| StoreError::Unavailable(format!("PostgreSQL does not answer: {e}")))?;
+            drop(c);
+            Ok(Db::Postgres(PgHolder(Some(pool))))
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self {
+            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    pub fn read_blocking<T>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        match self {
+            Db::Sqlite(s) => s.read(f),
+            Db::Postgres(p) => {
+                let mut c = p.pool()?.get().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                f(&mut PgConn(&mut *c))
+            }
+        }
+    }
+
+    /// Runs `f` in one transaction; an error rolls everything back.
+    pub fn write_blocking<T>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        match self {
+            Db::Sqlite(s) => s.write(f),
+            Db::Postgres(p) => {
+                let mut c = p.pool()?.get().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                let mut tx = c.transaction().map_err(pg_err)?;
+                let v = f(&mut PgConn(&mut tx))?;
+                tx.commit().map_err(pg_err)?;
+                Ok(v)
+            }
+        }
+    }
+}
+
+/// A URL with its password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(u) => u.to_string(),
+        Err(_) => url.chars().take(80).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_rewritten_outside_literals() {
+        assert_eq!(sqlite_placeholders("SELECT $1, '$2', \"$3\", $10"), "SELECT ?1, '$2', \"$3\", ?10");
+        assert!(matches!(sqlite_placeholders("SELECT 1"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+    }
+}

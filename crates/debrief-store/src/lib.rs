@@ -1,0 +1,116 @@
+//! Debrief's storage: domain-level methods over one [`db::Db`] handle that runs on
+//! SQLite or PostgreSQL. SQL is written once; engine differences live in [`db`].
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod accounts;
+pub mod audit;
+pub mod db;
+pub mod jobs;
+pub mod migrate;
+#[cfg(feature = "testkit")]
+pub mod testkit;
+
+use db::{Conn, Db, Engine};
+use std::sync::Arc;
+
+pub use accounts::{ApiToken, Team, User};
+pub use jobs::Job;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    BadUrl(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("already exists ({0})")]
+    Unique(String),
+    #[error("refers to something that does not exist")]
+    ForeignKey,
+    #[error("not found")]
+    NotFound,
+    #[error("database error: {0}")]
+    Sql(String),
+    #[error("unexpected data: {0}")]
+    Decode(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Milliseconds since the Unix epoch, the unit of every stored time.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The store. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<Db>,
+}
+
+impl Store {
+    /// Opens the database named by `url` (no migrations are applied).
+    pub fn connect(url: &str) -> Result<Store> {
+        Ok(Store { db: Arc::new(Db::connect(url)?) })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.db.engine()
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Runs `f` on a blocking thread with a read connection.
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Conn) -> Result<T> + Send + 'static,
+    {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || db.read_blocking(f))
+            .await
+            .map_err(|e| StoreError::Sql(format!("database task failed: {e}")))?
+    }
+
+    /// Runs `f` on a blocking thread inside one transaction.
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Conn) -> Result<T> + Send + 'static,
+    {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || db.write_blocking(f))
+            .await
+            .map_err(|e| StoreError::Sql(format!("database task failed: {e}")))?
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<()> {
+        self.read(|c| c.query("SELECT 1", &[]).map(|_| ())).await
+    }
+
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        let key = key.to_string();
+        self.read(move |c| {
+            c.query_opt("SELECT value FROM settings WHERE key = $1", &params![key])?
+                .map(|r| r.text(0))
+                .transpose()
+        })
+        .await
+    }
+
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        let (key, value) = (key.to_string(), value.to_string());
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &params![key, value],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+}

@@ -1,0 +1,112 @@
+//! Embedded, numbered SQL migrations: one folder per engine, applied in order,
+//! each in its own transaction, recorded in `schema_migrations`.
+
+use crate::db::{Conn, Engine};
+use crate::{Result, Store, StoreError, now_ms, params};
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sql: include_str!("../migrations/sqlite/0001_foundation.sql"),
+}];
+
+const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sql: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+pub fn migrations(engine: Engine) -> &'static [Migration] {
+    match engine {
+        Engine::Sqlite => SQLITE,
+        Engine::Postgres => POSTGRES,
+    }
+}
+
+/// Key of the advisory lock that keeps two starting servers from migrating at once.
+const MIGRATION_LOCK: i64 = 0x6465_6272_6965_6601;
+
+impl Store {
+    /// Applies every pending migration; returns how many were applied. Safe to run
+    /// from several processes at once: they queue on a lock and skip applied ones.
+    pub fn migrate_blocking(&self) -> Result<usize> {
+        let engine = self.engine();
+        let mut applied = 0;
+        for m in migrations(engine) {
+            let done = self.db().write_blocking(|c: &mut dyn Conn| {
+                c.lock(MIGRATION_LOCK)?;
+                c.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)")?;
+                if c.query_opt("SELECT version FROM schema_migrations WHERE version = $1", &params![m.version])?.is_some() {
+                    return Ok(false);
+                }
+                c.batch(m.sql).map_err(|e| StoreError::Sql(format!("migration {} ({}): {e}", m.version, m.name)))?;
+                c.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_ms) VALUES ($1, $2, $3)",
+                    &params![m.version, m.name, now_ms()],
+                )?;
+                Ok(true)
+            })?;
+            if done {
+                tracing::info!(version = m.version, name = m.name, "applied migration");
+                applied += 1;
+            }
+        }
+        Ok(applied)
+    }
+
+    /// The latest migration version applied, 0 for an empty database.
+    pub fn schema_version_blocking(&self) -> Result<i64> {
+        self.db().read_blocking(|c| {
+            c.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)")?;
+            let r = c.query_one("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations", &[])?;
+            r.i64(0)
+        })
+    }
+
+    /// Tables and their columns, sorted, to compare the two engines' schemas.
+    pub fn schema_outline_blocking(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let engine = self.engine();
+        self.db().read_blocking(move |c| {
+            let tables: Vec<String> = match engine {
+                Engine::Sqlite => c.query(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                    &[],
+                )?,
+                Engine::Postgres => c.query(
+                    "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1",
+                    &[],
+                )?,
+            }
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<_>>()?;
+            let mut out = Vec::new();
+            for t in tables {
+                let mut cols: Vec<String> = match engine {
+                    Engine::Sqlite => c
+                        .query("SELECT name FROM pragma_table_info($1)", &params![t.clone()])?
+                        .iter()
+                        .map(|r| r.text(0))
+                        .collect::<Result<_>>()?,
+                    Engine::Postgres => c
+                        .query(
+                            "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1",
+                            &params![t.clone()],
+                        )?
+                        .iter()
+                        .map(|r| r.text(0))
+                        .collect::<Result<_>>()?,
+                };
+                cols.sort();
+                out.push((t, cols));
+            }
+            Ok(out)
+        })
+    }
+}
