@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod jobs;
+pub mod secret;
 pub mod role;
 pub mod validate;
 

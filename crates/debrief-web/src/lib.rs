@@ -1,1 +1,187 @@
+//! Debrief's web server: HTML pages, the JSON API, authentication and the
+//! authorization table, operations endpoints and the background job worker.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod authz;
+pub mod error;
+pub mod pages;
+pub mod worker;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, delete, get, post, put};
+use debrief_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies Secure even without `X-Forwarded-Proto: https` (behind TLS).
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+}
+
+/// Routes are added through this builder, which refuses any route that the
+/// authorization table does not list.
+struct Routes {
+    router: Router<AppState>,
+    missing: Vec<String>,
+}
+
+impl Routes {
+    fn add(mut self, path: &str, methods: &[&str], handler: MethodRouter<AppState>) -> Self {
+        for m in methods {
+            if authz::lookup(m, path).is_none() {
+                self.missing.push(format!("{m} {path}"));
+            }
+        }
+        self.router = self.router.route(path, handler);
+        self
+    }
+}
+
+/// The whole application. Fails if a route is missing from the authorization table.
+pub fn app(state: AppState) -> Result<Router, String> {
+    use pages as p;
+    let r = Routes { router: Router::new(), missing: Vec::new() }
+        .add("/healthz", &["GET"], get(healthz))
+        .add("/readyz", &["GET"], get(readyz))
+        .add("/assets/{file}", &["GET"], get(assets::asset))
+        .add("/api/openapi.json", &["GET"], get(api::openapi))
+        .add("/login", &["GET", "POST"], get(p::login_form).post(p::login))
+        .add("/setup/{token}", &["GET", "POST"], get(p::setup_form).post(p::setup))
+        .add("/logout", &["POST"], post(p::logout))
+        .add("/", &["GET"], get(p::home))
+        .add("/account", &["GET"], get(p::account))
+        .add("/account/password", &["POST"], post(p::change_password))
+        .add("/account/tokens", &["POST"], post(p::create_token))
+        .add("/account/tokens/{id}/revoke", &["POST"], post(p::revoke_token))
+        .add("/triage", &["GET"], get(p::triage))
+        .add("/cases", &["GET"], get(p::cases))
+        .add("/library", &["GET"], get(p::library))
+        .add("/action-items", &["GET"], get(p::action_items))
+        .add("/dashboards", &["GET"], get(p::dashboards))
+        .add("/programme", &["GET"], get(p::programme))
+        .add("/conduct", &["GET"], get(p::conduct))
+        .add("/admin/users", &["GET", "POST"], get(p::users).post(p::add_user))
+        .add("/admin/users/{id}", &["GET"], get(p::user))
+        .add("/admin/users/{id}/roles", &["POST"], post(p::set_user_roles))
+        .add("/admin/users/{id}/status", &["POST"], post(p::set_user_status))
+        .add("/admin/users/{id}/teams", &["POST"], post(p::set_user_teams))
+        .add("/admin/teams", &["GET", "POST"], get(p::teams).post(p::add_team))
+        .add("/admin/audit", &["GET"], get(p::audit))
+        .add("/admin/jobs", &["GET"], get(p::jobs))
+        .add("/api/v1/me", &["GET"], get(api::me))
+        .add("/api/v1/me/tokens", &["GET", "POST"], get(api::my_tokens).post(api::create_my_token))
+        .add("/api/v1/me/tokens/{id}", &["DELETE"], delete(api::revoke_my_token))
+        .add("/api/v1/users", &["GET", "POST"], get(api::list_users).post(api::post_user))
+        .add("/api/v1/users/{id}", &["GET"], get(api::get_user))
+        .add("/api/v1/users/{id}/roles", &["PUT"], put(api::put_roles))
+        .add("/api/v1/users/{id}/status", &["PUT"], put(api::put_status))
+        .add("/api/v1/teams", &["GET", "POST"], get(api::list_teams).post(api::post_team))
+        .add("/api/v1/audit", &["GET"], get(api::list_audit))
+        .add("/api/v1/jobs", &["GET"], get(api::list_jobs));
+    if !r.missing.is_empty() {
+        return Err(format!("routes missing from the authorization table: {}", r.missing.join(", ")));
+    }
+    let router = r
+        .router
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::authorize))
+        .fallback(fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), auth::identify))
+        .layer(DefaultBodyLimit::max(auth::MAX_BODY))
+        .layer(middleware::from_fn(body_limit))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(PropagateRequestIdLayer::new(HeaderName::from_static("x-request-id")))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    // the client address is never logged: anonymous reporters must stay anonymous
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::new(HeaderName::from_static("x-request-id"), RandomId))
+        .with_state(state);
+    Ok(router)
+}
+
+#[derive(Clone, Copy)]
+struct RandomId;
+
+impl MakeRequestId for RandomId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&debrief_core::secret::random_hex(8)).ok().map(RequestId::new)
+    }
+}
+
+/// Refuses declared bodies over 1 MiB before reading them.
+async fn body_limit(req: Request, next: Next) -> Response {
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > auth::MAX_BODY as u64) {
+        return if req.uri().path().starts_with("/api/") {
+            error::ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "The body is larger than 1 MiB.").into_response()
+        } else {
+            pages::error_page(StatusCode::PAYLOAD_TOO_LARGE, "What you sent is larger than 1 MiB.")
+        };
+    }
+    next.run(req).await
+}
+
+async fn fallback(ctx: pages::Ctx, req: Request) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        error::ApiError::not_found().into_response()
+    } else {
+        pages::not_found(ctx).await
+    }
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let app = app(state)?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| e.to_string())
+}

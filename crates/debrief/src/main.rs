@@ -1,1 +1,343 @@
-fn main() {}
+//! `debrief`: the one binary. See `debrief --help`.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod config;
+mod demo;
+
+use clap::{Args, Parser, Subcommand};
+use config::{DEFAULT_DATABASE, DEFAULT_LISTEN, FileConfig, pick};
+use debrief_core::{Role, RoleSet, Validation};
+use debrief_store::audit::Verification;
+use debrief_store::{Store, StoreError, now_ms};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "debrief", version, about = "Incident response as a learning system under a Just Culture.")]
+struct Cli {
+    /// Optional TOML configuration file (flags and DEBRIEF_* variables take precedence).
+    #[arg(long, global = true, env = "DEBRIEF_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArg {
+    /// sqlite://PATH (default sqlite://debrief.db) or postgres://USER@HOST/DB.
+    #[arg(long, env = "DEBRIEF_DATABASE_URL")]
+    database: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrations are applied first).
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "DEBRIEF_LISTEN")]
+        listen: Option<String>,
+        /// Load realistic sample people and teams.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (set this when users reach Debrief over HTTPS).
+        #[arg(long, env = "DEBRIEF_SECURE_COOKIES")]
+        secure_cookies: Option<bool>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. Without --password-stdin a strong password is generated and printed once.
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// A role to grant (repeatable): responder, security_lead, facilitator, leadership, champion, conduct_reviewer, admin.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Read the password from standard input (one line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for an account; prints the token and nothing else.
+    Create {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        email: String,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "created with debrief token create")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify the hash chain: exit 0 when intact, 1 naming the first bad entry.
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+/// A failure that ends the command with a one-line message.
+struct Fail {
+    code: u8,
+    message: String,
+}
+
+fn usage(message: impl Into<String>) -> Fail {
+    Fail { code: 2, message: message.into() }
+}
+
+impl From<StoreError> for Fail {
+    fn from(e: StoreError) -> Self {
+        usage(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("debrief: {}", f.message.lines().next().unwrap_or("error"));
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn init_logs(file: &FileConfig) {
+    use tracing_subscriber::EnvFilter;
+    let filter = std::env::var("DEBRIEF_LOG").ok().or_else(|| file.log.clone()).unwrap_or_else(|| "info".into());
+    let json = std::env::var("DEBRIEF_LOG_FORMAT").ok().or_else(|| file.log_format.clone()).is_some_and(|f| f == "json");
+    let builder = tracing_subscriber::fmt().with_env_filter(EnvFilter::new(filter)).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.compact().init();
+    }
+}
+
+fn open(db: &DbArg, file: &FileConfig, migrate: bool) -> Result<Store, Fail> {
+    let url = pick(db.database.clone(), file.database.clone(), DEFAULT_DATABASE);
+    let store = Store::connect(&url)?;
+    if migrate {
+        store.migrate_blocking()?;
+    } else if store.schema_version_blocking()? == 0 {
+        return Err(usage("the database has no Debrief schema yet; run `debrief migrate` or `debrief serve` first"));
+    }
+    Ok(store)
+}
+
+fn run(cli: Cli) -> Result<(), Fail> {
+    let file = FileConfig::load(cli.config.as_deref()).map_err(usage)?;
+    match cli.command {
+        Command::Serve { db, listen, demo, secure_cookies } => {
+            init_logs(&file);
+            let listen = pick(listen, file.listen.clone(), DEFAULT_LISTEN);
+            let store = open(&db, &file, true)?;
+            let secure = secure_cookies.or(file.secure_cookies).unwrap_or(false);
+            serve(store, listen, demo, secure)
+        }
+        Command::Migrate { db } => {
+            let store = open(&db, &file, false).or_else(|_| {
+                let url = pick(db.database.clone(), file.database.clone(), DEFAULT_DATABASE);
+                Store::connect(&url).map_err(Fail::from)
+            })?;
+            let n = store.migrate_blocking()?;
+            println!("applied {n} migration(s); schema version {}", store.schema_version_blocking()?);
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { db, email, name, roles, password_stdin } } => {
+            let mut v = Validation::new();
+            let email = v.email("email", &email);
+            let name = v.text("name", &name, 200);
+            let mut set = RoleSet::default();
+            for r in &roles {
+                match r.parse::<Role>() {
+                    Ok(r) => set.insert(r),
+                    Err(e) => v.add("role", e.to_string()),
+                }
+            }
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line).map_err(|e| usage(format!("cannot read the password: {e}")))?;
+                (line.trim_end_matches(['\r', '\n']).to_string(), false)
+            } else {
+                (debrief_core::secret::random_hex(12), true)
+            };
+            v.new_password("password", &password);
+            if let Err(errors) = v.finish() {
+                let msg: Vec<String> = errors.iter().map(|e| format!("--{}: {}", e.field, e.message)).collect();
+                return Err(usage(msg.join("; ")));
+            }
+            let store = open(&db, &file, true)?;
+            let hash = debrief_core::secret::hash_password(&password).map_err(|e| usage(e.to_string()))?;
+            let nu = debrief_store::accounts::NewUser { email: email.clone(), name, password_hash: hash, roles: set };
+            let user = store
+                .db()
+                .write_blocking(|c| {
+                    let now = now_ms();
+                    let u = debrief_store::accounts::insert_user(c, &nu, now)?;
+                    let roles: Vec<&str> = set.iter().map(Role::as_str).collect();
+                    debrief_store::audit::append(c, now, "cli", "user.created", &format!("user:{}", u.id), &format!("roles={}", roles.join(",")))?;
+                    Ok(u)
+                })
+                .map_err(|e| match e {
+                    StoreError::Unique(_) => usage(format!("an account with email {email} exists already")),
+                    other => other.into(),
+                })?;
+            println!("created user {} <{}> (id {})", user.name, user.email, user.id);
+            if generated {
+                println!("password: {password}");
+            }
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { db, email, name } } => {
+            let store = open(&db, &file, false)?;
+            let email = email.trim().to_lowercase();
+            let token = debrief_core::secret::new_api_token();
+            let hash = debrief_core::secret::sha256_hex(&token);
+            let prefix: String = token.chars().take(10).collect();
+            store
+                .db()
+                .write_blocking(|c| {
+                    let r = c
+                        .query_opt("SELECT id, disabled FROM users WHERE email = $1", &debrief_store::params![email.clone()])?
+                        .ok_or(StoreError::NotFound)?;
+                    let (uid, disabled) = (r.i64(0)?, r.bool(1)?);
+                    if disabled {
+                        return Err(StoreError::Invalid(format!("the account {email} is disabled")));
+                    }
+                    let now = now_ms();
+                    let id = c
+                        .query_one(
+                            "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_ms) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                            &debrief_store::params![uid, name.clone(), hash.clone(), prefix.clone(), now],
+                        )?
+                        .i64(0)?;
+                    debrief_store::audit::append(c, now, "cli", "token.created", &format!("token:{id}"), &format!("user:{uid}"))?;
+                    Ok(())
+                })
+                .map_err(|e| match e {
+                    StoreError::NotFound => usage(format!("no account with email {email}")),
+                    other => other.into(),
+                })?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Audit { command: AuditCommand::Verify { db } } => {
+            let store = open(&db, &file, false)?;
+            match store.verify_audit_blocking()? {
+                Verification::Intact { entries } => {
+                    println!("audit log intact: {entries} entries verified");
+                    Ok(())
+                }
+                Verification::Tampered(e) => Err(Fail { code: 1, message: format!("audit log tampered: {e}") }),
+            }
+        }
+    }
+}
+
+fn serve(store: Store, listen: String, demo: bool, secure_cookies: bool) -> Result<(), Fail> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| usage(format!("cannot start the runtime: {e}")))?;
+    if demo {
+        let n = demo::load(&store)?;
+        if n > 0 {
+            tracing::info!(people = n, "loaded demo data");
+        }
+        println!("demo accounts: admin@{} and others @{}, password {}", demo::DOMAIN, demo::DOMAIN, demo::DEMO_PASSWORD);
+    }
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| {
+            let why = if e.kind() == std::io::ErrorKind::AddrInUse { "address already in use".to_string() } else { e.to_string() };
+            usage(format!("cannot listen on {listen}: {why}"))
+        })?;
+        let addr = listener.local_addr().map_err(|e| usage(e.to_string()))?;
+        if store.count_admins().await? == 0 {
+            let token = debrief_core::secret::random_hex(24);
+            let now = now_ms();
+            store.create_setup_token(debrief_core::secret::sha256_hex(&token), now, now + 24 * 3600 * 1000).await?;
+            // printed on the console for the operator, never logged
+            println!("no administrator yet: open http://{addr}/setup/{token} within 24 hours to create one");
+        }
+        println!("Debrief listening on http://{addr}");
+        let _ = std::io::stdout().flush();
+        tracing::info!(%addr, engine = store.engine().name(), "serving");
+
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let worker_id = format!("{}-{}", std::process::id(), debrief_core::secret::random_hex(4));
+        let worker = tokio::spawn(debrief_web::worker::run(store.clone(), worker_id, stop_rx));
+        let state = debrief_web::AppState { store, config: std::sync::Arc::new(debrief_web::WebConfig { secure_cookies }) };
+        let result = debrief_web::serve(listener, state, shutdown_signal()).await;
+        let _ = stop_tx.send(true);
+        let _ = worker.await;
+        tracing::info!("stopped");
+        result.map_err(usage)
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,127 @@
+//! The authorization table: every route, and who may call it. It is the single
+//! source of truth: the router refuses to register a route missing from it, the
+//! `authorize` middleware enforces it on every request, and the matrix test walks it.
+
+use debrief_core::{Role, RoleSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Signing in is the point (login, setup): anyone.
+    Anonymous,
+    /// Any signed-in account (every account holds `reporter`).
+    SignedIn,
+    /// Signed in with at least one of these roles.
+    Roles(&'static [Role]),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    /// The route pattern as registered with axum, e.g. `/api/v1/users/{id}`.
+    pub path: &'static str,
+    pub access: Access,
+}
+
+const fn r(method: &'static str, path: &'static str, access: Access) -> RouteSpec {
+    RouteSpec { method, path, access }
+}
+
+use Access::*;
+use Role::*;
+
+const ADMIN: Access = Roles(&[Admin]);
+const AUDITORS: Access = Roles(&[Admin, SecurityLead]);
+const RESPONDERS: Access = Roles(&[Responder, SecurityLead]);
+const CASE_READERS: Access = Roles(&[Responder, SecurityLead, Facilitator, Leadership]);
+const DASHBOARD_READERS: Access = Roles(&[Leadership, SecurityLead, Responder, Facilitator, Admin]);
+const PROGRAMME: Access = Roles(&[Champion, SecurityLead, Leadership, Admin]);
+const CONDUCT: Access = Roles(&[ConductReviewer]);
+
+pub const ROUTES: &[RouteSpec] = &[
+    // operations
+    r("GET", "/healthz", Public),
+    r("GET", "/readyz", Public),
+    r("GET", "/assets/{file}", Public),
+    r("GET", "/api/openapi.json", Public),
+    // signing in
+    r("GET", "/login", Anonymous),
+    r("POST", "/login", Anonymous),
+    r("GET", "/setup/{token}", Anonymous),
+    r("POST", "/setup/{token}", Anonymous),
+    r("POST", "/logout", SignedIn),
+    // pages
+    r("GET", "/", SignedIn),
+    r("GET", "/account", SignedIn),
+    r("POST", "/account/password", SignedIn),
+    r("POST", "/account/tokens", SignedIn),
+    r("POST", "/account/tokens/{id}/revoke", SignedIn),
+    r("GET", "/triage", RESPONDERS),
+    r("GET", "/cases", CASE_READERS),
+    r("GET", "/library", SignedIn),
+    r("GET", "/action-items", SignedIn),
+    r("GET", "/dashboards", DASHBOARD_READERS),
+    r("GET", "/programme", PROGRAMME),
+    r("GET", "/conduct", CONDUCT),
+    r("GET", "/admin/users", ADMIN),
+    r("POST", "/admin/users", ADMIN),
+    r("GET", "/admin/users/{id}", ADMIN),
+    r("POST", "/admin/users/{id}/roles", ADMIN),
+    r("POST", "/admin/users/{id}/status", ADMIN),
+    r("POST", "/admin/users/{id}/teams", ADMIN),
+    r("GET", "/admin/teams", ADMIN),
+    r("POST", "/admin/teams", ADMIN),
+    r("GET", "/admin/audit", AUDITORS),
+    r("GET", "/admin/jobs", ADMIN),
+    // JSON API
+    r("GET", "/api/v1/me", SignedIn),
+    r("GET", "/api/v1/me/tokens", SignedIn),
+    r("POST", "/api/v1/me/tokens", SignedIn),
+    r("DELETE", "/api/v1/me/tokens/{id}", SignedIn),
+    r("GET", "/api/v1/users", ADMIN),
+    r("POST", "/api/v1/users", ADMIN),
+    r("GET", "/api/v1/users/{id}", ADMIN),
+    r("PUT", "/api/v1/users/{id}/roles", ADMIN),
+    r("PUT", "/api/v1/users/{id}/status", ADMIN),
+    r("GET", "/api/v1/teams", SignedIn),
+    r("POST", "/api/v1/teams", ADMIN),
+    r("GET", "/api/v1/audit", AUDITORS),
+    r("GET", "/api/v1/jobs", ADMIN),
+];
+
+pub fn lookup(method: &str, path: &str) -> Option<&'static RouteSpec> {
+    ROUTES.iter().find(|r| r.method == method && r.path == path)
+}
+
+/// Whether a caller with `roles` (`None` when not signed in) may call the route.
+pub fn allows(access: Access, roles: Option<RoleSet>) -> bool {
+    match (access, roles) {
+        (Public | Anonymous, _) => true,
+        (SignedIn, Some(_)) => true,
+        (Roles(list), Some(have)) => list.iter().any(|r| have.contains(*r)),
+        (SignedIn | Roles(_), None) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_has_no_duplicates() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(!(a.method == b.method && a.path == b.path), "{} {} twice", a.method, a.path);
+            }
+        }
+    }
+
+    #[test]
+    fn allows_follows_roles() {
+        assert!(allows(ADMIN, Some(RoleSet::from_roles([Admin]))));
+        assert!(!allows(ADMIN, Some(RoleSet::from_roles([SecurityLead]))));
+        assert!(!allows(SignedIn, None));
+        assert!(allows(Public, None));
+    }
+}
