@@ -1,0 +1,140 @@
+//! The authorization matrix: every route in the table, called by every role and
+//! by an anonymous caller, through the browser session and (for the API) with a
+//! bearer token, is allowed or denied exactly as the table says.
+
+mod common;
+
+use common::{TestApp, client};
+use debrief_core::{Role, RoleSet};
+use debrief_web::authz::{Access, ROUTES, RouteSpec, allows};
+use reqwest::StatusCode;
+
+fn concrete_path(spec: &RouteSpec, target_user: i64, setup_token: &str) -> String {
+    spec.path
+        .replace("{id}", &target_user.to_string())
+        .replace("{file}", "app.css")
+        .replace("{token}", setup_token)
+}
+
+/// A body the handler can read (its content may still be rejected, with 4xx other than 401/403).
+fn form_fields(spec: &RouteSpec) -> Vec<(&'static str, &'static str)> {
+    match spec.path {
+        "/admin/users/{id}/status" => vec![("disabled", "false")],
+        _ => vec![("name", "x")],
+    }
+}
+
+fn json_body(spec: &RouteSpec) -> serde_json::Value {
+    match spec.path {
+        "/api/v1/users/{id}/status" => serde_json::json!({"disabled": false}),
+        "/api/v1/users/{id}/roles" => serde_json::json!({"roles": []}),
+        _ => serde_json::json!({"name": ""}),
+    }
+}
+
+async fn call(app: &TestApp, spec: &RouteSpec, path: &str, who: Option<Role>, by_token: bool) -> reqwest::Response {
+    let method = reqwest::Method::from_bytes(spec.method.as_bytes()).unwrap();
+    let is_api = spec.path.starts_with("/api/");
+    let mut req = client().request(method.clone(), app.url(path));
+    if by_token {
+        let user = app.users[&who.unwrap()].clone();
+        req = req.bearer_auth(app.token(&user).await);
+    } else {
+        let s = match who {
+            Some(r) => app.session_for(r).await,
+            None => app.anonymous(),
+        };
+        req = req.headers(app.browser_headers(&s));
+        if method != reqwest::Method::GET && !is_api {
+            let mut fields = vec![("csrf", s.csrf.clone())];
+            fields.extend(form_fields(spec).into_iter().map(|(k, v)| (k, v.to_string())));
+            req = req.form(&fields);
+        }
+    }
+    if method != reqwest::Method::GET && is_api {
+        req = req.json(&json_body(spec));
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_allows_exactly_the_roles_in_the_table() {
+    let app = TestApp::spawn().await;
+    // an account for the per-user routes to act on, which no caller is
+    let target = app.add_user("target@example.org", RoleSet::default()).await;
+    let setup_token = debrief_core::secret::random_hex(24);
+    let now = debrief_store::now_ms();
+    app.store.create_setup_token(debrief_core::secret::sha256_hex(&setup_token), now, now + 3_600_000).await.unwrap();
+
+    let mut callers: Vec<Option<Role>> = vec![None];
+    callers.extend(Role::ALL.into_iter().map(Some));
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for spec in ROUTES {
+        let path = concrete_path(spec, target.id, &setup_token);
+        for who in &callers {
+            let roles = who.map(|r| RoleSet::from_roles([r]));
+            let expect_allowed = allows(spec.access, roles);
+            let ways: &[bool] = if spec.path.starts_with("/api/") && who.is_some() { &[false, true] } else { &[false] };
+            for &by_token in ways {
+                let resp = call(&app, spec, &path, *who, by_token).await;
+                let status = resp.status();
+                let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                let denied = status == StatusCode::UNAUTHORIZED
+                    || status == StatusCode::FORBIDDEN
+                    || (status == StatusCode::SEE_OTHER && location.starts_with("/login?next="));
+                // the sign-in form answers a wrong password with 401 by design; it is not a denial
+                let denied = denied && !(spec.path == "/login" && spec.method == "POST");
+                checked += 1;
+                if expect_allowed == denied {
+                    failures.push(format!(
+                        "{} {} as {} ({}): expected {}, got {} {}",
+                        spec.method,
+                        spec.path,
+                        who.map_or("anonymous", Role::as_str),
+                        if by_token { "token" } else { "session" },
+                        if expect_allowed { "allowed" } else { "denied" },
+                        status,
+                        location
+                    ));
+                }
+                if status == StatusCode::INTERNAL_SERVER_ERROR {
+                    failures.push(format!("{} {} as {:?}: 500", spec.method, spec.path, who));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} calls wrong:\n{}", failures.len(), failures.join("\n"));
+    assert!(checked > ROUTES.len() * 9);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn denied_requests_are_audited_and_anonymous_api_calls_get_401() {
+    let app = TestApp::spawn().await;
+    let before = app.audit_count("access.denied").await;
+    let s = app.session_for(Role::Reporter).await;
+    assert_eq!(app.get(&s, "/admin/users").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&s, "/api/v1/users").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.audit_count("access.denied").await, before + 2);
+
+    let r = client().get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+}
+
+#[test]
+fn every_registered_route_is_in_the_table() {
+    // `app` refuses to build when a registered route is missing from the table;
+    // building it needs a store, so use a throwaway SQLite one
+    let db = debrief_store::testkit::TestDb::on(debrief_store::db::Engine::Sqlite);
+    let store = debrief_store::Store::connect(&db.url).unwrap();
+    let state = debrief_web::AppState { store, config: Default::default() };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async { assert!(debrief_web::app(state).is_ok()) });
+    // and the table lists no role-gated route that nobody can reach
+    for spec in ROUTES {
+        if let Access::Roles(list) = spec.access {
+            assert!(!list.is_empty(), "{} {} allows no role", spec.method, spec.path);
+        }
+    }
+}
