@@ -466,18 +466,17 @@ impl Db {
     fn connect_postgres(url: &str) -> Result<Db, StoreError> {
         {
             let cfg: postgres::Config = url.parse().map_err(|e| StoreError::BadUrl(format!("invalid PostgreSQL URL: {e}")))?;
+            // one direct connection first: a clear, immediate error if the server does not answer
+            let mut probe = cfg.connect(postgres::NoTls).map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
+            probe.simple_query("SELECT 1").map_err(|e| StoreError::Unavailable(format!("PostgreSQL does not answer: {e}")))?;
+            drop(probe);
             let mgr = PostgresConnectionManager::new(cfg, postgres::NoTls);
             let pool = r2d2::Pool::builder()
                 .max_size(16)
                 .min_idle(Some(1))
                 .connection_timeout(Duration::from_secs(5))
                 .error_handler(Box::new(r2d2::NopErrorHandler))
-                .build(mgr)
-                .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
-            // r2d2 builds lazily in the background; prove the server answers now
-            let mut c = pool.get().map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
-            c.simple_query("SELECT 1").map_err(|e| StoreError::Unavailable(format!("PostgreSQL does not answer: {e}")))?;
-            drop(c);
+                .build_unchecked(mgr);
             Ok(Db::Postgres(PgHolder(Some(pool))))
         }
     }

@@ -24,7 +24,7 @@ impl FileConfig {
         let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
         toml::from_str(&text).map_err(|e| {
             let msg = e.message().to_string();
-            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            let line = e.span().map(|s| text.get(..s.start).unwrap_or(&text).matches('\n').count() + 1);
             match line {
                 Some(l) => format!("config file {}, line {l}: {msg}", path.display()),
                 None => format!("config file {}: {msg}", path.display()),

@@ -175,9 +175,15 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Command::Serve { db, listen, demo, secure_cookies } => {
             init_logs(&file);
             let listen = pick(listen, file.listen.clone(), DEFAULT_LISTEN);
+            // take the port first, so that a port in use is the one thing reported
+            let listener = std::net::TcpListener::bind(&listen).map_err(|e| {
+                let why = if e.kind() == std::io::ErrorKind::AddrInUse { "address already in use".to_string() } else { e.to_string() };
+                usage(format!("cannot listen on {listen}: {why}"))
+            })?;
+            listener.set_nonblocking(true).map_err(|e| usage(e.to_string()))?;
             let store = open(&db, &file, true)?;
             let secure = secure_cookies.or(file.secure_cookies).unwrap_or(false);
-            serve(store, listen, demo, secure)
+            serve(store, listener, demo, secure)
         }
         Command::Migrate { db } => {
             let store = open(&db, &file, false).or_else(|_| {
@@ -279,7 +285,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
     }
 }
 
-fn serve(store: Store, listen: String, demo: bool, secure_cookies: bool) -> Result<(), Fail> {
+fn serve(store: Store, listener: std::net::TcpListener, demo: bool, secure_cookies: bool) -> Result<(), Fail> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -292,10 +298,7 @@ fn serve(store: Store, listen: String, demo: bool, secure_cookies: bool) -> Resu
         println!("demo accounts: admin@{} and others @{}, password {}", demo::DOMAIN, demo::DOMAIN, demo::DEMO_PASSWORD);
     }
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| {
-            let why = if e.kind() == std::io::ErrorKind::AddrInUse { "address already in use".to_string() } else { e.to_string() };
-            usage(format!("cannot listen on {listen}: {why}"))
-        })?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| usage(e.to_string()))?;
         let addr = listener.local_addr().map_err(|e| usage(e.to_string()))?;
         if store.count_admins().await? == 0 {
             let token = debrief_core::secret::random_hex(24);

@@ -1,0 +1,213 @@
+//! The `debrief` binary as an operator uses it: exit codes, one-line errors,
+//! users and tokens, audit verification, configuration layering, the setup link
+//! and graceful shutdown.
+
+use debrief_store::testkit::TestDb;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_debrief");
+
+fn debrief(args: &[&str]) -> std::process::Output {
+    Command::new(BIN).args(args).env_remove("DEBRIEF_DATABASE_URL").env_remove("DEBRIEF_LISTEN").output().unwrap()
+}
+
+fn debrief_stdin(args: &[&str], input: &str) -> std::process::Output {
+    let mut child = Command::new(BIN).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn one_line_error(out: &std::process::Output) -> String {
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(err.trim_end().lines().count(), 1, "one line on stderr, got: {err}");
+    err
+}
+
+struct Server {
+    child: Child,
+    base: String,
+    stdout_lines: Vec<String>,
+}
+
+fn start(args: &[&str]) -> Server {
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .args(args)
+        .env("DEBRIEF_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 || Instant::now() > deadline {
+            panic!("server did not start: {lines:?}");
+        }
+        if let Some(addr) = line.trim().strip_prefix("Debrief listening on ") {
+            let base = addr.to_string();
+            lines.push(line.trim().to_string());
+            return Server { child, base, stdout_lines: lines };
+        }
+        lines.push(line.trim().to_string());
+    }
+}
+
+fn http(base: &str, path: &str, bearer: Option<&str>) -> (u16, String) {
+    let addr = base.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    let auth = bearer.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Connection: close\r\n\r\n").unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    let status = resp.split(' ').nth(1).unwrap_or("0").parse().unwrap_or(0);
+    (status, resp)
+}
+
+#[test]
+fn bad_database_urls_and_unreachable_databases_exit_2_with_one_line() {
+    let out = debrief(&["migrate", "--database", "mysql://x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line_error(&out).contains("unsupported database URL"));
+
+    let out = debrief(&["migrate", "--database", "postgres://postgres:secret@127.0.0.1:1/none"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = one_line_error(&out);
+    assert!(err.contains("PostgreSQL"), "{err}");
+    assert!(!err.contains("secret"), "passwords never printed: {err}");
+
+    let out = debrief(&["serve", "--database", "sqlite:///nonexistent-dir/x/y.db", "--listen", "127.0.0.1:0"]);
+    assert_eq!(out.status.code(), Some(2));
+    one_line_error(&out);
+
+    let out = debrief(&["user", "add", "--email", "x", "--name", "X", "--role", "wizard", "--password-stdin"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn port_in_use_exits_2() {
+    let db = TestDb::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = debrief(&["serve", "--database", &db.url, "--listen", &addr]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line_error(&out).contains("address already in use"));
+}
+
+#[test]
+fn users_tokens_and_audit_verification() {
+    let db = TestDb::new();
+    let out = debrief_stdin(&["user", "add", "--database", &db.url, "--email", "Ops@Example.org", "--name", "Ops", "--role", "admin", "--password-stdin"], "correct horse battery staple\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = debrief_stdin(&["user", "add", "--database", &db.url, "--email", "ops@example.org", "--name", "Ops", "--password-stdin"], "correct horse battery staple\n");
+    assert_eq!(out.status.code(), Some(2), "duplicate");
+
+    let out = debrief(&["token", "create", "--database", &db.url, "--email", "ops@example.org"]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "the token and nothing else");
+    let token = stdout.trim().to_string();
+    assert!(token.starts_with("dbt_"));
+    let out = debrief(&["token", "create", "--database", &db.url, "--email", "nobody@example.org"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let server = start(&["--database", &db.url, "--listen", "127.0.0.1:0"]);
+    let (status, body) = http(&server.base, "/api/v1/me", Some(&token));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("ops@example.org"));
+    stop(server);
+
+    let out = debrief(&["audit", "verify", "--database", &db.url]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // tamper directly in the database
+    let url = db.url.clone();
+    let store = debrief_store::Store::connect(&url).unwrap();
+    let disable = match store.engine() {
+        debrief_store::db::Engine::Sqlite => "DROP TRIGGER audit_log_no_update",
+        debrief_store::db::Engine::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+    };
+    store.db().write_blocking(|c| c.batch(&format!("{disable}; UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2"))).unwrap();
+    drop(store);
+    let out = debrief(&["audit", "verify", "--database", &db.url]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(one_line_error(&out).contains("audit entry 2"));
+}
+
+fn stop(mut server: Server) {
+    let pid = server.child.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "clean exit on SIGTERM: {status:?}");
+}
+
+#[test]
+fn serve_prints_a_setup_link_when_no_admin_exists() {
+    let db = TestDb::new();
+    let server = start(&["--database", &db.url, "--listen", "127.0.0.1:0"]);
+    let link = server.stdout_lines.iter().find_map(|l| l.split_whitespace().find(|w| w.contains("/setup/"))).expect("setup link printed").to_string();
+    let path = link.split_once("://").unwrap().1.split_once('/').unwrap().1;
+    let (status, _) = http(&server.base, &format!("/{path}"), None);
+    assert_eq!(status, 200);
+    stop(server);
+}
+
+#[test]
+fn in_flight_requests_complete_on_sigterm() {
+    let db = TestDb::new();
+    let server = start(&["--database", &db.url, "--listen", "127.0.0.1:0"]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    // a request whose body is still arriving when the signal comes
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    let body = "email=a%40b.org&password=x";
+    write!(s, "POST /login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).unwrap();
+    s.write_all(&body.as_bytes()[..5]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = server.child.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    s.write_all(&body.as_bytes()[5..]).unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    assert!(resp.starts_with("HTTP/1.1 403"), "the request was answered (CSRF refusal is its proper answer): {resp}");
+    let mut child = server.child;
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn configuration_layers_flags_env_file() {
+    let db = TestDb::new();
+    let dir = std::env::temp_dir().join(format!("debrief-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "database = \"sqlite://x.db\"\nport = 1\n").unwrap();
+    let out = debrief(&["migrate", "--config", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line_error(&out).contains("line 2"));
+
+    let good = dir.join("good.toml");
+    std::fs::write(&good, format!("database = \"{}\"\nlisten = \"127.0.0.1:1\"\n", db.url)).unwrap();
+    let out = debrief(&["migrate", "--config", good.to_str().unwrap()]);
+    assert!(out.status.success(), "the file's database is used: {}", String::from_utf8_lossy(&out.stderr));
+    // the environment beats the file, the flag beats the environment
+    let out = Command::new(BIN)
+        .args(["serve", "--config", good.to_str().unwrap()])
+        .env("DEBRIEF_LISTEN", "127.0.0.1:0")
+        .env("DEBRIEF_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = out;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert!(line.contains("setup") || line.contains("listening"), "{line}");
+    assert!(!line.contains("127.0.0.1:1/"), "not the file's port: {line}");
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    child.wait().unwrap();
+    let out = debrief(&["serve", "--config", good.to_str().unwrap(), "--listen", "999.0.0.1:80"]);
+    assert_eq!(out.status.code(), Some(2), "the flag's address is used");
+}
