@@ -23,7 +23,15 @@ pub struct AuditEntry {
 }
 
 /// Length-prefixed fields, so no two different entries can serialise alike.
-pub fn entry_hash(seq: i64, at_ms: i64, actor: &str, action: &str, object: &str, detail: &str, prev_hash: &str) -> String {
+pub fn entry_hash(
+    seq: i64,
+    at_ms: i64,
+    actor: &str,
+    action: &str,
+    object: &str,
+    detail: &str,
+    prev_hash: &str,
+) -> String {
     let mut h = Sha256::new();
     h.update(b"debrief-audit-v1");
     h.update(seq.to_be_bytes());
@@ -40,9 +48,13 @@ pub fn entry_hash(seq: i64, at_ms: i64, actor: &str, action: &str, object: &str,
 pub enum ChainError {
     #[error("audit entry {seq}: its content does not match its hash (edited)")]
     Edited { seq: i64 },
-    #[error("audit entry {seq}: it does not follow the entry before it (an entry was deleted, inserted or reordered)")]
+    #[error(
+        "audit entry {seq}: it does not follow the entry before it (an entry was deleted, inserted or reordered)"
+    )]
     Broken { seq: i64 },
-    #[error("audit entry {missing}: missing (deleted); the chain jumps from entry {prev} to entry {seq}")]
+    #[error(
+        "audit entry {missing}: missing (deleted); the chain jumps from entry {prev} to entry {seq}"
+    )]
     Gap { missing: i64, seq: i64, prev: i64 },
 }
 
@@ -57,19 +69,35 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { prev_hash: GENESIS.to_string(), prev_seq: 0, checked: 0 }
+        Self {
+            prev_hash: GENESIS.to_string(),
+            prev_seq: 0,
+            checked: 0,
+        }
     }
 }
 
 impl ChainVerifier {
     pub fn push(&mut self, e: &AuditEntry) -> Result<(), ChainError> {
         if e.seq != self.prev_seq + 1 {
-            return Err(ChainError::Gap { missing: self.prev_seq + 1, seq: e.seq, prev: self.prev_seq });
+            return Err(ChainError::Gap {
+                missing: self.prev_seq + 1,
+                seq: e.seq,
+                prev: self.prev_seq,
+            });
         }
         if e.prev_hash != self.prev_hash {
             return Err(ChainError::Broken { seq: e.seq });
         }
-        let expect = entry_hash(e.seq, e.at_ms, &e.actor, &e.action, &e.object, &e.detail, &e.prev_hash);
+        let expect = entry_hash(
+            e.seq,
+            e.at_ms,
+            &e.actor,
+            &e.action,
+            &e.object,
+            &e.detail,
+            &e.prev_hash,
+        );
         if expect != e.hash {
             return Err(ChainError::Edited { seq: e.seq });
         }
@@ -129,11 +157,25 @@ mod tests {
     fn deletion_is_named() {
         let mut c = chain(5);
         c.remove(1);
-        assert_eq!(verify(&c), Err(ChainError::Gap { missing: 2, seq: 3, prev: 1 }));
+        assert_eq!(
+            verify(&c),
+            Err(ChainError::Gap {
+                missing: 2,
+                seq: 3,
+                prev: 1
+            })
+        );
         let mut c = chain(5);
         c.pop();
         c.remove(0);
-        assert_eq!(verify(&c), Err(ChainError::Gap { missing: 1, seq: 2, prev: 0 }));
+        assert_eq!(
+            verify(&c),
+            Err(ChainError::Gap {
+                missing: 1,
+                seq: 2,
+                prev: 0
+            })
+        );
     }
 
     #[test]

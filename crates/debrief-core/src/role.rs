@@ -4,7 +4,19 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Reporter,
@@ -68,7 +80,9 @@ impl fmt::Display for Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role '{0}' (expected one of: reporter, responder, security_lead, facilitator, leadership, champion, conduct_reviewer, admin)")]
+#[error(
+    "unknown role '{0}' (expected one of: reporter, responder, security_lead, facilitator, leadership, champion, conduct_reviewer, admin)"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {

@@ -21,13 +21,19 @@ impl Validation {
         Self::default()
     }
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(FieldError { field: field.into(), message: message.into() });
+        self.errors.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
     }
     pub fn is_ok(&self) -> bool {
         self.errors.is_empty()
     }
     pub fn message_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     /// A required text of at most `max` characters; returns the trimmed value.
@@ -58,14 +64,21 @@ impl Validation {
     pub fn new_password(&mut self, field: &str, value: &str) {
         let n = value.chars().count();
         if n < 12 {
-            self.add(field, "Use at least 12 characters; a few unrelated words work well.");
+            self.add(
+                field,
+                "Use at least 12 characters; a few unrelated words work well.",
+            );
         } else if n > 1024 {
             self.add(field, "At most 1024 characters.");
         }
     }
 
     pub fn finish(self) -> Result<(), Vec<FieldError>> {
-        if self.errors.is_empty() { Ok(()) } else { Err(self.errors) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
     }
 }
 
@@ -73,7 +86,9 @@ pub fn is_email(v: &str) -> bool {
     if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
-    let Some((local, domain)) = v.rsplit_once('@') else { return false };
+    let Some((local, domain)) = v.rsplit_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !local.contains('@')
         && domain.contains('.')

@@ -23,7 +23,9 @@ fn user_from(r: &Row, at: usize) -> Result<User> {
         id: r.i64(at)?,
         email: r.text(at + 1)?,
         name: r.text(at + 2)?,
-        roles: RoleSet::from_bits(u16::try_from(r.i64(at + 3)?).map_err(|e| StoreError::Decode(e.to_string()))?),
+        roles: RoleSet::from_bits(
+            u16::try_from(r.i64(at + 3)?).map_err(|e| StoreError::Decode(e.to_string()))?,
+        ),
         disabled: r.bool(at + 4)?,
         created_ms: r.i64(at + 5)?,
     })
@@ -70,15 +72,25 @@ pub fn insert_user(c: &mut dyn Conn, u: &NewUser, now: i64) -> Result<User> {
          VALUES ($1, $2, $3, $4, 0, $5, $5) RETURNING id",
         &params![u.email.clone(), u.name.clone(), u.password_hash.clone(), i64::from(u.roles.bits()), now],
     )?;
-    Ok(User { id: r.i64(0)?, email: u.email.clone(), name: u.name.clone(), roles: u.roles, disabled: false, created_ms: now })
+    Ok(User {
+        id: r.i64(0)?,
+        email: u.email.clone(),
+        name: u.name.clone(),
+        roles: u.roles,
+        disabled: false,
+        created_ms: now,
+    })
 }
 
 impl Store {
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
         self.read(move |c| {
-            c.query_opt(&format!("SELECT {USER_COLS} FROM users u WHERE u.id = $1"), &params![id])?
-                .map(|r| user_from(&r, 0))
-                .transpose()
+            c.query_opt(
+                &format!("SELECT {USER_COLS} FROM users u WHERE u.id = $1"),
+                &params![id],
+            )?
+            .map(|r| user_from(&r, 0))
+            .transpose()
         })
         .await
     }
@@ -87,25 +99,42 @@ impl Store {
     pub async fn user_for_login(&self, email: &str) -> Result<Option<(User, String)>> {
         let email = email.to_lowercase();
         self.read(move |c| {
-            c.query_opt(&format!("SELECT {USER_COLS}, u.password_hash FROM users u WHERE u.email = $1"), &params![email])?
-                .map(|r| Ok((user_from(&r, 0)?, r.text(6)?)))
-                .transpose()
+            c.query_opt(
+                &format!("SELECT {USER_COLS}, u.password_hash FROM users u WHERE u.email = $1"),
+                &params![email],
+            )?
+            .map(|r| Ok((user_from(&r, 0)?, r.text(6)?)))
+            .transpose()
         })
         .await
     }
 
     pub async fn password_hash(&self, user_id: i64) -> Result<String> {
-        self.read(move |c| c.query_one("SELECT password_hash FROM users WHERE id = $1", &params![user_id])?.text(0)).await
+        self.read(move |c| {
+            c.query_one(
+                "SELECT password_hash FROM users WHERE id = $1",
+                &params![user_id],
+            )?
+            .text(0)
+        })
+        .await
     }
 
     pub async fn list_users(&self, limit: i64, offset: i64) -> Result<(Vec<User>, i64)> {
         self.read(move |c| {
             let total = c.query_one("SELECT COUNT(*) FROM users", &[])?.i64(0)?;
             let rows = c.query(
-                &format!("SELECT {USER_COLS} FROM users u ORDER BY u.name, u.id LIMIT $1 OFFSET $2"),
+                &format!(
+                    "SELECT {USER_COLS} FROM users u ORDER BY u.name, u.id LIMIT $1 OFFSET $2"
+                ),
                 &params![limit, offset],
             )?;
-            Ok((rows.iter().map(|r| user_from(r, 0)).collect::<Result<_>>()?, total))
+            Ok((
+                rows.iter()
+                    .map(|r| user_from(r, 0))
+                    .collect::<Result<_>>()?,
+                total,
+            ))
         })
         .await
     }
@@ -113,7 +142,11 @@ impl Store {
     pub async fn count_admins(&self) -> Result<i64> {
         let bit = i64::from(debrief_core::Role::Admin.bit());
         self.read(move |c| {
-            c.query_one("SELECT COUNT(*) FROM users WHERE disabled = 0 AND (roles & $1) <> 0", &params![bit])?.i64(0)
+            c.query_one(
+                "SELECT COUNT(*) FROM users WHERE disabled = 0 AND (roles & $1) <> 0",
+                &params![bit],
+            )?
+            .i64(0)
         })
         .await
     }
@@ -122,8 +155,15 @@ impl Store {
     /// so the change applies to their very next request.
     pub async fn set_roles(&self, user_id: i64, roles: RoleSet) -> Result<()> {
         self.write(move |c| {
-            let n = c.execute("UPDATE users SET roles = $1 WHERE id = $2", &params![i64::from(roles.bits()), user_id])?;
-            if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+            let n = c.execute(
+                "UPDATE users SET roles = $1 WHERE id = $2",
+                &params![i64::from(roles.bits()), user_id],
+            )?;
+            if n == 0 {
+                Err(StoreError::NotFound)
+            } else {
+                Ok(())
+            }
         })
         .await
     }
@@ -148,7 +188,13 @@ impl Store {
     }
 
     /// Sets a new password and ends every other session of the user.
-    pub async fn set_password(&self, user_id: i64, hash: String, keep_session: Option<String>, now: i64) -> Result<()> {
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        hash: String,
+        keep_session: Option<String>,
+        now: i64,
+    ) -> Result<()> {
         self.write(move |c| {
             c.execute(
                 "UPDATE users SET password_hash = $1, password_changed_ms = $2 WHERE id = $3",
@@ -165,7 +211,13 @@ impl Store {
 
     // ------------------------------------------------------------ sessions
 
-    pub async fn create_session(&self, id_hash: String, user_id: i64, now: i64, expires_ms: i64) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        id_hash: String,
+        user_id: i64,
+        now: i64,
+        expires_ms: i64,
+    ) -> Result<()> {
         self.write(move |c| {
             c.execute(
                 "INSERT INTO sessions (id_hash, user_id, created_ms, last_seen_ms, expires_ms, reauth_ms) VALUES ($1, $2, $3, $3, $4, $3)",
@@ -193,31 +245,57 @@ impl Store {
     }
 
     pub async fn touch_session(&self, id_hash: String, now: i64) -> Result<()> {
-        self.write(move |c| c.execute("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2", &params![now, id_hash]).map(|_| ()))
-            .await
+        self.write(move |c| {
+            c.execute(
+                "UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2",
+                &params![now, id_hash],
+            )
+            .map(|_| ())
+        })
+        .await
     }
 
     /// Records that the user just confirmed their password in this session.
     pub async fn mark_reauth(&self, id_hash: String, now: i64) -> Result<()> {
-        self.write(move |c| c.execute("UPDATE sessions SET reauth_ms = $1 WHERE id_hash = $2", &params![now, id_hash]).map(|_| ()))
-            .await
+        self.write(move |c| {
+            c.execute(
+                "UPDATE sessions SET reauth_ms = $1 WHERE id_hash = $2",
+                &params![now, id_hash],
+            )
+            .map(|_| ())
+        })
+        .await
     }
 
     pub async fn delete_session(&self, id_hash: String) -> Result<()> {
-        self.write(move |c| c.execute("DELETE FROM sessions WHERE id_hash = $1", &params![id_hash]).map(|_| ())).await
+        self.write(move |c| {
+            c.execute("DELETE FROM sessions WHERE id_hash = $1", &params![id_hash])
+                .map(|_| ())
+        })
+        .await
     }
 
     /// Removes sessions that expired or sat idle past `idle_before`; returns how many.
     pub async fn purge_sessions(&self, now: i64, idle_before: i64) -> Result<u64> {
         self.write(move |c| {
-            c.execute("DELETE FROM sessions WHERE expires_ms <= $1 OR last_seen_ms < $2", &params![now, idle_before])
+            c.execute(
+                "DELETE FROM sessions WHERE expires_ms <= $1 OR last_seen_ms < $2",
+                &params![now, idle_before],
+            )
         })
         .await
     }
 
     // ------------------------------------------------------------ API tokens
 
-    pub async fn create_token(&self, user_id: i64, name: String, token_hash: String, prefix: String, now: i64) -> Result<i64> {
+    pub async fn create_token(
+        &self,
+        user_id: i64,
+        name: String,
+        token_hash: String,
+        prefix: String,
+        now: i64,
+    ) -> Result<i64> {
         self.write(move |c| {
             c.query_one(
                 "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_ms) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -293,15 +371,31 @@ impl Store {
 
     /// Records a failed sign-in under each key (hashed email, hashed address) and
     /// returns the highest count of failures since `since` among them.
-    pub async fn record_login_failure(&self, keys: Vec<String>, now: i64, since: i64) -> Result<i64> {
+    pub async fn record_login_failure(
+        &self,
+        keys: Vec<String>,
+        now: i64,
+        since: i64,
+    ) -> Result<i64> {
         self.write(move |c| {
             let mut worst = 0;
             for k in keys {
-                c.execute("INSERT INTO login_failures (key_hash, at_ms) VALUES ($1, $2)", &params![k.clone(), now])?;
-                let n = c.query_one("SELECT COUNT(*) FROM login_failures WHERE key_hash = $1 AND at_ms > $2", &params![k, since])?.i64(0)?;
+                c.execute(
+                    "INSERT INTO login_failures (key_hash, at_ms) VALUES ($1, $2)",
+                    &params![k.clone(), now],
+                )?;
+                let n = c
+                    .query_one(
+                        "SELECT COUNT(*) FROM login_failures WHERE key_hash = $1 AND at_ms > $2",
+                        &params![k, since],
+                    )?
+                    .i64(0)?;
                 worst = worst.max(n);
             }
-            c.execute("DELETE FROM login_failures WHERE at_ms <= $1", &params![since])?;
+            c.execute(
+                "DELETE FROM login_failures WHERE at_ms <= $1",
+                &params![since],
+            )?;
             Ok(worst)
         })
         .await
@@ -311,7 +405,12 @@ impl Store {
         self.read(move |c| {
             let mut worst = 0;
             for k in keys {
-                let n = c.query_one("SELECT COUNT(*) FROM login_failures WHERE key_hash = $1 AND at_ms > $2", &params![k, since])?.i64(0)?;
+                let n = c
+                    .query_one(
+                        "SELECT COUNT(*) FROM login_failures WHERE key_hash = $1 AND at_ms > $2",
+                        &params![k, since],
+                    )?
+                    .i64(0)?;
                 worst = worst.max(n);
             }
             Ok(worst)
@@ -320,12 +419,24 @@ impl Store {
     }
 
     pub async fn clear_login_failures(&self, key: String) -> Result<()> {
-        self.write(move |c| c.execute("DELETE FROM login_failures WHERE key_hash = $1", &params![key]).map(|_| ())).await
+        self.write(move |c| {
+            c.execute(
+                "DELETE FROM login_failures WHERE key_hash = $1",
+                &params![key],
+            )
+            .map(|_| ())
+        })
+        .await
     }
 
     // ------------------------------------------------------------ setup links
 
-    pub async fn create_setup_token(&self, token_hash: String, now: i64, expires_ms: i64) -> Result<()> {
+    pub async fn create_setup_token(
+        &self,
+        token_hash: String,
+        now: i64,
+        expires_ms: i64,
+    ) -> Result<()> {
         self.write(move |c| {
             c.execute(
                 "INSERT INTO setup_tokens (token_hash, created_ms, expires_ms) VALUES ($1, $2, $3)",
@@ -349,7 +460,12 @@ impl Store {
 
     /// Uses a setup link to create the first administrator, in one transaction:
     /// the link must be unused and unexpired, and no enabled admin may exist yet.
-    pub async fn consume_setup_token(&self, token_hash: String, user: NewUser, now: i64) -> Result<User> {
+    pub async fn consume_setup_token(
+        &self,
+        token_hash: String,
+        user: NewUser,
+        now: i64,
+    ) -> Result<User> {
         let admin = i64::from(debrief_core::Role::Admin.bit());
         self.write(move |c| {
             let n = c.execute(
@@ -432,5 +548,9 @@ pub fn add_team_member(c: &mut dyn Conn, team_id: i64, user_id: i64) -> Result<(
 }
 
 pub fn remove_team_member(c: &mut dyn Conn, team_id: i64, user_id: i64) -> Result<()> {
-    c.execute("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2", &params![team_id, user_id]).map(|_| ())
+    c.execute(
+        "DELETE FROM team_members WHERE team_id = $1 AND user_id = $2",
+        &params![team_id, user_id],
+    )
+    .map(|_| ())
 }

@@ -9,9 +9,19 @@ const AUDIT_LOCK: i64 = 0x6465_6272_6965_6602;
 
 /// Appends one entry inside an open transaction, so the entry commits or rolls
 /// back together with the change it records.
-pub fn append(c: &mut dyn Conn, at_ms: i64, actor: &str, action: &str, object: &str, detail: &str) -> Result<i64> {
+pub fn append(
+    c: &mut dyn Conn,
+    at_ms: i64,
+    actor: &str,
+    action: &str,
+    object: &str,
+    detail: &str,
+) -> Result<i64> {
     c.lock(AUDIT_LOCK)?;
-    let (seq, prev) = match c.query_opt("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &[])? {
+    let (seq, prev) = match c.query_opt(
+        "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+        &[],
+    )? {
         Some(r) => (r.i64(0)? + 1, r.text(1)?),
         None => (1, GENESIS.to_string()),
     };
@@ -46,16 +56,26 @@ pub enum Verification {
 }
 
 impl Store {
-    pub async fn audit(&self, actor: String, action: &'static str, object: String, detail: String) -> Result<i64> {
+    pub async fn audit(
+        &self,
+        actor: String,
+        action: &'static str,
+        object: String,
+        detail: String,
+    ) -> Result<i64> {
         let now = crate::now_ms();
-        self.write(move |c| append(c, now, &actor, action, &object, &detail)).await
+        self.write(move |c| append(c, now, &actor, action, &object, &detail))
+            .await
     }
 
     /// Newest first.
     pub async fn list_audit(&self, limit: i64, offset: i64) -> Result<(Vec<AuditEntry>, i64)> {
         self.read(move |c| {
             let total = c.query_one("SELECT COUNT(*) FROM audit_log", &[])?.i64(0)?;
-            let rows = c.query(&format!("SELECT {COLS} FROM audit_log ORDER BY seq DESC LIMIT $1 OFFSET $2"), &params![limit, offset])?;
+            let rows = c.query(
+                &format!("SELECT {COLS} FROM audit_log ORDER BY seq DESC LIMIT $1 OFFSET $2"),
+                &params![limit, offset],
+            )?;
             Ok((rows.iter().map(entry_from).collect::<Result<_>>()?, total))
         })
         .await
@@ -67,10 +87,13 @@ impl Store {
         let mut after = 0i64;
         loop {
             let page = self.db().read_blocking(|c| {
-                c.query(&format!("SELECT {COLS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000"), &params![after])?
-                    .iter()
-                    .map(entry_from)
-                    .collect::<Result<Vec<_>>>()
+                c.query(
+                    &format!("SELECT {COLS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000"),
+                    &params![after],
+                )?
+                .iter()
+                .map(entry_from)
+                .collect::<Result<Vec<_>>>()
             })?;
             if page.is_empty() {
                 return Ok(Verification::Intact { entries: v.checked });

@@ -63,8 +63,8 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 /// Builds a parameter list: `params![a, b, c]`.
 #[macro_export]
 macro_rules! params {
-    () => { Vec::<$crate::db::Value>::new() };
-    ($($v:expr),+ $(,)?) => { vec![$($crate::db::Value::from($v)),+] };
+    () => { [] as [$crate::db::Value; 0] };
+    ($($v:expr),+ $(,)?) => { [$($crate::db::Value::from($v)),+] };
 }
 
 /// One result row.
@@ -73,12 +73,16 @@ pub struct Row(pub Vec<Value>);
 
 impl Row {
     fn at(&self, i: usize) -> Result<&Value, StoreError> {
-        self.0.get(i).ok_or_else(|| StoreError::Decode(format!("no column {i}")))
+        self.0
+            .get(i)
+            .ok_or_else(|| StoreError::Decode(format!("no column {i}")))
     }
     pub fn i64(&self, i: usize) -> Result<i64, StoreError> {
         match self.at(i)? {
             Value::Int(v) => Ok(*v),
-            other => Err(StoreError::Decode(format!("column {i}: expected an integer, found {other:?}"))),
+            other => Err(StoreError::Decode(format!(
+                "column {i}: expected an integer, found {other:?}"
+            ))),
         }
     }
     pub fn opt_i64(&self, i: usize) -> Result<Option<i64>, StoreError> {
@@ -93,7 +97,9 @@ impl Row {
     pub fn text(&self, i: usize) -> Result<String, StoreError> {
         match self.at(i)? {
             Value::Text(v) => Ok(v.clone()),
-            other => Err(StoreError::Decode(format!("column {i}: expected text, found {other:?}"))),
+            other => Err(StoreError::Decode(format!(
+                "column {i}: expected text, found {other:?}"
+            ))),
         }
     }
     pub fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
@@ -105,7 +111,9 @@ impl Row {
     pub fn blob(&self, i: usize) -> Result<Vec<u8>, StoreError> {
         match self.at(i)? {
             Value::Blob(v) => Ok(v.clone()),
-            other => Err(StoreError::Decode(format!("column {i}: expected bytes, found {other:?}"))),
+            other => Err(StoreError::Decode(format!(
+                "column {i}: expected bytes, found {other:?}"
+            ))),
         }
     }
 }
@@ -129,7 +137,9 @@ pub trait Conn {
     fn lock(&mut self, key: i64) -> Result<(), StoreError> {
         match self.engine() {
             Engine::Sqlite => Ok(()),
-            Engine::Postgres => self.query("SELECT pg_advisory_xact_lock($1)", &[Value::Int(key)]).map(|_| ()),
+            Engine::Postgres => self
+                .query("SELECT pg_advisory_xact_lock($1)", &[Value::Int(key)])
+                .map(|_| ()),
         }
     }
     /// The clause that lets concurrent workers skip rows another worker holds.
@@ -212,7 +222,9 @@ fn sqlite_err(e: rusqlite::Error) -> StoreError {
             ffi::SQLITE_CONSTRAINT_FOREIGNKEY => return StoreError::ForeignKey,
             _ => {}
         }
-        if f.code == rusqlite::ErrorCode::DatabaseBusy || f.code == rusqlite::ErrorCode::DatabaseLocked {
+        if f.code == rusqlite::ErrorCode::DatabaseBusy
+            || f.code == rusqlite::ErrorCode::DatabaseLocked
+        {
             return StoreError::Unavailable(e.to_string());
         }
     }
@@ -226,7 +238,9 @@ impl Conn for SqliteConn<'_> {
         let sql = sqlite_placeholders(sql);
         let mut stmt = self.0.prepare_cached(&sql).map_err(sqlite_err)?;
         let n = stmt.column_count();
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter())).map_err(sqlite_err)?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(params.iter()))
+            .map_err(sqlite_err)?;
         let mut out = Vec::new();
         while let Some(r) = rows.next().map_err(sqlite_err)? {
             let mut vals = Vec::with_capacity(n);
@@ -247,7 +261,9 @@ impl Conn for SqliteConn<'_> {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
         let sql = sqlite_placeholders(sql);
         let mut stmt = self.0.prepare_cached(&sql).map_err(sqlite_err)?;
-        stmt.execute(rusqlite::params_from_iter(params.iter())).map(|n| n as u64).map_err(sqlite_err)
+        stmt.execute(rusqlite::params_from_iter(params.iter()))
+            .map(|n| n as u64)
+            .map_err(sqlite_err)
     }
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
         self.0.execute_batch(sql).map_err(sqlite_err)
@@ -266,11 +282,22 @@ pub struct SqliteDb {
 
 impl SqliteDb {
     fn open_conn(path: &std::path::Path) -> Result<rusqlite::Connection, StoreError> {
-        let c = rusqlite::Connection::open(path)
-            .map_err(|e| StoreError::Unavailable(format!("cannot open SQLite database {}: {e}", path.display())))?;
+        let c = rusqlite::Connection::open(path).map_err(|e| {
+            StoreError::Unavailable(format!(
+                "cannot open SQLite database {}: {e}",
+                path.display()
+            ))
+        })?;
         c.busy_timeout(Duration::from_secs(5)).map_err(sqlite_err)?;
-        c.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
-            .map_err(|e| StoreError::Unavailable(format!("cannot use SQLite database {}: {e}", path.display())))?;
+        c.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        )
+        .map_err(|e| {
+            StoreError::Unavailable(format!(
+                "cannot use SQLite database {}: {e}",
+                path.display()
+            ))
+        })?;
         c.set_prepared_statement_cache_capacity(128);
         Ok(c)
     }
@@ -280,14 +307,21 @@ impl SqliteDb {
         let readers = (0..readers.max(1))
             .map(|_| Self::open_conn(&path).map(Mutex::new))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { path, writer: Mutex::new(writer), readers })
+        Ok(Self {
+            path,
+            writer: Mutex::new(writer),
+            readers,
+        })
     }
 
     pub fn path(&self) -> &std::path::Path {
         &self.path
     }
 
-    fn read<T>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         // take the first free reader; wait on one chosen by thread if all are busy
         for m in &self.readers {
             if let Ok(c) = m.try_lock() {
@@ -295,12 +329,20 @@ impl SqliteDb {
             }
         }
         let idx = thread_index() % self.readers.len();
-        let c = self.readers[idx].lock().map_err(|_| StoreError::Sql("reader lock poisoned".into()))?;
+        let c = self.readers[idx]
+            .lock()
+            .map_err(|_| StoreError::Sql("reader lock poisoned".into()))?;
         f(&mut SqliteConn(&c))
     }
 
-    fn write<T>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let c = self.writer.lock().map_err(|_| StoreError::Sql("writer lock poisoned".into()))?;
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let c = self
+            .writer
+            .lock()
+            .map_err(|_| StoreError::Sql("writer lock poisoned".into()))?;
         c.execute_batch("BEGIN IMMEDIATE").map_err(sqlite_err)?;
         match f(&mut SqliteConn(&c)) {
             Ok(v) => {
@@ -316,8 +358,13 @@ impl SqliteDb {
 
     /// A consistent copy of the whole database into `dest` (VACUUM INTO).
     pub fn snapshot(&self, dest: &std::path::Path) -> Result<(), StoreError> {
-        let c = self.writer.lock().map_err(|_| StoreError::Sql("writer lock poisoned".into()))?;
-        c.execute("VACUUM INTO ?1", [dest.to_string_lossy()]).map(|_| ()).map_err(sqlite_err)
+        let c = self
+            .writer
+            .lock()
+            .map_err(|_| StoreError::Sql("writer lock poisoned".into()))?;
+        c.execute("VACUUM INTO ?1", [dest.to_string_lossy()])
+            .map(|_| ())
+            .map_err(sqlite_err)
     }
 }
 
@@ -331,7 +378,11 @@ fn thread_index() -> usize {
 // ---------------------------------------------------------------- PostgreSQL
 
 impl ToSql for Value {
-    fn to_sql(&self, ty: &Type, out: &mut bytes::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
         match self {
             Value::Null => Ok(IsNull::Yes),
             Value::Int(v) => match *ty {
@@ -378,28 +429,59 @@ fn pg_value(row: &postgres::Row, i: usize) -> Result<Value, StoreError> {
     let ty = row.columns()[i].type_().clone();
     let d = |e: postgres::Error| StoreError::Decode(e.to_string());
     Ok(match ty {
-        Type::INT8 => row.try_get::<_, Option<i64>>(i).map_err(d)?.map_or(Value::Null, Value::Int),
-        Type::INT4 => row.try_get::<_, Option<i32>>(i).map_err(d)?.map_or(Value::Null, |v| Value::Int(v.into())),
-        Type::INT2 => row.try_get::<_, Option<i16>>(i).map_err(d)?.map_or(Value::Null, |v| Value::Int(v.into())),
-        Type::BOOL => row.try_get::<_, Option<bool>>(i).map_err(d)?.map_or(Value::Null, |v| Value::Int(v.into())),
-        Type::FLOAT8 => row.try_get::<_, Option<f64>>(i).map_err(d)?.map_or(Value::Null, Value::Real),
-        Type::FLOAT4 => row.try_get::<_, Option<f32>>(i).map_err(d)?.map_or(Value::Null, |v| Value::Real(v.into())),
-        Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i).map_err(d)?.map_or(Value::Null, Value::Blob),
+        Type::INT8 => row
+            .try_get::<_, Option<i64>>(i)
+            .map_err(d)?
+            .map_or(Value::Null, Value::Int),
+        Type::INT4 => row
+            .try_get::<_, Option<i32>>(i)
+            .map_err(d)?
+            .map_or(Value::Null, |v| Value::Int(v.into())),
+        Type::INT2 => row
+            .try_get::<_, Option<i16>>(i)
+            .map_err(d)?
+            .map_or(Value::Null, |v| Value::Int(v.into())),
+        Type::BOOL => row
+            .try_get::<_, Option<bool>>(i)
+            .map_err(d)?
+            .map_or(Value::Null, |v| Value::Int(v.into())),
+        Type::FLOAT8 => row
+            .try_get::<_, Option<f64>>(i)
+            .map_err(d)?
+            .map_or(Value::Null, Value::Real),
+        Type::FLOAT4 => row
+            .try_get::<_, Option<f32>>(i)
+            .map_err(d)?
+            .map_or(Value::Null, |v| Value::Real(v.into())),
+        Type::BYTEA => row
+            .try_get::<_, Option<Vec<u8>>>(i)
+            .map_err(d)?
+            .map_or(Value::Null, Value::Blob),
         Type::VOID => Value::Null,
-        _ => row.try_get::<_, Option<String>>(i).map_err(d)?.map_or(Value::Null, Value::Text),
+        _ => row
+            .try_get::<_, Option<String>>(i)
+            .map_err(d)?
+            .map_or(Value::Null, Value::Text),
     })
 }
 
 impl<C: postgres::GenericClient> Conn for PgConn<'_, C> {
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
-        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         let rows = self.0.query(sql, &refs).map_err(pg_err)?;
         rows.iter()
-            .map(|r| (0..r.len()).map(|i| pg_value(r, i)).collect::<Result<Vec<_>, _>>().map(Row))
+            .map(|r| {
+                (0..r.len())
+                    .map(|i| pg_value(r, i))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Row)
+            })
             .collect()
     }
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
-        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         self.0.execute(sql, &refs).map_err(pg_err)
     }
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
@@ -428,7 +510,9 @@ pub struct PgHolder(Option<PgPool>);
 
 impl PgHolder {
     fn pool(&self) -> Result<&PgPool, StoreError> {
-        self.0.as_ref().ok_or_else(|| StoreError::Unavailable("pool closed".into()))
+        self.0
+            .as_ref()
+            .ok_or_else(|| StoreError::Unavailable("pool closed".into()))
     }
 }
 
@@ -444,9 +528,14 @@ impl Db {
     /// Opens the database named by a URL: `sqlite://PATH`, `sqlite:PATH`,
     /// `postgres://…` or `postgresql://…`.
     pub fn connect(url: &str) -> Result<Db, StoreError> {
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             if path.is_empty() {
-                return Err(StoreError::BadUrl("sqlite URL without a file path (expected sqlite://PATH)".into()));
+                return Err(StoreError::BadUrl(
+                    "sqlite URL without a file path (expected sqlite://PATH)".into(),
+                ));
             }
             return Ok(Db::Sqlite(SqliteDb::open(PathBuf::from(path), 4)?));
         }
@@ -455,7 +544,9 @@ impl Db {
             let url = url.to_string();
             return std::thread::spawn(move || Self::connect_postgres(&url))
                 .join()
-                .map_err(|_| StoreError::Unavailable("PostgreSQL connection thread failed".into()))?;
+                .map_err(|_| {
+                    StoreError::Unavailable("PostgreSQL connection thread failed".into())
+                })?;
         }
         Err(StoreError::BadUrl(format!(
             "unsupported database URL '{}' (expected sqlite://PATH or postgres://…)",
@@ -465,10 +556,16 @@ impl Db {
 
     fn connect_postgres(url: &str) -> Result<Db, StoreError> {
         {
-            let cfg: postgres::Config = url.parse().map_err(|e| StoreError::BadUrl(format!("invalid PostgreSQL URL: {e}")))?;
+            let cfg: postgres::Config = url
+                .parse()
+                .map_err(|e| StoreError::BadUrl(format!("invalid PostgreSQL URL: {e}")))?;
             // one direct connection first: a clear, immediate error if the server does not answer
-            let mut probe = cfg.connect(postgres::NoTls).map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
-            probe.simple_query("SELECT 1").map_err(|e| StoreError::Unavailable(format!("PostgreSQL does not answer: {e}")))?;
+            let mut probe = cfg.connect(postgres::NoTls).map_err(|e| {
+                StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}"))
+            })?;
+            probe
+                .simple_query("SELECT 1")
+                .map_err(|e| StoreError::Unavailable(format!("PostgreSQL does not answer: {e}")))?;
             drop(probe);
             let mgr = PostgresConnectionManager::new(cfg, postgres::NoTls);
             let pool = r2d2::Pool::builder()
@@ -488,22 +585,34 @@ impl Db {
         }
     }
 
-    pub fn read_blocking<T>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    pub fn read_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         match self {
             Db::Sqlite(s) => s.read(f),
             Db::Postgres(p) => {
-                let mut c = p.pool()?.get().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                let mut c = p
+                    .pool()?
+                    .get()
+                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
                 f(&mut PgConn(&mut *c))
             }
         }
     }
 
     /// Runs `f` in one transaction; an error rolls everything back.
-    pub fn write_blocking<T>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    pub fn write_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         match self {
             Db::Sqlite(s) => s.write(f),
             Db::Postgres(p) => {
-                let mut c = p.pool()?.get().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                let mut c = p
+                    .pool()?
+                    .get()
+                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
                 let mut tx = c.transaction().map_err(pg_err)?;
                 let v = f(&mut PgConn(&mut tx))?;
                 tx.commit().map_err(pg_err)?;
@@ -531,12 +640,18 @@ mod tests {
 
     #[test]
     fn placeholders_are_rewritten_outside_literals() {
-        assert_eq!(sqlite_placeholders("SELECT $1, '$2', \"$3\", $10"), "SELECT ?1, '$2', \"$3\", ?10");
+        assert_eq!(
+            sqlite_placeholders("SELECT $1, '$2', \"$3\", $10"),
+            "SELECT ?1, '$2', \"$3\", ?10"
+        );
         assert!(matches!(sqlite_placeholders("SELECT 1"), Cow::Borrowed(_)));
     }
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
     }
 }

@@ -126,15 +126,25 @@ impl Store {
     }
 
     pub async fn job(&self, id: i64) -> Result<Option<Job>> {
-        self.read(move |c| c.query_opt(&format!("SELECT {COLS} FROM jobs WHERE id = $1"), &params![id])?.map(|r| job_from(&r)).transpose())
-            .await
+        self.read(move |c| {
+            c.query_opt(
+                &format!("SELECT {COLS} FROM jobs WHERE id = $1"),
+                &params![id],
+            )?
+            .map(|r| job_from(&r))
+            .transpose()
+        })
+        .await
     }
 
     /// Recent jobs, newest first, with the count of each state.
     pub async fn list_jobs(&self, limit: i64, offset: i64) -> Result<(Vec<Job>, i64)> {
         self.read(move |c| {
             let total = c.query_one("SELECT COUNT(*) FROM jobs", &[])?.i64(0)?;
-            let rows = c.query(&format!("SELECT {COLS} FROM jobs ORDER BY id DESC LIMIT $1 OFFSET $2"), &params![limit, offset])?;
+            let rows = c.query(
+                &format!("SELECT {COLS} FROM jobs ORDER BY id DESC LIMIT $1 OFFSET $2"),
+                &params![limit, offset],
+            )?;
             Ok((rows.iter().map(job_from).collect::<Result<_>>()?, total))
         })
         .await

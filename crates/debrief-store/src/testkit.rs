@@ -20,7 +20,8 @@ fn random_suffix() -> String {
 }
 
 pub fn pg_admin_url() -> String {
-    std::env::var("DEBRIEF_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+    std::env::var("DEBRIEF_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
 }
 
 pub fn engine_from_env() -> Engine {
@@ -36,6 +37,12 @@ pub fn off_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
     std::thread::spawn(f).join().expect("off-runtime thread")
 }
 
+impl Default for TestDb {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl TestDb {
     /// A fresh database on the engine `DEBRIEF_TEST_DB` names.
     pub fn new() -> TestDb {
@@ -47,7 +54,12 @@ impl TestDb {
             Engine::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary directory");
                 let url = format!("sqlite://{}", dir.path().join("test.db").display());
-                TestDb { url, engine, _dir: Some(dir), pg_admin: None }
+                TestDb {
+                    url,
+                    engine,
+                    _dir: Some(dir),
+                    pg_admin: None,
+                }
             }
             Engine::Postgres => {
                 let admin = pg_admin_url();
@@ -64,7 +76,12 @@ impl TestDb {
                 .expect("PostgreSQL test database");
                 let mut u = url::Url::parse(&admin).expect("PostgreSQL URL");
                 u.set_path(&format!("/{name}"));
-                TestDb { url: u.to_string(), engine, _dir: None, pg_admin: Some((admin, name)) }
+                TestDb {
+                    url: u.to_string(),
+                    engine,
+                    _dir: None,
+                    pg_admin: Some((admin, name)),
+                }
             }
         }
     }
@@ -75,7 +92,8 @@ impl Drop for TestDb {
         if let Some((admin, name)) = self.pg_admin.take() {
             let _ = std::thread::spawn(move || {
                 if let Ok(mut c) = postgres::Client::connect(&admin, postgres::NoTls) {
-                    let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                    let _ =
+                        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
                 }
             })
             .join();

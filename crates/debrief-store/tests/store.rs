@@ -30,7 +30,10 @@ fn both_engines_reach_the_same_schema() {
     let b = pg.schema_outline_blocking().expect("postgres outline");
     assert!(!a.is_empty());
     assert_eq!(a, b);
-    assert_eq!(sqlite.schema_version_blocking().expect("v"), pg.schema_version_blocking().expect("v"));
+    assert_eq!(
+        sqlite.schema_version_blocking().expect("v"),
+        pg.schema_version_blocking().expect("v")
+    );
 }
 
 #[test]
@@ -42,8 +45,15 @@ fn migrations_are_idempotent() {
 }
 
 async fn add_user(s: &Store, email: &str, roles: RoleSet) -> debrief_store::User {
-    let u = NewUser { email: email.into(), name: "Test Person".into(), password_hash: "x".into(), roles };
-    s.write(move |c| debrief_store::accounts::insert_user(c, &u, now_ms())).await.expect("insert user")
+    let u = NewUser {
+        email: email.into(),
+        name: "Test Person".into(),
+        password_hash: "x".into(),
+        roles,
+    };
+    s.write(move |c| debrief_store::accounts::insert_user(c, &u, now_ms()))
+        .await
+        .expect("insert user")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -53,7 +63,12 @@ async fn users_sessions_and_tokens() {
         let u = add_user(&s, "ada@example.org", RoleSet::from_roles([Role::Admin])).await;
         let dup = s
             .write(|c| {
-                let u = NewUser { email: "ada@example.org".into(), name: "Other".into(), password_hash: "x".into(), roles: RoleSet::default() };
+                let u = NewUser {
+                    email: "ada@example.org".into(),
+                    name: "Other".into(),
+                    password_hash: "x".into(),
+                    roles: RoleSet::default(),
+                };
                 debrief_store::accounts::insert_user(c, &u, now_ms())
             })
             .await;
@@ -61,26 +76,58 @@ async fn users_sessions_and_tokens() {
         assert_eq!(s.count_admins().await.expect("count"), 1);
 
         let now = now_ms();
-        s.create_session("h1".into(), u.id, now, now + 60_000).await.expect("session");
-        let su = s.session_user("h1".into(), now).await.expect("lookup").expect("live");
+        s.create_session("h1".into(), u.id, now, now + 60_000)
+            .await
+            .expect("session");
+        let su = s
+            .session_user("h1".into(), now)
+            .await
+            .expect("lookup")
+            .expect("live");
         assert!(su.user.roles.contains(Role::Admin));
-        assert!(s.session_user("h1".into(), now + 61_000).await.expect("lookup").is_none(), "expired");
+        assert!(
+            s.session_user("h1".into(), now + 61_000)
+                .await
+                .expect("lookup")
+                .is_none(),
+            "expired"
+        );
 
         // role changes are visible on the next lookup
-        s.set_roles(u.id, RoleSet::from_roles([Role::Responder])).await.expect("roles");
-        let su = s.session_user("h1".into(), now).await.expect("lookup").expect("live");
+        s.set_roles(u.id, RoleSet::from_roles([Role::Responder]))
+            .await
+            .expect("roles");
+        let su = s
+            .session_user("h1".into(), now)
+            .await
+            .expect("lookup")
+            .expect("live");
         assert!(!su.user.roles.contains(Role::Admin));
         assert!(su.user.roles.contains(Role::Responder));
 
-        let tid = s.create_token(u.id, "ci".into(), "th".into(), "dbt_abcd".into(), now).await.expect("token");
-        assert_eq!(s.token_user("th".into()).await.expect("t").expect("live").1, tid);
+        let tid = s
+            .create_token(u.id, "ci".into(), "th".into(), "dbt_abcd".into(), now)
+            .await
+            .expect("token");
+        assert_eq!(
+            s.token_user("th".into()).await.expect("t").expect("live").1,
+            tid
+        );
 
         // disabling ends sessions and tokens
         s.set_disabled(u.id, true, now).await.expect("disable");
-        assert!(s.session_user("h1".into(), now).await.expect("lookup").is_none());
+        assert!(
+            s.session_user("h1".into(), now)
+                .await
+                .expect("lookup")
+                .is_none()
+        );
         assert!(s.token_user("th".into()).await.expect("t").is_none());
         s.set_disabled(u.id, false, now).await.expect("enable");
-        assert!(s.token_user("th".into()).await.expect("t").is_none(), "re-enabling does not revive tokens");
+        assert!(
+            s.token_user("th".into()).await.expect("t").is_none(),
+            "re-enabling does not revive tokens"
+        );
     }
 }
 
@@ -90,21 +137,32 @@ async fn audit_chain_detects_edit_delete_and_reorder() {
         for tamper in ["edit", "delete", "reorder"] {
             let (_t, s) = open(e);
             for i in 0..5 {
-                s.audit("user:1".into(), "login", format!("user:{i}"), String::new()).await.expect("append");
+                s.audit("user:1".into(), "login", format!("user:{i}"), String::new())
+                    .await
+                    .expect("append");
             }
             let s2 = s.clone();
-            assert!(matches!(off_runtime(move || s2.verify_audit_blocking()).expect("verify"), Verification::Intact { entries: 5 }));
+            assert!(matches!(
+                off_runtime(move || s2.verify_audit_blocking()).expect("verify"),
+                Verification::Intact { entries: 5 }
+            ));
             // the database refuses edits through ordinary SQL
-            let refused = s.write(|c| c.execute("UPDATE audit_log SET action = 'x' WHERE seq = 2", &[])).await;
+            let refused = s
+                .write(|c| c.execute("UPDATE audit_log SET action = 'x' WHERE seq = 2", &[]))
+                .await;
             assert!(refused.is_err(), "{e:?}: append-only trigger");
             let disable = match e {
-                Engine::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
+                Engine::Sqlite => {
+                    "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+                }
                 Engine::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;",
             };
             let sql = match tamper {
                 "edit" => "UPDATE audit_log SET object = 'user:99' WHERE seq = 3",
                 "delete" => "DELETE FROM audit_log WHERE seq = 3",
-                _ => "UPDATE audit_log SET seq = seq + 100 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 4; UPDATE audit_log SET seq = 4 WHERE seq = 103;",
+                _ => {
+                    "UPDATE audit_log SET seq = seq + 100 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 4; UPDATE audit_log SET seq = 4 WHERE seq = 103;"
+                }
             };
             s.write(move |c| {
                 c.batch(disable)?;
@@ -130,31 +188,74 @@ async fn jobs_retry_with_backoff_and_survive_a_dead_worker() {
         let (_t, s) = open(e);
         let now = now_ms();
         let id = s
-            .enqueue(NewJob { kind: "k".into(), payload: "{}".into(), run_at_ms: now, unique_key: Some("u1".into()), max_attempts: 2 })
+            .enqueue(NewJob {
+                kind: "k".into(),
+                payload: "{}".into(),
+                run_at_ms: now,
+                unique_key: Some("u1".into()),
+                max_attempts: 2,
+            })
             .await
             .expect("enqueue")
             .expect("id");
         let again = s
-            .enqueue(NewJob { kind: "k".into(), payload: "{}".into(), run_at_ms: now, unique_key: Some("u1".into()), max_attempts: 2 })
+            .enqueue(NewJob {
+                kind: "k".into(),
+                payload: "{}".into(),
+                run_at_ms: now,
+                unique_key: Some("u1".into()),
+                max_attempts: 2,
+            })
             .await
             .expect("enqueue");
         assert_eq!(again, None, "{e:?}: unique key");
 
-        let j = s.claim_job("w1".into(), now).await.expect("claim").expect("due");
+        let j = s
+            .claim_job("w1".into(), now)
+            .await
+            .expect("claim")
+            .expect("due");
         assert_eq!(j.id, id);
-        assert!(s.claim_job("w2".into(), now).await.expect("claim").is_none(), "held by w1");
-        s.fail_job(id, "w1".into(), "boom".into(), now).await.expect("fail");
-        assert!(s.claim_job("w2".into(), now).await.expect("claim").is_none(), "backing off");
+        assert!(
+            s.claim_job("w2".into(), now)
+                .await
+                .expect("claim")
+                .is_none(),
+            "held by w1"
+        );
+        s.fail_job(id, "w1".into(), "boom".into(), now)
+            .await
+            .expect("fail");
+        assert!(
+            s.claim_job("w2".into(), now)
+                .await
+                .expect("claim")
+                .is_none(),
+            "backing off"
+        );
         let later = now + 10_001;
-        let j = s.claim_job("w2".into(), later).await.expect("claim").expect("retry due");
+        let j = s
+            .claim_job("w2".into(), later)
+            .await
+            .expect("claim")
+            .expect("retry due");
         assert_eq!(j.attempts, 2);
 
         // w2 dies holding the job; after the lease another worker takes it over
         let after_lease = later + debrief_core::jobs::LEASE_MS + 1;
-        let j = s.claim_job("w3".into(), after_lease).await.expect("claim").expect("lease expired");
+        let j = s
+            .claim_job("w3".into(), after_lease)
+            .await
+            .expect("claim")
+            .expect("lease expired");
         assert_eq!(j.id, id);
-        assert!(s.complete_job(id, "w2".into(), after_lease).await.is_err(), "w2 lost the job");
-        s.complete_job(id, "w3".into(), after_lease).await.expect("complete");
+        assert!(
+            s.complete_job(id, "w2".into(), after_lease).await.is_err(),
+            "w2 lost the job"
+        );
+        s.complete_job(id, "w3".into(), after_lease)
+            .await
+            .expect("complete");
         assert_eq!(s.job(id).await.expect("job").expect("exists").state, "done");
     }
 }
@@ -164,20 +265,34 @@ async fn concurrent_workers_run_each_job_once_on_postgres() {
     let (_t, s) = open(Engine::Postgres);
     let now = now_ms();
     for i in 0..60 {
-        s.enqueue(NewJob { kind: "k".into(), payload: format!("{i}"), run_at_ms: now, unique_key: None, max_attempts: 1 })
-            .await
-            .expect("enqueue");
+        s.enqueue(NewJob {
+            kind: "k".into(),
+            payload: format!("{i}"),
+            run_at_ms: now,
+            unique_key: None,
+            max_attempts: 1,
+        })
+        .await
+        .expect("enqueue");
     }
     // two independent stores stand for two server processes
     let url = _t.url.clone();
     let other = off_runtime(move || Store::connect(&url)).expect("second process");
     let mut handles = Vec::new();
-    for (w, store) in [("a", s.clone()), ("b", other.clone()), ("c", s.clone()), ("d", other.clone())] {
+    for (w, store) in [
+        ("a", s.clone()),
+        ("b", other.clone()),
+        ("c", s.clone()),
+        ("d", other.clone()),
+    ] {
         handles.push(tokio::spawn(async move {
             let mut got = Vec::new();
             while let Some(j) = store.claim_job(w.to_string(), now).await.expect("claim") {
                 got.push(j.id);
-                store.complete_job(j.id, w.to_string(), now).await.expect("complete");
+                store
+                    .complete_job(j.id, w.to_string(), now)
+                    .await
+                    .expect("complete");
             }
             got
         }));
@@ -191,6 +306,12 @@ async fn concurrent_workers_run_each_job_once_on_postgres() {
     all.dedup();
     assert_eq!(n, 60, "every job ran");
     assert_eq!(all.len(), 60, "no job ran twice");
-    let done = s.read(|c| c.query_one("SELECT COUNT(*) FROM jobs WHERE state = 'done'", &params![])?.i64(0)).await.expect("count");
+    let done = s
+        .read(|c| {
+            c.query_one("SELECT COUNT(*) FROM jobs WHERE state = 'done'", &params![])?
+                .i64(0)
+        })
+        .await
+        .expect("count");
     assert_eq!(done, 60);
 }

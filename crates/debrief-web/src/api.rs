@@ -24,16 +24,26 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::new(StatusCode::BAD_REQUEST, format!("Malformed JSON: {}", e.body_text()))),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("Malformed JSON: {}", e.body_text()),
+            )),
             Err(JsonRejection::JsonDataError(e)) => {
                 let text = e.body_text();
                 let field = text.split('`').nth(1).unwrap_or("body").to_string();
-                Err(ApiError::invalid(vec![FieldError { field, message: text }]))
+                Err(ApiError::invalid(vec![FieldError {
+                    field,
+                    message: text,
+                }]))
             }
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send JSON with Content-Type: application/json."))
-            }
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "The body is larger than 1 MiB.")),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send JSON with Content-Type: application/json.",
+            )),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The body is larger than 1 MiB.",
+            )),
             Err(e) => Err(ApiError::new(e.status(), e.body_text())),
         }
     }
@@ -67,13 +77,23 @@ impl ListQuery {
 /// Query strings that fail to parse are 422 with the field named.
 pub struct ApiQuery<T>(pub T);
 
-impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
+    for ApiQuery<T>
+{
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(v)| ApiQuery(v))
-            .map_err(|e| ApiError::invalid(vec![FieldError { field: "query".into(), message: e.body_text() }]))
+            .map_err(|e| {
+                ApiError::invalid(vec![FieldError {
+                    field: "query".into(),
+                    message: e.body_text(),
+                }])
+            })
     }
 }
 
@@ -94,12 +114,21 @@ pub struct UserOut {
 }
 
 fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
 }
 
 impl From<&User> for UserOut {
     fn from(u: &User) -> Self {
-        UserOut { id: u.id, email: u.email.clone(), name: u.name.clone(), roles: u.roles.iter().collect(), disabled: u.disabled, created_at: rfc3339(u.created_ms) }
+        UserOut {
+            id: u.id,
+            email: u.email.clone(),
+            name: u.name.clone(),
+            roles: u.roles.iter().collect(),
+            disabled: u.disabled,
+            created_at: rfc3339(u.created_ms),
+        }
     }
 }
 
@@ -112,9 +141,21 @@ pub struct MeOut {
 
 /// The caller's own account.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = MeOut), (status = 401, body = Problem)))]
-pub async fn me(State(state): State<AppState>, Signed(ident): Signed) -> Result<Json<MeOut>, ApiError> {
-    let teams = state.store.teams_of_user(ident.user.id).await?.into_iter().map(|t| t.name).collect();
-    Ok(Json(MeOut { user: UserOut::from(&ident.user), teams }))
+pub async fn me(
+    State(state): State<AppState>,
+    Signed(ident): Signed,
+) -> Result<Json<MeOut>, ApiError> {
+    let teams = state
+        .store
+        .teams_of_user(ident.user.id)
+        .await?
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    Ok(Json(MeOut {
+        user: UserOut::from(&ident.user),
+        teams,
+    }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -129,7 +170,10 @@ pub struct TokenOut {
 
 /// The caller's API tokens (never the tokens themselves).
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts", responses((status = 200, body = Page<TokenOut>)))]
-pub async fn my_tokens(State(state): State<AppState>, Signed(ident): Signed) -> Result<Json<Page<TokenOut>>, ApiError> {
+pub async fn my_tokens(
+    State(state): State<AppState>,
+    Signed(ident): Signed,
+) -> Result<Json<Page<TokenOut>>, ApiError> {
     let items: Vec<TokenOut> = state
         .store
         .list_tokens(ident.user.id)
@@ -163,11 +207,33 @@ pub struct NewTokenOut {
 }
 
 /// Creates a token and audits it; returns the token (shown once) and its id.
-pub async fn issue_token(state: &AppState, user: &User, actor: &str, name: String) -> Result<(String, i64), StoreError> {
+pub async fn issue_token(
+    state: &AppState,
+    user: &User,
+    actor: &str,
+    name: String,
+) -> Result<(String, i64), StoreError> {
     let token = debrief_core::secret::new_api_token();
     let prefix: String = token.chars().take(10).collect();
-    let id = state.store.create_token(user.id, name, debrief_core::secret::sha256_hex(&token), prefix, now_ms()).await?;
-    state.store.audit(actor.to_string(), "token.created", format!("token:{id}"), format!("user:{}", user.id)).await?;
+    let id = state
+        .store
+        .create_token(
+            user.id,
+            name,
+            debrief_core::secret::sha256_hex(&token),
+            prefix,
+            now_ms(),
+        )
+        .await?;
+    state
+        .store
+        .audit(
+            actor.to_string(),
+            "token.created",
+            format!("token:{id}"),
+            format!("user:{}", user.id),
+        )
+        .await?;
     Ok((token, id))
 }
 
@@ -182,7 +248,14 @@ pub async fn create_my_token(
 ) -> Result<Response, ApiError> {
     let mut v = Validation::new();
     let name = v.text("name", &body.name, 100);
-    if let Err(m) = crate::auth::confirm_password(&state, &ident, reauth.map(|r| r.0.0), body.password.as_deref()).await {
+    if let Err(m) = crate::auth::confirm_password(
+        &state,
+        &ident,
+        reauth.map(|r| r.0.0),
+        body.password.as_deref(),
+    )
+    .await
+    {
         v.add("password", m);
     }
     v.finish().map_err(ApiError::invalid)?;
@@ -193,23 +266,51 @@ pub async fn create_my_token(
 /// Revokes one of the caller's tokens.
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
-pub async fn revoke_my_token(State(state): State<AppState>, Signed(ident): Signed, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
-    state.store.revoke_token(ident.user.id, id, now_ms()).await?;
-    state.store.audit(ident.actor(), "token.revoked", format!("token:{id}"), String::new()).await?;
+pub async fn revoke_my_token(
+    State(state): State<AppState>,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .revoke_token(ident.user.id, id, now_ms())
+        .await?;
+    state
+        .store
+        .audit(
+            ident.actor(),
+            "token.revoked",
+            format!("token:{id}"),
+            String::new(),
+        )
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Every account, for administrators.
 #[utoipa::path(get, path = "/api/v1/users", tag = "administration", params(ListQuery), responses((status = 200, body = Page<UserOut>)))]
-pub async fn list_users(State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<Page<UserOut>>, ApiError> {
+pub async fn list_users(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Page<UserOut>>, ApiError> {
     let (limit, offset) = q.bounds()?;
     let (users, total) = state.store.list_users(limit, offset).await?;
-    Ok(Json(Page { items: users.iter().map(UserOut::from).collect(), total }))
+    Ok(Json(Page {
+        items: users.iter().map(UserOut::from).collect(),
+        total,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "administration", params(("id" = i64, Path)), responses((status = 200, body = UserOut), (status = 404, body = Problem)))]
-pub async fn get_user(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<UserOut>, ApiError> {
-    let u = state.store.user_by_id(id).await?.ok_or_else(ApiError::not_found)?;
+pub async fn get_user(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<UserOut>, ApiError> {
+    let u = state
+        .store
+        .user_by_id(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     Ok(Json(UserOut::from(&u)))
 }
 
@@ -227,17 +328,38 @@ pub enum CreateUserError {
     Other(ApiError),
 }
 
-pub async fn create_user(state: &AppState, actor: &str, name: String, email: String, password: String, roles: RoleSet) -> Result<User, CreateUserError> {
-    let hash = crate::auth::hash_password(password).await.map_err(|e| CreateUserError::Other(ApiError::internal(e)))?;
+pub async fn create_user(
+    state: &AppState,
+    actor: &str,
+    name: String,
+    email: String,
+    password: String,
+    roles: RoleSet,
+) -> Result<User, CreateUserError> {
+    let hash = crate::auth::hash_password(password)
+        .await
+        .map_err(|e| CreateUserError::Other(ApiError::internal(e)))?;
     let actor = actor.to_string();
-    let nu = debrief_store::accounts::NewUser { email, name, password_hash: hash, roles };
+    let nu = debrief_store::accounts::NewUser {
+        email,
+        name,
+        password_hash: hash,
+        roles,
+    };
     state
         .store
         .write(move |c| {
             let now = now_ms();
             let u = debrief_store::accounts::insert_user(c, &nu, now)?;
             let roles: Vec<&str> = roles.iter().map(Role::as_str).collect();
-            debrief_store::audit::append(c, now, &actor, "user.created", &format!("user:{}", u.id), &format!("roles={}", roles.join(",")))?;
+            debrief_store::audit::append(
+                c,
+                now,
+                &actor,
+                "user.created",
+                &format!("user:{}", u.id),
+                &format!("roles={}", roles.join(",")),
+            )?;
             Ok(u)
         })
         .await
@@ -261,7 +383,11 @@ fn parse_roles(names: &[String], v: &mut Validation) -> RoleSet {
 /// Creates an account.
 #[utoipa::path(post, path = "/api/v1/users", tag = "administration", request_body = NewUserIn,
     responses((status = 201, body = UserOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn post_user(State(state): State<AppState>, Signed(ident): Signed, ApiJson(body): ApiJson<NewUserIn>) -> Result<Response, ApiError> {
+pub async fn post_user(
+    State(state): State<AppState>,
+    Signed(ident): Signed,
+    ApiJson(body): ApiJson<NewUserIn>,
+) -> Result<Response, ApiError> {
     let mut v = Validation::new();
     let name = v.text("name", &body.name, 200);
     let email = v.email("email", &body.email);
@@ -270,31 +396,58 @@ pub async fn post_user(State(state): State<AppState>, Signed(ident): Signed, Api
     v.finish().map_err(ApiError::invalid)?;
     match create_user(&state, &ident.actor(), name, email, body.password, roles).await {
         Ok(u) => Ok((StatusCode::CREATED, Json(UserOut::from(&u))).into_response()),
-        Err(CreateUserError::Exists) => Err(ApiError::new(StatusCode::CONFLICT, "An account with this email exists already.")),
+        Err(CreateUserError::Exists) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "An account with this email exists already.",
+        )),
         Err(CreateUserError::Other(e)) => Err(e),
     }
 }
 
 /// Changes roles, refusing to remove the last enabled administrator.
-pub async fn change_roles(state: &AppState, ident: &Identity, id: i64, roles: RoleSet) -> Result<(), ApiError> {
+pub async fn change_roles(
+    state: &AppState,
+    ident: &Identity,
+    id: i64,
+    roles: RoleSet,
+) -> Result<(), ApiError> {
     let admin_bit = i64::from(Role::Admin.bit());
     let actor = ident.actor();
     let result = state
         .store
         .write(move |c| {
-            let r = c.query_one("SELECT roles, disabled FROM users WHERE id = $1", &debrief_store::params![id])?;
+            let r = c.query_one(
+                "SELECT roles, disabled FROM users WHERE id = $1",
+                &debrief_store::params![id],
+            )?;
             let before = RoleSet::from_bits(u16::try_from(r.i64(0)?).unwrap_or(0));
             if before.contains(Role::Admin) && !roles.contains(Role::Admin) && !r.bool(1)? {
                 let admins = c
-                    .query_one("SELECT COUNT(*) FROM users WHERE disabled = 0 AND (roles & $1) <> 0", &debrief_store::params![admin_bit])?
+                    .query_one(
+                        "SELECT COUNT(*) FROM users WHERE disabled = 0 AND (roles & $1) <> 0",
+                        &debrief_store::params![admin_bit],
+                    )?
                     .i64(0)?;
                 if admins <= 1 {
-                    return Err(StoreError::Invalid("This is the last administrator; make someone else an administrator first.".into()));
+                    return Err(StoreError::Invalid(
+                        "This is the last administrator; make someone else an administrator first."
+                            .into(),
+                    ));
                 }
             }
-            c.execute("UPDATE users SET roles = $1 WHERE id = $2", &debrief_store::params![i64::from(roles.bits()), id])?;
+            c.execute(
+                "UPDATE users SET roles = $1 WHERE id = $2",
+                &debrief_store::params![i64::from(roles.bits()), id],
+            )?;
             let fmt = |s: RoleSet| s.iter().map(Role::as_str).collect::<Vec<_>>().join(",");
-            debrief_store::audit::append(c, now_ms(), &actor, "user.roles_changed", &format!("user:{id}"), &format!("{} -> {}", fmt(before), fmt(roles)))?;
+            debrief_store::audit::append(
+                c,
+                now_ms(),
+                &actor,
+                "user.roles_changed",
+                &format!("user:{id}"),
+                &format!("{} -> {}", fmt(before), fmt(roles)),
+            )?;
             Ok(())
         })
         .await;
@@ -320,30 +473,60 @@ pub async fn put_roles(
 ) -> Result<Json<UserOut>, ApiError> {
     let mut v = Validation::new();
     let roles = parse_roles(&body.roles, &mut v);
-    if let Err(m) = crate::auth::confirm_password(&state, &ident, reauth.map(|r| r.0.0), body.password.as_deref()).await {
+    if let Err(m) = crate::auth::confirm_password(
+        &state,
+        &ident,
+        reauth.map(|r| r.0.0),
+        body.password.as_deref(),
+    )
+    .await
+    {
         v.add("password", m);
     }
     v.finish().map_err(ApiError::invalid)?;
     change_roles(&state, &ident, id, roles).await?;
-    let u = state.store.user_by_id(id).await?.ok_or_else(ApiError::not_found)?;
+    let u = state
+        .store
+        .user_by_id(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     Ok(Json(UserOut::from(&u)))
 }
 
 /// Disables or enables an account, refusing to disable the last administrator or oneself.
-pub async fn change_status(state: &AppState, ident: &Identity, id: i64, disabled: bool) -> Result<(), ApiError> {
+pub async fn change_status(
+    state: &AppState,
+    ident: &Identity,
+    id: i64,
+    disabled: bool,
+) -> Result<(), ApiError> {
     if disabled && id == ident.user.id {
-        return Err(ApiError::new(StatusCode::CONFLICT, "You cannot disable your own account."));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "You cannot disable your own account.",
+        ));
     }
-    if disabled {
-        if let Some(u) = state.store.user_by_id(id).await? {
-            if u.roles.contains(Role::Admin) && !u.disabled && state.store.count_admins().await? <= 1 {
-                return Err(ApiError::new(StatusCode::CONFLICT, "This is the last administrator."));
-            }
-        }
+    if disabled
+        && let Some(u) = state.store.user_by_id(id).await?
+        && u.roles.contains(Role::Admin)
+        && !u.disabled
+        && state.store.count_admins().await? <= 1
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "This is the last administrator.",
+        ));
     }
     state.store.set_disabled(id, disabled, now_ms()).await?;
-    let action = if disabled { "user.disabled" } else { "user.enabled" };
-    state.store.audit(ident.actor(), action, format!("user:{id}"), String::new()).await?;
+    let action = if disabled {
+        "user.disabled"
+    } else {
+        "user.enabled"
+    };
+    state
+        .store
+        .audit(ident.actor(), action, format!("user:{id}"), String::new())
+        .await?;
     Ok(())
 }
 
@@ -355,9 +538,18 @@ pub struct StatusIn {
 /// Disables (ending every session and token) or re-enables an account.
 #[utoipa::path(put, path = "/api/v1/users/{id}/status", tag = "administration", params(("id" = i64, Path)), request_body = StatusIn,
     responses((status = 200, body = UserOut), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn put_status(State(state): State<AppState>, Signed(ident): Signed, Path(id): Path<i64>, ApiJson(body): ApiJson<StatusIn>) -> Result<Json<UserOut>, ApiError> {
+pub async fn put_status(
+    State(state): State<AppState>,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<StatusIn>,
+) -> Result<Json<UserOut>, ApiError> {
     change_status(&state, &ident, id, body.disabled).await?;
-    let u = state.store.user_by_id(id).await?.ok_or_else(ApiError::not_found)?;
+    let u = state
+        .store
+        .user_by_id(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     Ok(Json(UserOut::from(&u)))
 }
 
@@ -372,8 +564,18 @@ pub struct TeamOut {
 /// Every team.
 #[utoipa::path(get, path = "/api/v1/teams", tag = "accounts", responses((status = 200, body = Page<TeamOut>)))]
 pub async fn list_teams(State(state): State<AppState>) -> Result<Json<Page<TeamOut>>, ApiError> {
-    let items: Vec<TeamOut> =
-        state.store.list_teams().await?.into_iter().map(|t| TeamOut { id: t.id, name: t.name, description: t.description, members: t.members }).collect();
+    let items: Vec<TeamOut> = state
+        .store
+        .list_teams()
+        .await?
+        .into_iter()
+        .map(|t| TeamOut {
+            id: t.id,
+            name: t.name,
+            description: t.description,
+            members: t.members,
+        })
+        .collect();
     let total = items.len() as i64;
     Ok(Json(Page { items, total }))
 }
@@ -383,7 +585,12 @@ pub enum TeamError {
     Other(ApiError),
 }
 
-pub async fn create_team(state: &AppState, actor: &str, name: &str, description: &str) -> Result<i64, TeamError> {
+pub async fn create_team(
+    state: &AppState,
+    actor: &str,
+    name: &str,
+    description: &str,
+) -> Result<i64, TeamError> {
     let mut v = Validation::new();
     let name = v.text("name", name, 100);
     let description = description.trim().to_string();
@@ -400,7 +607,14 @@ pub async fn create_team(state: &AppState, actor: &str, name: &str, description:
         .write(move |c| {
             let now = now_ms();
             let id = debrief_store::accounts::insert_team(c, &n, &description, now)?;
-            debrief_store::audit::append(c, now, &actor, "team.created", &format!("team:{id}"), "")?;
+            debrief_store::audit::append(
+                c,
+                now,
+                &actor,
+                "team.created",
+                &format!("team:{id}"),
+                "",
+            )?;
             Ok(id)
         })
         .await;
@@ -424,9 +638,22 @@ pub struct NewTeamIn {
 /// Creates a team.
 #[utoipa::path(post, path = "/api/v1/teams", tag = "administration", request_body = NewTeamIn,
     responses((status = 201, body = TeamOut), (status = 422, body = Problem)))]
-pub async fn post_team(State(state): State<AppState>, Signed(ident): Signed, ApiJson(body): ApiJson<NewTeamIn>) -> Result<Response, ApiError> {
+pub async fn post_team(
+    State(state): State<AppState>,
+    Signed(ident): Signed,
+    ApiJson(body): ApiJson<NewTeamIn>,
+) -> Result<Response, ApiError> {
     match create_team(&state, &ident.actor(), &body.name, &body.description).await {
-        Ok(id) => Ok((StatusCode::CREATED, Json(TeamOut { id, name: body.name.trim().to_string(), description: body.description.trim().to_string(), members: 0 })).into_response()),
+        Ok(id) => Ok((
+            StatusCode::CREATED,
+            Json(TeamOut {
+                id,
+                name: body.name.trim().to_string(),
+                description: body.description.trim().to_string(),
+                members: 0,
+            }),
+        )
+            .into_response()),
         Err(TeamError::Invalid(v)) => Err(ApiError::invalid(v.errors)),
         Err(TeamError::Other(e)) => Err(e),
     }
@@ -434,10 +661,22 @@ pub async fn post_team(State(state): State<AppState>, Signed(ident): Signed, Api
 
 /// The audit log, newest first. Viewing it is itself audited.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "administration", params(ListQuery), responses((status = 200, body = Page<AuditEntry>)))]
-pub async fn list_audit(State(state): State<AppState>, Signed(ident): Signed, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<Page<AuditEntry>>, ApiError> {
+pub async fn list_audit(
+    State(state): State<AppState>,
+    Signed(ident): Signed,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Page<AuditEntry>>, ApiError> {
     let (limit, offset) = q.bounds()?;
     let (items, total) = state.store.list_audit(limit, offset).await?;
-    state.store.audit(ident.actor(), "audit.viewed", "audit_log".into(), String::new()).await?;
+    state
+        .store
+        .audit(
+            ident.actor(),
+            "audit.viewed",
+            "audit_log".into(),
+            String::new(),
+        )
+        .await?;
     Ok(Json(Page { items, total }))
 }
 
@@ -454,12 +693,23 @@ pub struct JobOut {
 
 /// Background jobs, newest first.
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "administration", params(ListQuery), responses((status = 200, body = Page<JobOut>)))]
-pub async fn list_jobs(State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<Page<JobOut>>, ApiError> {
+pub async fn list_jobs(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Page<JobOut>>, ApiError> {
     let (limit, offset) = q.bounds()?;
     let (jobs, total) = state.store.list_jobs(limit, offset).await?;
     let items = jobs
         .into_iter()
-        .map(|j| JobOut { id: j.id, kind: j.kind, state: j.state, run_at: rfc3339(j.run_at_ms), attempts: j.attempts, max_attempts: j.max_attempts, last_error: j.last_error })
+        .map(|j| JobOut {
+            id: j.id,
+            kind: j.kind,
+            state: j.state,
+            run_at: rfc3339(j.run_at_ms),
+            attempts: j.attempts,
+            max_attempts: j.max_attempts,
+            last_error: j.last_error,
+        })
         .collect();
     Ok(Json(Page { items, total }))
 }
@@ -477,16 +727,28 @@ struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+        use utoipa::openapi::security::{
+            HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
-        openapi.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        openapi.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
     }
 }
 
 pub async fn openapi() -> Response {
     match ApiDoc::openapi().to_json() {
-        Ok(json) => ([(axum::http::header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Ok(json) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            json,
+        )
+            .into_response(),
         Err(e) => ApiError::internal(e).into_response(),
     }
 }

@@ -72,7 +72,10 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 pub fn is_https(state: &AppState, headers: &HeaderMap) -> bool {
     state.config.secure_cookies
-        || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
 pub fn set_cookie(name: &str, value: &str, max_age_s: i64, secure: bool) -> HeaderValue {
@@ -87,13 +90,16 @@ fn is_api(path: &str) -> bool {
 
 /// Same-origin check from the browser's own headers.
 fn same_origin(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if !matches!(site, "same-origin" | "none") {
-            return false;
-        }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
         if origin == "null" || origin_host != host {
             return false;
@@ -104,7 +110,11 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 fn csrf_failure(path: &str) -> Response {
     if is_api(path) {
-        problem_response(StatusCode::FORBIDDEN, "Cross-site request refused.".into(), Vec::new())
+        problem_response(
+            StatusCode::FORBIDDEN,
+            "Cross-site request refused.".into(),
+            Vec::new(),
+        )
     } else {
         crate::pages::error_page(
             StatusCode::FORBIDDEN,
@@ -122,16 +132,27 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     let mut clear_session = false;
 
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
-        let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+        let token = auth
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
         let Some(token) = token.filter(|t| !t.is_empty()) else {
-            return ApiError::new(StatusCode::UNAUTHORIZED, "Use Authorization: Bearer TOKEN.").into_response();
+            return ApiError::new(StatusCode::UNAUTHORIZED, "Use Authorization: Bearer TOKEN.")
+                .into_response();
         };
         match state.store.token_user(sha256_hex(token)).await {
             Ok(Some((user, token_id))) => {
                 let _ = state.store.touch_token(token_id, now).await;
-                identity = Some(Identity { user, via: Via::Token(token_id) });
+                identity = Some(Identity {
+                    user,
+                    via: Via::Token(token_id),
+                });
             }
-            Ok(None) => return ApiError::new(StatusCode::UNAUTHORIZED, "The API token is not valid.").into_response(),
+            Ok(None) => {
+                return ApiError::new(StatusCode::UNAUTHORIZED, "The API token is not valid.")
+                    .into_response();
+            }
             Err(e) => return ApiError::from(e).into_response(),
         }
     } else if let Some(sid) = cookie(&headers, SESSION_COOKIE) {
@@ -141,7 +162,10 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
                 if su.last_seen_ms < now - 60_000 {
                     let _ = state.store.touch_session(hash.clone(), now).await;
                 }
-                let mut ident = Identity { user: su.user, via: Via::Session(hash) };
+                let mut ident = Identity {
+                    user: su.user,
+                    via: Via::Session(hash),
+                };
                 ident.user.created_ms = ident.user.created_ms.max(0);
                 req.extensions_mut().insert(ReauthAt(su.reauth_ms));
                 identity = Some(ident);
@@ -152,18 +176,30 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
             }
             Ok(None) => clear_session = true,
             Err(e) => {
-                return if is_api(&path) { ApiError::from(e).into_response() } else { crate::error::PageError::from(e).into_response() };
+                return if is_api(&path) {
+                    ApiError::from(e).into_response()
+                } else {
+                    crate::error::PageError::from(e).into_response()
+                };
             }
         }
     }
 
-    let (csrf, new_csrf) = match cookie(&headers, CSRF_COOKIE).filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit())) {
+    let (csrf, new_csrf) = match cookie(&headers, CSRF_COOKIE)
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
         Some(v) => (v.to_string(), false),
         None => (random_hex(32), true),
     };
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let by_token = matches!(identity, Some(Identity { via: Via::Token(_), .. }));
+    let by_token = matches!(
+        identity,
+        Some(Identity {
+            via: Via::Token(_),
+            ..
+        })
+    );
     if unsafe_method && !by_token {
         if !same_origin(&headers) {
             return csrf_failure(&path);
@@ -173,15 +209,29 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
             let (parts, body) = req.into_parts();
             let bytes = match to_bytes(body, MAX_BODY).await {
                 Ok(b) => b,
-                Err(_) => return crate::pages::error_page(StatusCode::PAYLOAD_TOO_LARGE, "What you sent is larger than 1 MiB."),
+                Err(_) => {
+                    return crate::pages::error_page(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "What you sent is larger than 1 MiB.",
+                    );
+                }
             };
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-            let sent = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+            let sent = pairs
+                .iter()
+                .find(|(k, _)| k == "csrf")
+                .map(|(_, v)| v.as_str());
             if new_csrf || sent != Some(csrf.as_str()) {
                 return csrf_failure(&path);
             }
             req = Request::from_parts(parts, Body::from(bytes));
-            req.extensions_mut().insert(KeptForm(pairs.into_iter().filter(|(k, _)| k != "csrf" && !k.contains("password")).collect()));
+            req.extensions_mut().insert(KeptForm(
+                pairs
+                    .into_iter()
+                    .filter(|(k, _)| k != "csrf" && !k.contains("password"))
+                    .collect(),
+            ));
         }
     }
 
@@ -192,10 +242,22 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     let secure = is_https(&state, &headers);
     let mut resp = next.run(req).await;
     if new_csrf && !is_api(&path) {
-        resp.headers_mut().append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, 365 * 24 * 3600, secure));
+        resp.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(CSRF_COOKIE, &csrf, 365 * 24 * 3600, secure),
+        );
     }
-    if clear_session && !resp.headers().get_all(header::SET_COOKIE).iter().any(|v| v.as_bytes().starts_with(SESSION_COOKIE.as_bytes())) {
-        resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, secure));
+    if clear_session
+        && !resp
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.as_bytes().starts_with(SESSION_COOKIE.as_bytes()))
+    {
+        resp.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(SESSION_COOKIE, "", 0, secure),
+        );
     }
     resp
 }
@@ -207,12 +269,19 @@ pub struct ReauthAt(pub i64);
 /// Enforces the authorization table for the matched route.
 pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
-    let Some(pattern) = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()) else {
+    let Some(pattern) = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+    else {
         return ApiError::internal("route without a matched path").into_response();
     };
     let method = req.method().as_str().to_string();
     let Some(spec) = authz::lookup(&method, &pattern) else {
-        return ApiError::internal(format!("{method} {pattern} is missing from the authorization table")).into_response();
+        return ApiError::internal(format!(
+            "{method} {pattern} is missing from the authorization table"
+        ))
+        .into_response();
     };
     let identity = req.extensions().get::<Identity>().cloned();
     if authz::allows(spec.access, identity.as_ref().map(Identity::roles)) {
@@ -223,38 +292,62 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
             if is_api(&path) {
                 ApiError::unauthorized().into_response()
             } else if req.method() == Method::GET {
-                let next_path = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let next_path = req
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
                 Redirect::to(&format!("/login?next={}", urlencode(next_path))).into_response()
             } else {
                 // the session ended while a form was being filled in: ask to sign in
                 // again and keep every field that was typed
-                let kept = req.extensions().get::<KeptForm>().cloned().unwrap_or_default();
-                let csrf = req.extensions().get::<Csrf>().cloned().unwrap_or(Csrf(String::new()));
+                let kept = req
+                    .extensions()
+                    .get::<KeptForm>()
+                    .cloned()
+                    .unwrap_or_default();
+                let csrf = req
+                    .extensions()
+                    .get::<Csrf>()
+                    .cloned()
+                    .unwrap_or(Csrf(String::new()));
                 crate::pages::login_resume(&csrf.0, &path, kept)
             }
         }
         Some(ident) => {
             let _ = state
                 .store
-                .audit(ident.actor(), "access.denied", format!("{method} {pattern}"), String::new())
+                .audit(
+                    ident.actor(),
+                    "access.denied",
+                    format!("{method} {pattern}"),
+                    String::new(),
+                )
                 .await;
             if is_api(&path) {
                 ApiError::forbidden().into_response()
             } else {
-                crate::pages::error_page(StatusCode::FORBIDDEN, "Your roles do not give access to this page. An administrator can change your roles.")
+                crate::pages::error_page(
+                    StatusCode::FORBIDDEN,
+                    "Your roles do not give access to this page. An administrator can change your roles.",
+                )
             }
         }
     }
 }
 
 pub fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("x", s)]).map(|v| v[2..].to_string()).unwrap_or_default()
+    serde_urlencoded::to_string([("x", s)])
+        .map(|v| v[2..].to_string())
+        .unwrap_or_default()
 }
 
 /// Only local paths may be redirect targets after sign-in.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -266,7 +359,12 @@ pub struct Signed(pub Identity);
 impl<S: Send + Sync> FromRequestParts<S> for Signed {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Identity>().cloned().map(Signed).ok_or_else(|| ApiError::unauthorized().into_response())
+        parts
+            .extensions
+            .get::<Identity>()
+            .cloned()
+            .map(Signed)
+            .ok_or_else(|| ApiError::unauthorized().into_response())
     }
 }
 
@@ -277,34 +375,53 @@ pub fn can(identity: Option<&Identity>, access: Access) -> bool {
 
 /// Verifies a password off the async threads.
 pub async fn check_password(password: String, phc: String) -> bool {
-    tokio::task::spawn_blocking(move || debrief_core::secret::verify_password(&password, &phc)).await.unwrap_or(false)
+    tokio::task::spawn_blocking(move || debrief_core::secret::verify_password(&password, &phc))
+        .await
+        .unwrap_or(false)
 }
 
 pub async fn hash_password(password: String) -> Result<String, String> {
-    tokio::task::spawn_blocking(move || debrief_core::secret::hash_password(&password).map_err(|e| e.to_string()))
-        .await
-        .map_err(|e| e.to_string())?
+    tokio::task::spawn_blocking(move || {
+        debrief_core::secret::hash_password(&password).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
 }
 
 /// Confirms the caller's password for a sensitive operation. Tokens and
 /// sessions alike must send it; a session that confirmed it within the last few
 /// minutes need not send it again.
-pub async fn confirm_password(state: &AppState, ident: &Identity, reauth_at: Option<i64>, password: Option<&str>) -> Result<(), String> {
+pub async fn confirm_password(
+    state: &AppState,
+    ident: &Identity,
+    reauth_at: Option<i64>,
+    password: Option<&str>,
+) -> Result<(), String> {
     let now = now_ms();
-    if let (Some(at), Via::Session(_)) = (reauth_at, &ident.via) {
-        if password.is_none_or(str::is_empty) && at > now - REAUTH_WINDOW_MS {
-            return Ok(());
-        }
+    if let (Some(at), Via::Session(_)) = (reauth_at, &ident.via)
+        && password.is_none_or(str::is_empty)
+        && at > now - REAUTH_WINDOW_MS
+    {
+        return Ok(());
     }
-    let password = password.filter(|p| !p.is_empty()).ok_or("Enter your current password to confirm.")?;
-    let phc = state.store.password_hash(ident.user.id).await.map_err(|_| "Could not check the password; try again.")?;
+    let password = password
+        .filter(|p| !p.is_empty())
+        .ok_or("Enter your current password to confirm.")?;
+    let phc = state
+        .store
+        .password_hash(ident.user.id)
+        .await
+        .map_err(|_| "Could not check the password; try again.")?;
     if check_password(password.to_string(), phc).await {
         if let Via::Session(h) = &ident.via {
             let _ = state.store.mark_reauth(h.clone(), now).await;
         }
         Ok(())
     } else {
-        let _ = state.store.audit(ident.actor(), "reauth.failed", ident.actor(), String::new()).await;
+        let _ = state
+            .store
+            .audit(ident.actor(), "reauth.failed", ident.actor(), String::new())
+            .await;
         Err("That is not your current password.".into())
     }
 }

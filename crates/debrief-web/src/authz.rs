@@ -25,7 +25,11 @@ pub struct RouteSpec {
 }
 
 const fn r(method: &'static str, path: &'static str, access: Access) -> RouteSpec {
-    RouteSpec { method, path, access }
+    RouteSpec {
+        method,
+        path,
+        access,
+    }
 }
 
 use Access::*;
@@ -112,7 +116,12 @@ mod tests {
     fn table_has_no_duplicates() {
         for (i, a) in ROUTES.iter().enumerate() {
             for b in &ROUTES[i + 1..] {
-                assert!(!(a.method == b.method && a.path == b.path), "{} {} twice", a.method, a.path);
+                assert!(
+                    !(a.method == b.method && a.path == b.path),
+                    "{} {} twice",
+                    a.method,
+                    a.path
+                );
             }
         }
     }

@@ -28,23 +28,37 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
-        Self { status, detail: detail.into(), errors: Vec::new() }
+        Self {
+            status,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
     }
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "There is nothing at this address.")
     }
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "Sign in or send a valid API token (Authorization: Bearer …).")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "Sign in or send a valid API token (Authorization: Bearer …).",
+        )
     }
     pub fn forbidden() -> Self {
         Self::new(StatusCode::FORBIDDEN, "Your roles do not allow this.")
     }
     pub fn invalid(errors: Vec<FieldError>) -> Self {
-        Self { status: StatusCode::UNPROCESSABLE_ENTITY, detail: "Some fields are not valid.".into(), errors }
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            detail: "Some fields are not valid.".into(),
+            errors,
+        }
     }
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side; it has been logged.")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong on our side; it has been logged.",
+        )
     }
 }
 
@@ -57,7 +71,12 @@ pub fn problem_response(status: StatusCode, detail: String, errors: Vec<FieldErr
         errors,
     };
     let json = serde_json::to_vec(&body).unwrap_or_default();
-    (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        json,
+    )
+        .into_response()
 }
 
 impl IntoResponse for ApiError {
@@ -73,7 +92,10 @@ impl From<StoreError> for ApiError {
             StoreError::Unique(_) => ApiError::new(StatusCode::CONFLICT, "That already exists."),
             StoreError::Unavailable(m) => {
                 tracing::error!(error = %m, "database unavailable");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "The database is not answering; try again shortly.")
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The database is not answering; try again shortly.",
+                )
             }
             StoreError::Invalid(m) => ApiError::new(StatusCode::CONFLICT, m),
             other => ApiError::internal(other),
@@ -90,14 +112,23 @@ pub struct PageError {
 
 impl PageError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { status, message: message.into() }
+        Self {
+            status,
+            message: message.into(),
+        }
     }
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "There is nothing at this address. Check the link, or use the navigation above.")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "There is nothing at this address. Check the link, or use the navigation above.",
+        )
     }
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side; it has been logged. Please try again.")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong on our side; it has been logged. Please try again.",
+        )
     }
 }
 
@@ -107,7 +138,10 @@ impl From<StoreError> for PageError {
             StoreError::NotFound => PageError::not_found(),
             StoreError::Unavailable(m) => {
                 tracing::error!(error = %m, "database unavailable");
-                PageError::new(StatusCode::SERVICE_UNAVAILABLE, "The database is not answering; please try again shortly.")
+                PageError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The database is not answering; please try again shortly.",
+                )
             }
             other => PageError::internal(other),
         }

@@ -1,6 +1,6 @@
 //! Debrief's web server: HTML pages, the JSON API, authentication and the
 //! authorization table, operations endpoints and the background job worker.
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod api;
 pub mod assets;
@@ -19,7 +19,9 @@ use axum::routing::{MethodRouter, delete, get, post, put};
 use debrief_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
@@ -57,46 +59,100 @@ impl Routes {
 /// The whole application. Fails if a route is missing from the authorization table.
 pub fn app(state: AppState) -> Result<Router, String> {
     use pages as p;
-    let r = Routes { router: Router::new(), missing: Vec::new() }
-        .add("/healthz", &["GET"], get(healthz))
-        .add("/readyz", &["GET"], get(readyz))
-        .add("/assets/{file}", &["GET"], get(assets::asset))
-        .add("/api/openapi.json", &["GET"], get(api::openapi))
-        .add("/login", &["GET", "POST"], get(p::login_form).post(p::login))
-        .add("/setup/{token}", &["GET", "POST"], get(p::setup_form).post(p::setup))
-        .add("/logout", &["POST"], post(p::logout))
-        .add("/", &["GET"], get(p::home))
-        .add("/account", &["GET"], get(p::account))
-        .add("/account/password", &["POST"], post(p::change_password))
-        .add("/account/tokens", &["POST"], post(p::create_token))
-        .add("/account/tokens/{id}/revoke", &["POST"], post(p::revoke_token))
-        .add("/triage", &["GET"], get(p::triage))
-        .add("/cases", &["GET"], get(p::cases))
-        .add("/library", &["GET"], get(p::library))
-        .add("/action-items", &["GET"], get(p::action_items))
-        .add("/dashboards", &["GET"], get(p::dashboards))
-        .add("/programme", &["GET"], get(p::programme))
-        .add("/conduct", &["GET"], get(p::conduct))
-        .add("/admin/users", &["GET", "POST"], get(p::users).post(p::add_user))
-        .add("/admin/users/{id}", &["GET"], get(p::user))
-        .add("/admin/users/{id}/roles", &["POST"], post(p::set_user_roles))
-        .add("/admin/users/{id}/status", &["POST"], post(p::set_user_status))
-        .add("/admin/users/{id}/teams", &["POST"], post(p::set_user_teams))
-        .add("/admin/teams", &["GET", "POST"], get(p::teams).post(p::add_team))
-        .add("/admin/audit", &["GET"], get(p::audit))
-        .add("/admin/jobs", &["GET"], get(p::jobs))
-        .add("/api/v1/me", &["GET"], get(api::me))
-        .add("/api/v1/me/tokens", &["GET", "POST"], get(api::my_tokens).post(api::create_my_token))
-        .add("/api/v1/me/tokens/{id}", &["DELETE"], delete(api::revoke_my_token))
-        .add("/api/v1/users", &["GET", "POST"], get(api::list_users).post(api::post_user))
-        .add("/api/v1/users/{id}", &["GET"], get(api::get_user))
-        .add("/api/v1/users/{id}/roles", &["PUT"], put(api::put_roles))
-        .add("/api/v1/users/{id}/status", &["PUT"], put(api::put_status))
-        .add("/api/v1/teams", &["GET", "POST"], get(api::list_teams).post(api::post_team))
-        .add("/api/v1/audit", &["GET"], get(api::list_audit))
-        .add("/api/v1/jobs", &["GET"], get(api::list_jobs));
+    let r = Routes {
+        router: Router::new(),
+        missing: Vec::new(),
+    }
+    .add("/healthz", &["GET"], get(healthz))
+    .add("/readyz", &["GET"], get(readyz))
+    .add("/assets/{file}", &["GET"], get(assets::asset))
+    .add("/api/openapi.json", &["GET"], get(api::openapi))
+    .add(
+        "/login",
+        &["GET", "POST"],
+        get(p::login_form).post(p::login),
+    )
+    .add(
+        "/setup/{token}",
+        &["GET", "POST"],
+        get(p::setup_form).post(p::setup),
+    )
+    .add("/logout", &["POST"], post(p::logout))
+    .add("/", &["GET"], get(p::home))
+    .add("/account", &["GET"], get(p::account))
+    .add("/account/password", &["POST"], post(p::change_password))
+    .add("/account/tokens", &["POST"], post(p::create_token))
+    .add(
+        "/account/tokens/{id}/revoke",
+        &["POST"],
+        post(p::revoke_token),
+    )
+    .add("/triage", &["GET"], get(p::triage))
+    .add("/cases", &["GET"], get(p::cases))
+    .add("/library", &["GET"], get(p::library))
+    .add("/action-items", &["GET"], get(p::action_items))
+    .add("/dashboards", &["GET"], get(p::dashboards))
+    .add("/programme", &["GET"], get(p::programme))
+    .add("/conduct", &["GET"], get(p::conduct))
+    .add(
+        "/admin/users",
+        &["GET", "POST"],
+        get(p::users).post(p::add_user),
+    )
+    .add("/admin/users/{id}", &["GET"], get(p::user))
+    .add(
+        "/admin/users/{id}/roles",
+        &["POST"],
+        post(p::set_user_roles),
+    )
+    .add(
+        "/admin/users/{id}/status",
+        &["POST"],
+        post(p::set_user_status),
+    )
+    .add(
+        "/admin/users/{id}/teams",
+        &["POST"],
+        post(p::set_user_teams),
+    )
+    .add(
+        "/admin/teams",
+        &["GET", "POST"],
+        get(p::teams).post(p::add_team),
+    )
+    .add("/admin/audit", &["GET"], get(p::audit))
+    .add("/admin/jobs", &["GET"], get(p::jobs))
+    .add("/api/v1/me", &["GET"], get(api::me))
+    .add(
+        "/api/v1/me/tokens",
+        &["GET", "POST"],
+        get(api::my_tokens).post(api::create_my_token),
+    )
+    .add(
+        "/api/v1/me/tokens/{id}",
+        &["DELETE"],
+        delete(api::revoke_my_token),
+    )
+    .add(
+        "/api/v1/users",
+        &["GET", "POST"],
+        get(api::list_users).post(api::post_user),
+    )
+    .add("/api/v1/users/{id}", &["GET"], get(api::get_user))
+    .add("/api/v1/users/{id}/roles", &["PUT"], put(api::put_roles))
+    .add("/api/v1/users/{id}/status", &["PUT"], put(api::put_status))
+    .add(
+        "/api/v1/teams",
+        &["GET", "POST"],
+        get(api::list_teams).post(api::post_team),
+    )
+    .add("/api/v1/audit", &["GET"], get(api::list_audit))
+    .add("/api/v1/jobs", &["GET"], get(api::list_jobs));
     if !r.missing.is_empty() {
-        return Err(format!("routes missing from the authorization table: {}", r.missing.join(", ")));
+        return Err(format!(
+            "routes missing from the authorization table: {}",
+            r.missing.join(", ")
+        ));
     }
     let router = r
         .router
@@ -134,18 +190,31 @@ struct RandomId;
 
 impl MakeRequestId for RandomId {
     fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        HeaderValue::from_str(&debrief_core::secret::random_hex(8)).ok().map(RequestId::new)
+        HeaderValue::from_str(&debrief_core::secret::random_hex(8))
+            .ok()
+            .map(RequestId::new)
     }
 }
 
 /// Refuses declared bodies over 1 MiB before reading them.
 async fn body_limit(req: Request, next: Next) -> Response {
-    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > auth::MAX_BODY as u64) {
         return if req.uri().path().starts_with("/api/") {
-            error::ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "The body is larger than 1 MiB.").into_response()
+            error::ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The body is larger than 1 MiB.",
+            )
+            .into_response()
         } else {
-            pages::error_page(StatusCode::PAYLOAD_TOO_LARGE, "What you sent is larger than 1 MiB.")
+            pages::error_page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "What you sent is larger than 1 MiB.",
+            )
         };
     }
     next.run(req).await
@@ -180,8 +249,11 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let app = app(state)?;
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| e.to_string())
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(|e| e.to_string())
 }

@@ -24,13 +24,37 @@ pub struct NavItem {
 const AREAS: &[(&str, &str, &str)] = &[
     ("Home", "/", ""),
     ("Triage", "/triage", "new reports waiting to be looked at"),
-    ("Cases", "/cases", "incidents being handled, from triage to closure"),
-    ("Learning library", "/library", "published blameless reviews to learn from"),
-    ("Action items", "/action-items", "follow-ups from reviews, with owners and due dates"),
-    ("Dashboards", "/dashboards", "whether the learning culture works, quarter by quarter"),
-    ("Programme", "/programme", "security champions, threat models and risk acceptances"),
+    (
+        "Cases",
+        "/cases",
+        "incidents being handled, from triage to closure",
+    ),
+    (
+        "Learning library",
+        "/library",
+        "published blameless reviews to learn from",
+    ),
+    (
+        "Action items",
+        "/action-items",
+        "follow-ups from reviews, with owners and due dates",
+    ),
+    (
+        "Dashboards",
+        "/dashboards",
+        "whether the learning culture works, quarter by quarter",
+    ),
+    (
+        "Programme",
+        "/programme",
+        "security champions, threat models and risk acceptances",
+    ),
     ("Conduct", "/conduct", "the restricted conduct track"),
-    ("Admin", "/admin/users", "people, teams, roles and the audit log"),
+    (
+        "Admin",
+        "/admin/users",
+        "people, teams, roles and the audit log",
+    ),
 ];
 
 /// What every page needs: the caller, the CSRF token, the navigation.
@@ -44,7 +68,9 @@ impl Ctx {
     pub fn build(identity: Option<&Identity>, csrf: &str, path: &str) -> Ctx {
         let nav = AREAS
             .iter()
-            .filter(|(_, href, _)| lookup("GET", href).is_some_and(|spec| auth::can(identity, spec.access)))
+            .filter(|(_, href, _)| {
+                lookup("GET", href).is_some_and(|spec| auth::can(identity, spec.access))
+            })
             .map(|(label, href, blurb)| NavItem {
                 label,
                 href,
@@ -52,7 +78,11 @@ impl Ctx {
                 current: *href == path || (*href != "/" && path.starts_with(href)),
             })
             .collect();
-        Ctx { user: identity.map(|i| i.user.clone()), csrf: csrf.to_string(), nav }
+        Ctx {
+            user: identity.map(|i| i.user.clone()),
+            csrf: csrf.to_string(),
+            nav,
+        }
     }
 }
 
@@ -60,7 +90,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let identity = parts.extensions.get::<Identity>();
-        let csrf = parts.extensions.get::<Csrf>().map(|c| c.0.as_str()).unwrap_or("");
+        let csrf = parts
+            .extensions
+            .get::<Csrf>()
+            .map(|c| c.0.as_str())
+            .unwrap_or("");
         Ok(Ctx::build(identity, csrf, parts.uri.path()))
     }
 }
@@ -111,14 +145,29 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         s if s.is_client_error() => "That did not work",
         _ => "Something went wrong",
     };
-    let ctx = Ctx { user: None, csrf: String::new(), nav: Vec::new() };
-    render_status(status, &ErrorPage { ctx, heading, message })
+    let ctx = Ctx {
+        user: None,
+        csrf: String::new(),
+        nav: Vec::new(),
+    };
+    render_status(
+        status,
+        &ErrorPage {
+            ctx,
+            heading,
+            message,
+        },
+    )
 }
 
 pub async fn not_found(ctx: Ctx) -> Response {
     render_status(
         StatusCode::NOT_FOUND,
-        &ErrorPage { ctx, heading: "Page not found", message: "There is nothing at this address. Check the link, or use the navigation above." },
+        &ErrorPage {
+            ctx,
+            heading: "Page not found",
+            message: "There is nothing at this address. Check the link, or use the navigation above.",
+        },
     )
 }
 
@@ -146,16 +195,34 @@ pub async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     }
     render_status(
         StatusCode::OK,
-        &LoginPage { ctx, error: None, email: String::new(), next: auth::safe_next(q.next.as_deref()), resume_action: None, kept: Vec::new() },
+        &LoginPage {
+            ctx,
+            error: None,
+            email: String::new(),
+            next: auth::safe_next(q.next.as_deref()),
+            resume_action: None,
+            kept: Vec::new(),
+        },
     )
 }
 
 /// The sign-in page shown when a form arrives after the session ended.
 pub fn login_resume(csrf: &str, action: &str, kept: KeptForm) -> Response {
-    let ctx = Ctx { user: None, csrf: csrf.to_string(), nav: Vec::new() };
+    let ctx = Ctx {
+        user: None,
+        csrf: csrf.to_string(),
+        nav: Vec::new(),
+    };
     render_status(
         StatusCode::UNAUTHORIZED,
-        &LoginPage { ctx, error: None, email: String::new(), next: "/".into(), resume_action: Some(action.to_string()), kept: kept.0 },
+        &LoginPage {
+            ctx,
+            error: None,
+            email: String::new(),
+            next: "/".into(),
+            resume_action: Some(action.to_string()),
+            kept: kept.0,
+        },
     )
 }
 
@@ -178,26 +245,52 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let get = |k: &str| {
+        form.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     let email = get("email").trim().to_lowercase();
     let password = get("password");
     let next = auth::safe_next(Some(&get("next")));
-    let resume_action = Some(get("resume_action")).filter(|a| a.starts_with('/') && !a.starts_with("//"));
-    let kept: Vec<(String, String)> =
-        form.iter().filter_map(|(k, v)| k.strip_prefix("kept.").map(|k| (k.to_string(), v.clone()))).collect();
+    let resume_action =
+        Some(get("resume_action")).filter(|a| a.starts_with('/') && !a.starts_with("//"));
+    let kept: Vec<(String, String)> = form
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("kept.").map(|k| (k.to_string(), v.clone())))
+        .collect();
     let now = now_ms();
-    let keys = vec![debrief_core::secret::sha256_hex(&format!("email:{email}")), debrief_core::secret::sha256_hex(&format!("addr:{}", peer.ip()))];
+    let keys = vec![
+        debrief_core::secret::sha256_hex(&format!("email:{email}")),
+        debrief_core::secret::sha256_hex(&format!("addr:{}", peer.ip())),
+    ];
 
     let fail = |ctx: Ctx, status: StatusCode, msg: &str| {
         render_status(
             status,
-            &LoginPage { ctx, error: Some(msg.to_string()), email: email.clone(), next: next.clone(), resume_action: resume_action.clone(), kept: kept.clone() },
+            &LoginPage {
+                ctx,
+                error: Some(msg.to_string()),
+                email: email.clone(),
+                next: next.clone(),
+                resume_action: resume_action.clone(),
+                kept: kept.clone(),
+            },
         )
     };
 
-    match state.store.login_failures(keys.clone(), now - LOGIN_WINDOW_MS).await {
+    match state
+        .store
+        .login_failures(keys.clone(), now - LOGIN_WINDOW_MS)
+        .await
+    {
         Ok(n) if n >= LOGIN_LIMIT => {
-            return fail(ctx, StatusCode::TOO_MANY_REQUESTS, "Too many failed attempts. Wait 15 minutes and try again.");
+            return fail(
+                ctx,
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many failed attempts. Wait 15 minutes and try again.",
+            );
         }
         Ok(_) => {}
         Err(e) => return PageError::from(e).into_response(),
@@ -215,24 +308,67 @@ pub async fn login(
     let user = match user {
         Some(u) if ok && !u.disabled => u,
         other => {
-            let _ = state.store.record_login_failure(keys, now, now - LOGIN_WINDOW_MS).await;
-            let actor = other.as_ref().map_or("anonymous".to_string(), |u| format!("user:{}", u.id));
-            let object = other.as_ref().map_or("unknown-account".to_string(), |u| format!("user:{}", u.id));
-            let _ = state.store.audit(actor, "login.failed", object, String::new()).await;
-            return fail(ctx, StatusCode::UNAUTHORIZED, "Incorrect email or password.");
+            let _ = state
+                .store
+                .record_login_failure(keys, now, now - LOGIN_WINDOW_MS)
+                .await;
+            let actor = other
+                .as_ref()
+                .map_or("anonymous".to_string(), |u| format!("user:{}", u.id));
+            let object = other
+                .as_ref()
+                .map_or("unknown-account".to_string(), |u| format!("user:{}", u.id));
+            let _ = state
+                .store
+                .audit(actor, "login.failed", object, String::new())
+                .await;
+            return fail(
+                ctx,
+                StatusCode::UNAUTHORIZED,
+                "Incorrect email or password.",
+            );
         }
     };
     let _ = state.store.clear_login_failures(keys[0].clone()).await;
     let sid = debrief_core::secret::random_hex(32);
-    if let Err(e) = state.store.create_session(debrief_core::secret::sha256_hex(&sid), user.id, now, now + auth::SESSION_MAX_MS).await {
+    if let Err(e) = state
+        .store
+        .create_session(
+            debrief_core::secret::sha256_hex(&sid),
+            user.id,
+            now,
+            now + auth::SESSION_MAX_MS,
+        )
+        .await
+    {
         return PageError::from(e).into_response();
     }
-    let _ = state.store.audit(format!("user:{}", user.id), "login", format!("user:{}", user.id), String::new()).await;
+    let _ = state
+        .store
+        .audit(
+            format!("user:{}", user.id),
+            "login",
+            format!("user:{}", user.id),
+            String::new(),
+        )
+        .await;
     let secure = auth::is_https(&state, &headers);
-    let cookie = auth::set_cookie(auth::SESSION_COOKIE, &sid, auth::SESSION_MAX_MS / 1000, secure);
+    let cookie = auth::set_cookie(
+        auth::SESSION_COOKIE,
+        &sid,
+        auth::SESSION_MAX_MS / 1000,
+        secure,
+    );
     let mut resp = match resume_action {
         Some(action) if !kept.is_empty() => {
-            let ctx = Ctx::build(Some(&Identity { user, via: Via::Session(String::new()) }), &ctx.csrf, "/");
+            let ctx = Ctx::build(
+                Some(&Identity {
+                    user,
+                    via: Via::Session(String::new()),
+                }),
+                &ctx.csrf,
+                "/",
+            );
             render_status(StatusCode::OK, &ResumePage { ctx, action, kept })
         }
         _ => Redirect::to(&next).into_response(),
@@ -241,13 +377,28 @@ pub async fn login(
     resp
 }
 
-pub async fn logout(State(state): State<AppState>, Signed(ident): Signed, headers: HeaderMap) -> Response {
+pub async fn logout(
+    State(state): State<AppState>,
+    Signed(ident): Signed,
+    headers: HeaderMap,
+) -> Response {
     if let Some(h) = ident.session_hash() {
         let _ = state.store.delete_session(h.to_string()).await;
     }
-    let _ = state.store.audit(ident.actor(), "logout", ident.actor(), String::new()).await;
+    let _ = state
+        .store
+        .audit(ident.actor(), "logout", ident.actor(), String::new())
+        .await;
     let mut resp = Redirect::to("/login").into_response();
-    resp.headers_mut().append(header::SET_COOKIE, auth::set_cookie(auth::SESSION_COOKIE, "", 0, auth::is_https(&state, &headers)));
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        auth::set_cookie(
+            auth::SESSION_COOKIE,
+            "",
+            0,
+            auth::is_https(&state, &headers),
+        ),
+    );
     resp
 }
 
@@ -263,10 +414,30 @@ struct SetupPage {
     errors: Validation,
 }
 
-pub async fn setup_form(State(state): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> Response {
-    match state.store.setup_token_valid(debrief_core::secret::sha256_hex(&token), now_ms()).await {
-        Ok(true) => render_status(StatusCode::OK, &SetupPage { ctx, token, name: String::new(), email: String::new(), errors: Validation::new() }),
-        Ok(false) => error_page(StatusCode::NOT_FOUND, "This set-up link has been used or has expired. Run `debrief user add --role admin` on the server instead."),
+pub async fn setup_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Response {
+    match state
+        .store
+        .setup_token_valid(debrief_core::secret::sha256_hex(&token), now_ms())
+        .await
+    {
+        Ok(true) => render_status(
+            StatusCode::OK,
+            &SetupPage {
+                ctx,
+                token,
+                name: String::new(),
+                email: String::new(),
+                errors: Validation::new(),
+            },
+        ),
+        Ok(false) => error_page(
+            StatusCode::NOT_FOUND,
+            "This set-up link has been used or has expired. Run `debrief user add --role admin` on the server instead.",
+        ),
         Err(e) => PageError::from(e).into_response(),
     }
 }
@@ -281,27 +452,62 @@ pub struct SetupForm {
     password: String,
 }
 
-pub async fn setup(State(state): State<AppState>, ctx: Ctx, Path(token): Path<String>, Form(f): Form<SetupForm>) -> Response {
+pub async fn setup(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    Form(f): Form<SetupForm>,
+) -> Response {
     let mut v = Validation::new();
     let name = v.text("name", &f.name, 200);
     let email = v.email("email", &f.email);
     v.new_password("password", &f.password);
     if !v.is_ok() {
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &SetupPage { ctx, token, name, email, errors: v });
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage {
+                ctx,
+                token,
+                name,
+                email,
+                errors: v,
+            },
+        );
     }
     let hash = match auth::hash_password(f.password).await {
         Ok(h) => h,
         Err(e) => return PageError::internal(e).into_response(),
     };
-    let user = debrief_store::accounts::NewUser { email: email.clone(), name: name.clone(), password_hash: hash, roles: RoleSet::from_roles([Role::Admin]) };
-    match state.store.consume_setup_token(debrief_core::secret::sha256_hex(&token), user, now_ms()).await {
+    let user = debrief_store::accounts::NewUser {
+        email: email.clone(),
+        name: name.clone(),
+        password_hash: hash,
+        roles: RoleSet::from_roles([Role::Admin]),
+    };
+    match state
+        .store
+        .consume_setup_token(debrief_core::secret::sha256_hex(&token), user, now_ms())
+        .await
+    {
         Ok(_) => Redirect::to("/login").into_response(),
         Err(debrief_store::StoreError::Unique(_)) => {
             v.add("email", "An account with this email exists already.");
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &SetupPage { ctx, token, name, email, errors: v })
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &SetupPage {
+                    ctx,
+                    token,
+                    name,
+                    email,
+                    errors: v,
+                },
+            )
         }
         Err(debrief_store::StoreError::NotFound | debrief_store::StoreError::Invalid(_)) => {
-            error_page(StatusCode::NOT_FOUND, "This set-up link has been used or has expired.")
+            error_page(
+                StatusCode::NOT_FOUND,
+                "This set-up link has been used or has expired.",
+            )
         }
         Err(e) => PageError::from(e).into_response(),
     }
@@ -319,10 +525,28 @@ struct HomePage {
     setup_hint: bool,
 }
 
-pub async fn home(State(state): State<AppState>, ctx: Ctx, Signed(ident): Signed) -> Result<Html<String>, PageError> {
-    let teams: Vec<String> = state.store.teams_of_user(ident.user.id).await?.into_iter().map(|t| t.name).collect();
-    let setup_hint = ident.user.roles.contains(Role::Admin) && teams.is_empty() && state.store.list_teams().await?.is_empty();
-    render(&HomePage { ctx, name: ident.user.name.clone(), roles: role_names(ident.user.roles), teams, setup_hint })
+pub async fn home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+) -> Result<Html<String>, PageError> {
+    let teams: Vec<String> = state
+        .store
+        .teams_of_user(ident.user.id)
+        .await?
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    let setup_hint = ident.user.roles.contains(Role::Admin)
+        && teams.is_empty()
+        && state.store.list_teams().await?.is_empty();
+    render(&HomePage {
+        ctx,
+        name: ident.user.name.clone(),
+        roles: role_names(ident.user.roles),
+        teams,
+        setup_hint,
+    })
 }
 
 #[derive(Template)]
@@ -337,18 +561,58 @@ struct AreaPage {
 macro_rules! area {
     ($fn:ident, $heading:expr, $intro:expr, $empty:expr) => {
         pub async fn $fn(ctx: Ctx) -> Result<Html<String>, PageError> {
-            render(&AreaPage { ctx, heading: $heading, intro: $intro, empty: $empty })
+            render(&AreaPage {
+                ctx,
+                heading: $heading,
+                intro: $intro,
+                empty: $empty,
+            })
         }
     };
 }
 
-area!(triage, "Triage", "Reports of incidents, near-misses, vulnerabilities and concerns arrive here, newest first, for responders to open as cases, attach to existing cases, or close with an explanation the reporter sees.", "No reports have been received yet. When someone reports — named, confidential or anonymously — the report appears here with its kind and age.");
-area!(cases, "Cases", "Each case follows its lifecycle from triage through investigation, containment and resolution to a published review, with the times the learning metrics need.", "There are no cases yet. Cases are opened from reports in triage or with the Red Button.");
-area!(library, "Learning library", "Published blameless reviews: what happened, why the system allowed it, what was learned at the organisation, process and system level, and what changed.", "No reviews have been published yet. When a facilitator publishes a review it appears here for everyone to read.");
-area!(action_items, "Action items", "Follow-ups from reviews, tracked separately from the documents, each with an owner, a due date and a priority; overdue ones come first.", "There are no action items yet. They are created in reviews and assigned to owners.");
-area!(dashboards, "Dashboards", "Whether the learning culture works: time to report, MTTD, MTTR, near-miss reports per quarter, repeat incidents and action-item completion.", "There is not enough data for metrics yet. Figures appear once reports and cases have been recorded.");
-area!(programme, "Security programme", "Security champions and their protected time, threat models per system, the security-debt register and risk acceptances.", "Nothing has been recorded for the programme yet.");
-area!(conduct, "Conduct track", "The restricted track for the rare suspected malicious or reckless act, kept apart from the blameless review. Only conduct reviewers see it; every access is audited.", "There are no conduct referrals.");
+area!(
+    triage,
+    "Triage",
+    "Reports of incidents, near-misses, vulnerabilities and concerns arrive here, newest first, for responders to open as cases, attach to existing cases, or close with an explanation the reporter sees.",
+    "No reports have been received yet. When someone reports — named, confidential or anonymously — the report appears here with its kind and age."
+);
+area!(
+    cases,
+    "Cases",
+    "Each case follows its lifecycle from triage through investigation, containment and resolution to a published review, with the times the learning metrics need.",
+    "There are no cases yet. Cases are opened from reports in triage or with the Red Button."
+);
+area!(
+    library,
+    "Learning library",
+    "Published blameless reviews: what happened, why the system allowed it, what was learned at the organisation, process and system level, and what changed.",
+    "No reviews have been published yet. When a facilitator publishes a review it appears here for everyone to read."
+);
+area!(
+    action_items,
+    "Action items",
+    "Follow-ups from reviews, tracked separately from the documents, each with an owner, a due date and a priority; overdue ones come first.",
+    "There are no action items yet. They are created in reviews and assigned to owners."
+);
+area!(
+    dashboards,
+    "Dashboards",
+    "Whether the learning culture works: time to report, MTTD, MTTR, near-miss reports per quarter, repeat incidents and action-item completion.",
+    "There is not enough data for metrics yet. Figures appear once reports and cases have been recorded."
+);
+area!(
+    programme,
+    "Security programme",
+    "Security champions and their protected time, threat models per system, the security-debt register and risk acceptances.",
+    "Nothing has been recorded for the programme yet."
+);
+area!(
+    conduct,
+    "Conduct track",
+    "The restricted track for the rare suspected malicious or reckless act, kept apart from the blameless review. Only conduct reviewers see it; every access is audited.",
+    "There are no conduct referrals."
+);
 
 // ------------------------------------------------------------------ account
 
@@ -377,16 +641,22 @@ struct AccountPage {
     pw_errors: Validation,
 }
 
-async fn account_page(
-    state: &AppState,
-    ctx: Ctx,
-    ident: &Identity,
-    status: StatusCode,
+/// What the account page shows besides the account itself.
+#[derive(Default)]
+struct AccountForms {
     notice: Option<String>,
     new_token: Option<String>,
     token_name: String,
     token_errors: Validation,
     pw_errors: Validation,
+}
+
+async fn account_page(
+    state: &AppState,
+    ctx: Ctx,
+    ident: &Identity,
+    status: StatusCode,
+    f: AccountForms,
 ) -> Response {
     let teams = match state.store.teams_of_user(ident.user.id).await {
         Ok(t) => t.into_iter().map(|t| t.name).collect(),
@@ -400,8 +670,15 @@ async fn account_page(
                 name: t.name,
                 prefix: t.prefix,
                 created: time_html(t.created_ms),
-                last_used: t.last_used_ms.map(time_html).unwrap_or_else(|| "Never".into()),
-                status: if t.revoked_ms.is_some() { "Revoked" } else { "Active" },
+                last_used: t
+                    .last_used_ms
+                    .map(time_html)
+                    .unwrap_or_else(|| "Never".into()),
+                status: if t.revoked_ms.is_some() {
+                    "Revoked"
+                } else {
+                    "Active"
+                },
                 live: t.revoked_ms.is_none(),
             })
             .collect(),
@@ -415,17 +692,17 @@ async fn account_page(
             roles: role_names(ident.user.roles),
             teams,
             tokens,
-            notice,
-            new_token,
-            token_name,
-            token_errors,
-            pw_errors,
+            notice: f.notice,
+            new_token: f.new_token,
+            token_name: f.token_name,
+            token_errors: f.token_errors,
+            pw_errors: f.pw_errors,
         },
     )
 }
 
 pub async fn account(State(state): State<AppState>, ctx: Ctx, Signed(ident): Signed) -> Response {
-    account_page(&state, ctx, &ident, StatusCode::OK, None, None, String::new(), Validation::new(), Validation::new()).await
+    account_page(&state, ctx, &ident, StatusCode::OK, AccountForms::default()).await
 }
 
 #[derive(Deserialize)]
@@ -436,7 +713,12 @@ pub struct PasswordForm {
     new_password: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, ctx: Ctx, Signed(ident): Signed, Form(f): Form<PasswordForm>) -> Response {
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Form(f): Form<PasswordForm>,
+) -> Response {
     let mut v = Validation::new();
     v.new_password("new_password", &f.new_password);
     let phc = match state.store.password_hash(ident.user.id).await {
@@ -447,18 +729,55 @@ pub async fn change_password(State(state): State<AppState>, ctx: Ctx, Signed(ide
         v.add("current_password", "That is not your current password.");
     }
     if !v.is_ok() {
-        return account_page(&state, ctx, &ident, StatusCode::UNPROCESSABLE_ENTITY, None, None, String::new(), Validation::new(), v).await;
+        return account_page(
+            &state,
+            ctx,
+            &ident,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            AccountForms {
+                pw_errors: v,
+                ..Default::default()
+            },
+        )
+        .await;
     }
     let hash = match auth::hash_password(f.new_password).await {
         Ok(h) => h,
         Err(e) => return PageError::internal(e).into_response(),
     };
-    if let Err(e) = state.store.set_password(ident.user.id, hash, ident.session_hash().map(str::to_string), now_ms()).await {
+    if let Err(e) = state
+        .store
+        .set_password(
+            ident.user.id,
+            hash,
+            ident.session_hash().map(str::to_string),
+            now_ms(),
+        )
+        .await
+    {
         return PageError::from(e).into_response();
     }
-    let _ = state.store.audit(ident.actor(), "password.changed", ident.actor(), String::new()).await;
+    let _ = state
+        .store
+        .audit(
+            ident.actor(),
+            "password.changed",
+            ident.actor(),
+            String::new(),
+        )
+        .await;
     let note = "Your password was changed. Other sessions were signed out.".to_string();
-    account_page(&state, ctx, &ident, StatusCode::OK, Some(note), None, String::new(), Validation::new(), Validation::new()).await
+    account_page(
+        &state,
+        ctx,
+        &ident,
+        StatusCode::OK,
+        AccountForms {
+            notice: Some(note),
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -478,24 +797,64 @@ pub async fn create_token(
 ) -> Response {
     let mut v = Validation::new();
     let name = v.text("name", &f.name, 100);
-    if let Err(m) = auth::confirm_password(&state, &ident, reauth.map(|r| r.0.0), Some(&f.current_password)).await {
+    if let Err(m) = auth::confirm_password(
+        &state,
+        &ident,
+        reauth.map(|r| r.0.0),
+        Some(&f.current_password),
+    )
+    .await
+    {
         v.add("current_password", m);
     }
     if !v.is_ok() {
-        return account_page(&state, ctx, &ident, StatusCode::UNPROCESSABLE_ENTITY, None, None, name, v, Validation::new()).await;
+        return account_page(
+            &state,
+            ctx,
+            &ident,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            AccountForms {
+                token_name: name,
+                token_errors: v,
+                ..Default::default()
+            },
+        )
+        .await;
     }
     match crate::api::issue_token(&state, &ident.user, &ident.actor(), name).await {
         Ok((token, _)) => {
-            account_page(&state, ctx, &ident, StatusCode::OK, None, Some(token), String::new(), Validation::new(), Validation::new()).await
+            account_page(
+                &state,
+                ctx,
+                &ident,
+                StatusCode::OK,
+                AccountForms {
+                    new_token: Some(token),
+                    ..Default::default()
+                },
+            )
+            .await
         }
         Err(e) => PageError::from(e).into_response(),
     }
 }
 
-pub async fn revoke_token(State(state): State<AppState>, Signed(ident): Signed, Path(id): Path<i64>) -> Response {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+) -> Response {
     match state.store.revoke_token(ident.user.id, id, now_ms()).await {
         Ok(()) => {
-            let _ = state.store.audit(ident.actor(), "token.revoked", format!("token:{id}"), String::new()).await;
+            let _ = state
+                .store
+                .audit(
+                    ident.actor(),
+                    "token.revoked",
+                    format!("token:{id}"),
+                    String::new(),
+                )
+                .await;
             Redirect::to("/account").into_response()
         }
         Err(e) => PageError::from(e).into_response(),
@@ -514,7 +873,11 @@ fn role_choices(roles: RoleSet) -> Vec<RoleChoice> {
     Role::ALL
         .into_iter()
         .filter(|r| *r != Role::Reporter)
-        .map(|r| RoleChoice { value: r.as_str(), label: r.label(), checked: roles.contains(r) })
+        .map(|r| RoleChoice {
+            value: r.as_str(),
+            label: r.label(),
+            checked: roles.contains(r),
+        })
         .collect()
 }
 
@@ -548,16 +911,36 @@ pub struct Paging {
 
 const PAGE: i64 = 100;
 
-async fn users_page(state: &AppState, ctx: Ctx, offset: i64, status: StatusCode, notice: Option<String>, form: Option<(String, String, RoleSet, Validation)>) -> Response {
+async fn users_page(
+    state: &AppState,
+    ctx: Ctx,
+    offset: i64,
+    status: StatusCode,
+    notice: Option<String>,
+    form: Option<(String, String, RoleSet, Validation)>,
+) -> Response {
     let (users, total) = match state.store.list_users(PAGE, offset).await {
         Ok(x) => x,
         Err(e) => return PageError::from(e).into_response(),
     };
     let users = users
         .into_iter()
-        .map(|u| UserRow { id: u.id, name: u.name, email: u.email, roles: role_names(u.roles).join(", "), disabled: u.disabled })
+        .map(|u| UserRow {
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            roles: role_names(u.roles).join(", "),
+            disabled: u.disabled,
+        })
         .collect();
-    let (form_name, form_email, roles, errors) = form.unwrap_or_else(|| (String::new(), String::new(), RoleSet::default(), Validation::new()));
+    let (form_name, form_email, roles, errors) = form.unwrap_or_else(|| {
+        (
+            String::new(),
+            String::new(),
+            RoleSet::default(),
+            Validation::new(),
+        )
+    });
     render_status(
         status,
         &UsersPage {
@@ -576,7 +959,15 @@ async fn users_page(state: &AppState, ctx: Ctx, offset: i64, status: StatusCode,
 }
 
 pub async fn users(State(state): State<AppState>, ctx: Ctx, Query(p): Query<Paging>) -> Response {
-    users_page(&state, ctx, p.offset.unwrap_or(0).max(0), StatusCode::OK, None, None).await
+    users_page(
+        &state,
+        ctx,
+        p.offset.unwrap_or(0).max(0),
+        StatusCode::OK,
+        None,
+        None,
+    )
+    .await
 }
 
 fn roles_from_form(form: &[(String, String)], v: &mut Validation) -> RoleSet {
@@ -592,8 +983,18 @@ fn roles_from_form(form: &[(String, String)], v: &mut Validation) -> RoleSet {
     roles
 }
 
-pub async fn add_user(State(state): State<AppState>, ctx: Ctx, Signed(ident): Signed, Form(form): Form<Vec<(String, String)>>) -> Response {
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+pub async fn add_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| {
+        form.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     let mut v = Validation::new();
     let name = v.text("name", &get("name"), 200);
     let email = v.email("email", &get("email"));
@@ -601,13 +1002,48 @@ pub async fn add_user(State(state): State<AppState>, ctx: Ctx, Signed(ident): Si
     v.new_password("password", &password);
     let roles = roles_from_form(&form, &mut v);
     if !v.is_ok() {
-        return users_page(&state, ctx, 0, StatusCode::UNPROCESSABLE_ENTITY, None, Some((name, email, roles, v))).await;
+        return users_page(
+            &state,
+            ctx,
+            0,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some((name, email, roles, v)),
+        )
+        .await;
     }
-    match crate::api::create_user(&state, &ident.actor(), name.clone(), email.clone(), password, roles).await {
-        Ok(u) => users_page(&state, ctx, 0, StatusCode::OK, Some(format!("Added {}.", u.name)), None).await,
+    match crate::api::create_user(
+        &state,
+        &ident.actor(),
+        name.clone(),
+        email.clone(),
+        password,
+        roles,
+    )
+    .await
+    {
+        Ok(u) => {
+            users_page(
+                &state,
+                ctx,
+                0,
+                StatusCode::OK,
+                Some(format!("Added {}.", u.name)),
+                None,
+            )
+            .await
+        }
         Err(crate::api::CreateUserError::Exists) => {
             v.add("email", "An account with this email exists already.");
-            users_page(&state, ctx, 0, StatusCode::UNPROCESSABLE_ENTITY, None, Some((name, email, roles, v))).await
+            users_page(
+                &state,
+                ctx,
+                0,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some((name, email, roles, v)),
+            )
+            .await
         }
         Err(crate::api::CreateUserError::Other(e)) => e.into_response(),
     }
@@ -631,19 +1067,47 @@ struct UserPage {
     error: Option<String>,
 }
 
-async fn user_page(state: &AppState, ctx: Ctx, id: i64, status: StatusCode, notice: Option<String>, error: Option<String>) -> Response {
+async fn user_page(
+    state: &AppState,
+    ctx: Ctx,
+    id: i64,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
     let user = match state.store.user_by_id(id).await {
         Ok(Some(u)) => u,
         Ok(None) => return PageError::not_found().into_response(),
         Err(e) => return PageError::from(e).into_response(),
     };
-    let (mine, all) = match (state.store.teams_of_user(id).await, state.store.list_teams().await) {
+    let (mine, all) = match (
+        state.store.teams_of_user(id).await,
+        state.store.list_teams().await,
+    ) {
         (Ok(m), Ok(a)) => (m, a),
         (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
     };
-    let all_teams = all.into_iter().map(|t| TeamChoice { id: t.id, checked: mine.iter().any(|m| m.id == t.id), label: t.name }).collect();
+    let all_teams = all
+        .into_iter()
+        .map(|t| TeamChoice {
+            id: t.id,
+            checked: mine.iter().any(|m| m.id == t.id),
+            label: t.name,
+        })
+        .collect();
     let role_choices = role_choices(user.roles);
-    render_status(status, &UserPage { ctx, teams: mine.into_iter().map(|t| t.name).collect(), user, all_teams, role_choices, notice, error })
+    render_status(
+        status,
+        &UserPage {
+            ctx,
+            teams: mine.into_iter().map(|t| t.name).collect(),
+            user,
+            all_teams,
+            role_choices,
+            notice,
+            error,
+        },
+    )
 }
 
 pub async fn user(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
@@ -660,16 +1124,47 @@ pub async fn set_user_roles(
 ) -> Response {
     let mut v = Validation::new();
     let roles = roles_from_form(&form, &mut v);
-    let password = form.iter().find(|(k, _)| k == "current_password").map(|(_, v)| v.as_str());
+    let password = form
+        .iter()
+        .find(|(k, _)| k == "current_password")
+        .map(|(_, v)| v.as_str());
     if let Some(m) = v.errors.first() {
-        return user_page(&state, ctx, id, StatusCode::UNPROCESSABLE_ENTITY, None, Some(m.message.clone())).await;
+        return user_page(
+            &state,
+            ctx,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(m.message.clone()),
+        )
+        .await;
     }
     if let Err(m) = auth::confirm_password(&state, &ident, reauth.map(|r| r.0.0), password).await {
-        return user_page(&state, ctx, id, StatusCode::UNPROCESSABLE_ENTITY, None, Some(m)).await;
+        return user_page(
+            &state,
+            ctx,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(m),
+        )
+        .await;
     }
     match crate::api::change_roles(&state, &ident, id, roles).await {
-        Ok(()) => user_page(&state, ctx, id, StatusCode::OK, Some("Roles saved; they apply from the person's next request.".into()), None).await,
-        Err(e) if e.status == StatusCode::CONFLICT => user_page(&state, ctx, id, StatusCode::CONFLICT, None, Some(e.detail)).await,
+        Ok(()) => {
+            user_page(
+                &state,
+                ctx,
+                id,
+                StatusCode::OK,
+                Some("Roles saved; they apply from the person's next request.".into()),
+                None,
+            )
+            .await
+        }
+        Err(e) if e.status == StatusCode::CONFLICT => {
+            user_page(&state, ctx, id, StatusCode::CONFLICT, None, Some(e.detail)).await
+        }
         Err(e) => e.into_response(),
     }
 }
@@ -679,28 +1174,58 @@ pub struct StatusForm {
     disabled: bool,
 }
 
-pub async fn set_user_status(State(state): State<AppState>, ctx: Ctx, Signed(ident): Signed, Path(id): Path<i64>, Form(f): Form<StatusForm>) -> Response {
+pub async fn set_user_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> Response {
     match crate::api::change_status(&state, &ident, id, f.disabled).await {
         Ok(()) => {
-            let note = if f.disabled { "Account disabled; its sessions and tokens have ended." } else { "Account enabled." };
+            let note = if f.disabled {
+                "Account disabled; its sessions and tokens have ended."
+            } else {
+                "Account enabled."
+            };
             user_page(&state, ctx, id, StatusCode::OK, Some(note.into()), None).await
         }
-        Err(e) if e.status == StatusCode::CONFLICT => user_page(&state, ctx, id, StatusCode::CONFLICT, None, Some(e.detail)).await,
+        Err(e) if e.status == StatusCode::CONFLICT => {
+            user_page(&state, ctx, id, StatusCode::CONFLICT, None, Some(e.detail)).await
+        }
         Err(e) => e.into_response(),
     }
 }
 
-pub async fn set_user_teams(State(state): State<AppState>, ctx: Ctx, Signed(ident): Signed, Path(id): Path<i64>, Form(form): Form<Vec<(String, String)>>) -> Response {
-    let wanted: Vec<i64> = form.iter().filter(|(k, _)| k == "team").filter_map(|(_, v)| v.parse().ok()).collect();
+pub async fn set_user_teams(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let wanted: Vec<i64> = form
+        .iter()
+        .filter(|(k, _)| k == "team")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
     let actor = ident.actor();
     let res = state
         .store
         .write(move |c| {
-            if c.query_opt("SELECT id FROM users WHERE id = $1", &debrief_store::params![id])?.is_none() {
+            if c.query_opt(
+                "SELECT id FROM users WHERE id = $1",
+                &debrief_store::params![id],
+            )?
+            .is_none()
+            {
                 return Err(debrief_store::StoreError::NotFound);
             }
             let current: Vec<i64> = c
-                .query("SELECT team_id FROM team_members WHERE user_id = $1", &debrief_store::params![id])?
+                .query(
+                    "SELECT team_id FROM team_members WHERE user_id = $1",
+                    &debrief_store::params![id],
+                )?
                 .iter()
                 .map(|r| r.i64(0))
                 .collect::<Result<_, _>>()?;
@@ -708,19 +1233,53 @@ pub async fn set_user_teams(State(state): State<AppState>, ctx: Ctx, Signed(iden
             for t in &wanted {
                 if !current.contains(t) {
                     debrief_store::accounts::add_team_member(c, *t, id)?;
-                    debrief_store::audit::append(c, now, &actor, "team.member_added", &format!("user:{id}"), &format!("team:{t}"))?;
+                    debrief_store::audit::append(
+                        c,
+                        now,
+                        &actor,
+                        "team.member_added",
+                        &format!("user:{id}"),
+                        &format!("team:{t}"),
+                    )?;
                 }
             }
             for t in current.iter().filter(|t| !wanted.contains(t)) {
                 debrief_store::accounts::remove_team_member(c, *t, id)?;
-                debrief_store::audit::append(c, now, &actor, "team.member_removed", &format!("user:{id}"), &format!("team:{t}"))?;
+                debrief_store::audit::append(
+                    c,
+                    now,
+                    &actor,
+                    "team.member_removed",
+                    &format!("user:{id}"),
+                    &format!("team:{t}"),
+                )?;
             }
             Ok(())
         })
         .await;
     match res {
-        Ok(()) => user_page(&state, ctx, id, StatusCode::OK, Some("Teams saved.".into()), None).await,
-        Err(debrief_store::StoreError::ForeignKey) => user_page(&state, ctx, id, StatusCode::UNPROCESSABLE_ENTITY, None, Some("One of those teams no longer exists.".into())).await,
+        Ok(()) => {
+            user_page(
+                &state,
+                ctx,
+                id,
+                StatusCode::OK,
+                Some("Teams saved.".into()),
+                None,
+            )
+            .await
+        }
+        Err(debrief_store::StoreError::ForeignKey) => {
+            user_page(
+                &state,
+                ctx,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some("One of those teams no longer exists.".into()),
+            )
+            .await
+        }
         Err(e) => PageError::from(e).into_response(),
     }
 }
@@ -737,7 +1296,13 @@ struct TeamsPage {
 
 pub async fn teams(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, PageError> {
     let teams = state.store.list_teams().await?;
-    render(&TeamsPage { ctx, teams, form_name: String::new(), form_description: String::new(), errors: Validation::new() })
+    render(&TeamsPage {
+        ctx,
+        teams,
+        form_name: String::new(),
+        form_description: String::new(),
+        errors: Validation::new(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -748,12 +1313,26 @@ pub struct TeamForm {
     description: String,
 }
 
-pub async fn add_team(State(state): State<AppState>, ctx: Ctx, Signed(ident): Signed, Form(f): Form<TeamForm>) -> Response {
+pub async fn add_team(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Form(f): Form<TeamForm>,
+) -> Response {
     match crate::api::create_team(&state, &ident.actor(), &f.name, &f.description).await {
         Ok(_) => Redirect::to("/admin/teams").into_response(),
         Err(crate::api::TeamError::Invalid(errors)) => {
             let teams = state.store.list_teams().await.unwrap_or_default();
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &TeamsPage { ctx, teams, form_name: f.name, form_description: f.description, errors })
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &TeamsPage {
+                    ctx,
+                    teams,
+                    form_name: f.name,
+                    form_description: f.description,
+                    errors,
+                },
+            )
         }
         Err(crate::api::TeamError::Other(e)) => e.into_response(),
     }
@@ -778,13 +1357,33 @@ struct AuditPage {
     next_offset: Option<i64>,
 }
 
-pub async fn audit(State(state): State<AppState>, ctx: Ctx, Signed(ident): Signed, Query(p): Query<Paging>) -> Result<Html<String>, PageError> {
+pub async fn audit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Query(p): Query<Paging>,
+) -> Result<Html<String>, PageError> {
     let offset = p.offset.unwrap_or(0).max(0);
     let (entries, total) = state.store.list_audit(PAGE, offset).await?;
-    let _ = state.store.audit(ident.actor(), "audit.viewed", "audit_log".into(), String::new()).await;
+    let _ = state
+        .store
+        .audit(
+            ident.actor(),
+            "audit.viewed",
+            "audit_log".into(),
+            String::new(),
+        )
+        .await;
     let entries = entries
         .into_iter()
-        .map(|e| AuditRow { seq: e.seq, at: time_html(e.at_ms), actor: e.actor, action: e.action, object: e.object, detail: e.detail })
+        .map(|e| AuditRow {
+            seq: e.seq,
+            at: time_html(e.at_ms),
+            actor: e.actor,
+            action: e.action,
+            object: e.object,
+            detail: e.detail,
+        })
         .collect();
     render(&AuditPage {
         ctx,
@@ -829,4 +1428,3 @@ pub async fn jobs(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
         .collect();
     render(&JobsPage { ctx, jobs, total })
 }
-

@@ -24,7 +24,9 @@ pub async fn run(store: Store, worker_id: String, mut stop: watch::Receiver<bool
                 let finished = now_ms();
                 let outcome = match result {
                     Ok(()) => {
-                        let done = store.complete_job(job.id, worker_id.clone(), finished).await;
+                        let done = store
+                            .complete_job(job.id, worker_id.clone(), finished)
+                            .await;
                         if job.kind == PURGE_SESSIONS {
                             schedule_housekeeping(&store, finished + 3_600_000).await;
                         }
@@ -54,7 +56,10 @@ async fn execute(store: &Store, job: &Job) -> Result<(), String> {
     match job.kind.as_str() {
         PURGE_SESSIONS => {
             let now = now_ms();
-            let n = store.purge_sessions(now, now - crate::auth::SESSION_IDLE_MS).await.map_err(|e| e.to_string())?;
+            let n = store
+                .purge_sessions(now, now - crate::auth::SESSION_IDLE_MS)
+                .await
+                .map_err(|e| e.to_string())?;
             tracing::info!(removed = n, "purged ended sessions");
             Ok(())
         }

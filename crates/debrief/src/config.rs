@@ -20,11 +20,16 @@ pub struct FileConfig {
 
 impl FileConfig {
     pub fn load(path: Option<&Path>) -> Result<FileConfig, String> {
-        let Some(path) = path else { return Ok(FileConfig::default()) };
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
+        let Some(path) = path else {
+            return Ok(FileConfig::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
         toml::from_str(&text).map_err(|e| {
             let msg = e.message().to_string();
-            let line = e.span().map(|s| text.get(..s.start).unwrap_or(&text).matches('\n').count() + 1);
+            let line = e
+                .span()
+                .map(|s| text.get(..s.start).unwrap_or(&text).matches('\n').count() + 1);
             match line {
                 Some(l) => format!("config file {}, line {l}: {msg}", path.display()),
                 None => format!("config file {}: {msg}", path.display()),
@@ -59,6 +64,12 @@ mod tests {
         let err = FileConfig::load(Some(&p)).err().unwrap_or_default();
         assert!(err.contains("line 3"), "{err}");
         std::fs::write(&p, "listen = \"127.0.0.1:1\"\n").unwrap_or_default();
-        assert_eq!(FileConfig::load(Some(&p)).map(|c| c.listen).unwrap_or_default().as_deref(), Some("127.0.0.1:1"));
+        assert_eq!(
+            FileConfig::load(Some(&p))
+                .map(|c| c.listen)
+                .unwrap_or_default()
+                .as_deref(),
+            Some("127.0.0.1:1")
+        );
     }
 }

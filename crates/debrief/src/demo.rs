@@ -8,23 +8,53 @@ use debrief_store::{Store, StoreError, now_ms};
 pub const DEMO_PASSWORD: &str = "debrief-demo-2026";
 
 const TEAMS: &[(&str, &str)] = &[
-    ("Security Operations", "Detection, triage and incident response; owns the on-call rota."),
-    ("Platform", "Kubernetes clusters, CI/CD, networking and the edge."),
-    ("Payments", "Checkout, billing and the card-data environment."),
-    ("Identity", "Single sign-on, customer accounts and access management."),
+    (
+        "Security Operations",
+        "Detection, triage and incident response; owns the on-call rota.",
+    ),
+    (
+        "Platform",
+        "Kubernetes clusters, CI/CD, networking and the edge.",
+    ),
+    (
+        "Payments",
+        "Checkout, billing and the card-data environment.",
+    ),
+    (
+        "Identity",
+        "Single sign-on, customer accounts and access management.",
+    ),
     ("Data", "Warehouse, analytics pipelines and data retention."),
-    ("Customer Support", "Support desk and customer communications."),
+    (
+        "Customer Support",
+        "Support desk and customer communications.",
+    ),
 ];
 
 /// (name, email local part, team index, roles)
 const PEOPLE: &[(&str, &str, usize, &[Role])] = &[
-    ("Amara Okafor", "amara.okafor", 0, &[Role::SecurityLead, Role::Responder]),
+    (
+        "Amara Okafor",
+        "amara.okafor",
+        0,
+        &[Role::SecurityLead, Role::Responder],
+    ),
     ("Lukas Becker", "lukas.becker", 0, &[Role::Responder]),
-    ("Mei Tanaka", "mei.tanaka", 0, &[Role::Responder, Role::Facilitator]),
+    (
+        "Mei Tanaka",
+        "mei.tanaka",
+        0,
+        &[Role::Responder, Role::Facilitator],
+    ),
     ("Diego Fernández", "diego.fernandez", 1, &[Role::Champion]),
     ("Priya Raman", "priya.raman", 1, &[Role::Facilitator]),
     ("Tomasz Nowak", "tomasz.nowak", 1, &[]),
-    ("Fatima Zahra El Idrissi", "fatima.elidrissi", 2, &[Role::Champion]),
+    (
+        "Fatima Zahra El Idrissi",
+        "fatima.elidrissi",
+        2,
+        &[Role::Champion],
+    ),
     ("Oliver Hughes", "oliver.hughes", 2, &[]),
     ("Sofia Rossi", "sofia.rossi", 3, &[Role::Champion]),
     ("Kwame Mensah", "kwame.mensah", 3, &[]),
@@ -42,16 +72,25 @@ pub const DOMAIN: &str = "demo.debrief.example";
 /// Loads the demo people and teams unless they are there already. Returns the
 /// number of people created.
 pub fn load(store: &Store) -> Result<usize, StoreError> {
-    let hash = debrief_core::secret::hash_password(DEMO_PASSWORD).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let hash = debrief_core::secret::hash_password(DEMO_PASSWORD)
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
     store.db().write_blocking(move |c| {
         let admin_email = format!("admin@{DOMAIN}");
-        if c.query_opt("SELECT id FROM users WHERE email = $1", &debrief_store::params![admin_email])?.is_some() {
+        if c.query_opt(
+            "SELECT id FROM users WHERE email = $1",
+            &debrief_store::params![admin_email],
+        )?
+        .is_some()
+        {
             return Ok(0);
         }
         let now = now_ms();
         let mut team_ids = Vec::new();
         for (name, description) in TEAMS {
-            let id = match c.query_opt("SELECT id FROM teams WHERE name = $1", &debrief_store::params![*name])? {
+            let id = match c.query_opt(
+                "SELECT id FROM teams WHERE name = $1",
+                &debrief_store::params![*name],
+            )? {
                 Some(r) => r.i64(0)?,
                 None => insert_team(c, name, description, now)?,
             };
@@ -70,7 +109,14 @@ pub fn load(store: &Store) -> Result<usize, StoreError> {
             )?;
             add_team_member(c, team_ids[*team], u.id)?;
         }
-        debrief_store::audit::append(c, now, "system", "demo.loaded", "demo", &format!("{} people, {} teams", PEOPLE.len(), TEAMS.len()))?;
+        debrief_store::audit::append(
+            c,
+            now,
+            "system",
+            "demo.loaded",
+            "demo",
+            &format!("{} people, {} teams", PEOPLE.len(), TEAMS.len()),
+        )?;
         Ok(PEOPLE.len())
     })
 }

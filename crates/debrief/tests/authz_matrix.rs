@@ -32,7 +32,13 @@ fn json_body(spec: &RouteSpec) -> serde_json::Value {
     }
 }
 
-async fn call(app: &TestApp, spec: &RouteSpec, path: &str, who: Option<Role>, by_token: bool) -> reqwest::Response {
+async fn call(
+    app: &TestApp,
+    spec: &RouteSpec,
+    path: &str,
+    who: Option<Role>,
+    by_token: bool,
+) -> reqwest::Response {
     let method = reqwest::Method::from_bytes(spec.method.as_bytes()).unwrap();
     let is_api = spec.path.starts_with("/api/");
     let mut req = client().request(method.clone(), app.url(path));
@@ -47,7 +53,11 @@ async fn call(app: &TestApp, spec: &RouteSpec, path: &str, who: Option<Role>, by
         req = req.headers(app.browser_headers(&s));
         if method != reqwest::Method::GET && !is_api {
             let mut fields = vec![("csrf", s.csrf.clone())];
-            fields.extend(form_fields(spec).into_iter().map(|(k, v)| (k, v.to_string())));
+            fields.extend(
+                form_fields(spec)
+                    .into_iter()
+                    .map(|(k, v)| (k, v.to_string())),
+            );
             req = req.form(&fields);
         }
     }
@@ -64,7 +74,14 @@ async fn every_route_allows_exactly_the_roles_in_the_table() {
     let target = app.add_user("target@example.org", RoleSet::default()).await;
     let setup_token = debrief_core::secret::random_hex(24);
     let now = debrief_store::now_ms();
-    app.store.create_setup_token(debrief_core::secret::sha256_hex(&setup_token), now, now + 3_600_000).await.unwrap();
+    app.store
+        .create_setup_token(
+            debrief_core::secret::sha256_hex(&setup_token),
+            now,
+            now + 3_600_000,
+        )
+        .await
+        .unwrap();
 
     let mut callers: Vec<Option<Role>> = vec![None];
     callers.extend(Role::ALL.into_iter().map(Some));
@@ -75,11 +92,20 @@ async fn every_route_allows_exactly_the_roles_in_the_table() {
         for who in &callers {
             let roles = who.map(|r| RoleSet::from_roles([r]));
             let expect_allowed = allows(spec.access, roles);
-            let ways: &[bool] = if spec.path.starts_with("/api/") && who.is_some() { &[false, true] } else { &[false] };
+            let ways: &[bool] = if spec.path.starts_with("/api/") && who.is_some() {
+                &[false, true]
+            } else {
+                &[false]
+            };
             for &by_token in ways {
                 let resp = call(&app, spec, &path, *who, by_token).await;
                 let status = resp.status();
-                let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                let location = resp
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
                 let denied = status == StatusCode::UNAUTHORIZED
                     || status == StatusCode::FORBIDDEN
                     || (status == StatusCode::SEE_OTHER && location.starts_with("/login?next="));
@@ -104,7 +130,12 @@ async fn every_route_allows_exactly_the_roles_in_the_table() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} calls wrong:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} calls wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(checked > ROUTES.len() * 9);
 }
 
@@ -113,8 +144,14 @@ async fn denied_requests_are_audited_and_anonymous_api_calls_get_401() {
     let app = TestApp::spawn().await;
     let before = app.audit_count("access.denied").await;
     let s = app.session_for(Role::Reporter).await;
-    assert_eq!(app.get(&s, "/admin/users").await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(app.get(&s, "/api/v1/users").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(&s, "/admin/users").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get(&s, "/api/v1/users").await.status(),
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(app.audit_count("access.denied").await, before + 2);
 
     let r = client().get(app.url("/api/v1/me")).send().await.unwrap();
@@ -128,13 +165,21 @@ fn every_registered_route_is_in_the_table() {
     // building it needs a store, so use a throwaway SQLite one
     let db = debrief_store::testkit::TestDb::on(debrief_store::db::Engine::Sqlite);
     let store = debrief_store::Store::connect(&db.url).unwrap();
-    let state = debrief_web::AppState { store, config: Default::default() };
+    let state = debrief_web::AppState {
+        store,
+        config: Default::default(),
+    };
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async { assert!(debrief_web::app(state).is_ok()) });
     // and the table lists no role-gated route that nobody can reach
     for spec in ROUTES {
         if let Access::Roles(list) = spec.access {
-            assert!(!list.is_empty(), "{} {} allows no role", spec.method, spec.path);
+            assert!(
+                !list.is_empty(),
+                "{} {} allows no role",
+                spec.method,
+                spec.path
+            );
         }
     }
 }

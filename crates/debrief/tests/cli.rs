@@ -10,18 +10,38 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_debrief");
 
 fn debrief(args: &[&str]) -> std::process::Output {
-    Command::new(BIN).args(args).env_remove("DEBRIEF_DATABASE_URL").env_remove("DEBRIEF_LISTEN").output().unwrap()
+    Command::new(BIN)
+        .args(args)
+        .env_remove("DEBRIEF_DATABASE_URL")
+        .env_remove("DEBRIEF_LISTEN")
+        .output()
+        .unwrap()
 }
 
 fn debrief_stdin(args: &[&str], input: &str) -> std::process::Output {
-    let mut child = Command::new(BIN).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
 fn one_line_error(out: &std::process::Output) -> String {
     let err = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(err.trim_end().lines().count(), 1, "one line on stderr, got: {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line on stderr, got: {err}"
+    );
     err
 }
 
@@ -31,6 +51,8 @@ struct Server {
     stdout_lines: Vec<String>,
 }
 
+// the returned Server owns the child; `stop` waits for it
+#[allow(clippy::zombie_processes)]
 fn start(args: &[&str]) -> Server {
     let mut child = Command::new(BIN)
         .arg("serve")
@@ -46,12 +68,18 @@ fn start(args: &[&str]) -> Server {
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap() == 0 || Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
             panic!("server did not start: {lines:?}");
         }
         if let Some(addr) = line.trim().strip_prefix("Debrief listening on ") {
             let base = addr.to_string();
             lines.push(line.trim().to_string());
-            return Server { child, base, stdout_lines: lines };
+            return Server {
+                child,
+                base,
+                stdout_lines: lines,
+            };
         }
         lines.push(line.trim().to_string());
     }
@@ -60,8 +88,14 @@ fn start(args: &[&str]) -> Server {
 fn http(base: &str, path: &str, bearer: Option<&str>) -> (u16, String) {
     let addr = base.trim_start_matches("http://");
     let mut s = std::net::TcpStream::connect(addr).unwrap();
-    let auth = bearer.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Connection: close\r\n\r\n").unwrap();
+    let auth = bearer
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
     let status = resp.split(' ').nth(1).unwrap_or("0").parse().unwrap_or(0);
@@ -74,17 +108,37 @@ fn bad_database_urls_and_unreachable_databases_exit_2_with_one_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(one_line_error(&out).contains("unsupported database URL"));
 
-    let out = debrief(&["migrate", "--database", "postgres://postgres:secret@127.0.0.1:1/none"]);
+    let out = debrief(&[
+        "migrate",
+        "--database",
+        "postgres://postgres:secret@127.0.0.1:1/none",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = one_line_error(&out);
     assert!(err.contains("PostgreSQL"), "{err}");
     assert!(!err.contains("secret"), "passwords never printed: {err}");
 
-    let out = debrief(&["serve", "--database", "sqlite:///nonexistent-dir/x/y.db", "--listen", "127.0.0.1:0"]);
+    let out = debrief(&[
+        "serve",
+        "--database",
+        "sqlite:///nonexistent-dir/x/y.db",
+        "--listen",
+        "127.0.0.1:0",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     one_line_error(&out);
 
-    let out = debrief(&["user", "add", "--email", "x", "--name", "X", "--role", "wizard", "--password-stdin"]);
+    let out = debrief(&[
+        "user",
+        "add",
+        "--email",
+        "x",
+        "--name",
+        "X",
+        "--role",
+        "wizard",
+        "--password-stdin",
+    ]);
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -101,18 +155,64 @@ fn port_in_use_exits_2() {
 #[test]
 fn users_tokens_and_audit_verification() {
     let db = TestDb::new();
-    let out = debrief_stdin(&["user", "add", "--database", &db.url, "--email", "Ops@Example.org", "--name", "Ops", "--role", "admin", "--password-stdin"], "correct horse battery staple\n");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = debrief_stdin(&["user", "add", "--database", &db.url, "--email", "ops@example.org", "--name", "Ops", "--password-stdin"], "correct horse battery staple\n");
+    let out = debrief_stdin(
+        &[
+            "user",
+            "add",
+            "--database",
+            &db.url,
+            "--email",
+            "Ops@Example.org",
+            "--name",
+            "Ops",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        "correct horse battery staple\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = debrief_stdin(
+        &[
+            "user",
+            "add",
+            "--database",
+            &db.url,
+            "--email",
+            "ops@example.org",
+            "--name",
+            "Ops",
+            "--password-stdin",
+        ],
+        "correct horse battery staple\n",
+    );
     assert_eq!(out.status.code(), Some(2), "duplicate");
 
-    let out = debrief(&["token", "create", "--database", &db.url, "--email", "ops@example.org"]);
+    let out = debrief(&[
+        "token",
+        "create",
+        "--database",
+        &db.url,
+        "--email",
+        "ops@example.org",
+    ]);
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 1, "the token and nothing else");
     let token = stdout.trim().to_string();
     assert!(token.starts_with("dbt_"));
-    let out = debrief(&["token", "create", "--database", &db.url, "--email", "nobody@example.org"]);
+    let out = debrief(&[
+        "token",
+        "create",
+        "--database",
+        &db.url,
+        "--email",
+        "nobody@example.org",
+    ]);
     assert_eq!(out.status.code(), Some(2));
 
     let server = start(&["--database", &db.url, "--listen", "127.0.0.1:0"]);
@@ -122,16 +222,30 @@ fn users_tokens_and_audit_verification() {
     stop(server);
 
     let out = debrief(&["audit", "verify", "--database", &db.url]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // tamper directly in the database
     let url = db.url.clone();
     let store = debrief_store::Store::connect(&url).unwrap();
     let disable = match store.engine() {
         debrief_store::db::Engine::Sqlite => "DROP TRIGGER audit_log_no_update",
-        debrief_store::db::Engine::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+        debrief_store::db::Engine::Postgres => {
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update"
+        }
     };
-    store.db().write_blocking(|c| c.batch(&format!("{disable}; UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2"))).unwrap();
+    store
+        .db()
+        .write_blocking(|c| {
+            c.batch(&format!(
+                "{disable}; UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2"
+            ))
+        })
+        .unwrap();
     drop(store);
     let out = debrief(&["audit", "verify", "--database", &db.url]);
     assert_eq!(out.status.code(), Some(1));
@@ -149,7 +263,12 @@ fn stop(mut server: Server) {
 fn serve_prints_a_setup_link_when_no_admin_exists() {
     let db = TestDb::new();
     let server = start(&["--database", &db.url, "--listen", "127.0.0.1:0"]);
-    let link = server.stdout_lines.iter().find_map(|l| l.split_whitespace().find(|w| w.contains("/setup/"))).expect("setup link printed").to_string();
+    let link = server
+        .stdout_lines
+        .iter()
+        .find_map(|l| l.split_whitespace().find(|w| w.contains("/setup/")))
+        .expect("setup link printed")
+        .to_string();
     let path = link.split_once("://").unwrap().1.split_once('/').unwrap().1;
     let (status, _) = http(&server.base, &format!("/{path}"), None);
     assert_eq!(status, 200);
@@ -173,7 +292,10 @@ fn in_flight_requests_complete_on_sigterm() {
     s.write_all(&body.as_bytes()[5..]).unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
-    assert!(resp.starts_with("HTTP/1.1 403"), "the request was answered (CSRF refusal is its proper answer): {resp}");
+    assert!(
+        resp.starts_with("HTTP/1.1 403"),
+        "the request was answered (CSRF refusal is its proper answer): {resp}"
+    );
     let mut child = server.child;
     assert!(child.wait().unwrap().success());
 }
@@ -190,9 +312,17 @@ fn configuration_layers_flags_env_file() {
     assert!(one_line_error(&out).contains("line 2"));
 
     let good = dir.join("good.toml");
-    std::fs::write(&good, format!("database = \"{}\"\nlisten = \"127.0.0.1:1\"\n", db.url)).unwrap();
+    std::fs::write(
+        &good,
+        format!("database = \"{}\"\nlisten = \"127.0.0.1:1\"\n", db.url),
+    )
+    .unwrap();
     let out = debrief(&["migrate", "--config", good.to_str().unwrap()]);
-    assert!(out.status.success(), "the file's database is used: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "the file's database is used: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // the environment beats the file, the flag beats the environment
     let out = Command::new(BIN)
         .args(["serve", "--config", good.to_str().unwrap()])
@@ -203,11 +333,28 @@ fn configuration_layers_flags_env_file() {
         .unwrap();
     let mut child = out;
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    assert!(line.contains("setup") || line.contains("listening"), "{line}");
-    assert!(!line.contains("127.0.0.1:1/"), "not the file's port: {line}");
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.contains("setup") || line.contains("listening"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("127.0.0.1:1/"),
+        "not the file's port: {line}"
+    );
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     child.wait().unwrap();
-    let out = debrief(&["serve", "--config", good.to_str().unwrap(), "--listen", "999.0.0.1:80"]);
+    let out = debrief(&[
+        "serve",
+        "--config",
+        good.to_str().unwrap(),
+        "--listen",
+        "999.0.0.1:80",
+    ]);
     assert_eq!(out.status.code(), Some(2), "the flag's address is used");
 }

@@ -10,7 +10,16 @@ use serde_json::{Value, json};
 
 async fn login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
     let anon = app.anonymous();
-    app.post_form(&anon, "/login", &[("email", email), ("password", password), ("next", "/account")]).await
+    app.post_form(
+        &anon,
+        "/login",
+        &[
+            ("email", email),
+            ("password", password),
+            ("next", "/account"),
+        ],
+    )
+    .await
 }
 
 fn session_cookie(resp: &reqwest::Response) -> Option<String> {
@@ -29,12 +38,25 @@ async fn sign_in_sets_a_hardened_session_cookie_and_sign_out_ends_it() {
     let r = login(&app, &email, PASSWORD).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/account");
-    let raw = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|v| v.starts_with("debrief_session=")).unwrap();
-    assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Lax"), "{raw}");
+    let raw = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("debrief_session="))
+        .unwrap();
+    assert!(
+        raw.contains("HttpOnly") && raw.contains("SameSite=Lax"),
+        "{raw}"
+    );
     let cookie = session_cookie(&r).unwrap();
 
     let csrf = debrief_core::secret::random_hex(32);
-    let s = common::Session { cookie: format!("{cookie}; debrief_csrf={csrf}"), csrf, sid: String::new() };
+    let s = common::Session {
+        cookie: format!("{cookie}; debrief_csrf={csrf}"),
+        csrf,
+        sid: String::new(),
+    };
     assert_eq!(app.get(&s, "/account").await.status(), StatusCode::OK);
     // behind HTTPS the cookie is Secure
     let anon = app.anonymous();
@@ -42,18 +64,33 @@ async fn sign_in_sets_a_hardened_session_cookie_and_sign_out_ends_it() {
         .post(app.url("/login"))
         .headers(app.browser_headers(&anon))
         .header("x-forwarded-proto", "https")
-        .form(&[("csrf", anon.csrf.as_str()), ("email", &email), ("password", PASSWORD)])
+        .form(&[
+            ("csrf", anon.csrf.as_str()),
+            ("email", &email),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
-    let raw = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|v| v.starts_with("debrief_session=")).unwrap();
+    let raw = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("debrief_session="))
+        .unwrap();
     assert!(raw.contains("Secure"), "{raw}");
 
     let r = app.post_form(&s, "/logout", &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = app.get(&s, "/account").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(r.headers()["location"].to_str().unwrap().starts_with("/login"));
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
     assert!(app.audit_count("login").await >= 2);
     assert_eq!(app.audit_count("logout").await, 1);
 }
@@ -79,7 +116,11 @@ async fn wrong_password_and_unknown_account_get_the_same_answer_and_are_rate_lim
         login(&app, &email, "still wrong").await;
     }
     let r = login(&app, &email, PASSWORD).await;
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits once the limit is reached");
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits once the limit is reached"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -87,7 +128,13 @@ async fn forms_need_the_csrf_token_and_the_same_origin() {
     let app = TestApp::spawn().await;
     let s = app.session_for(Role::Admin).await;
     // no token
-    let r = client().post(app.url("/admin/teams")).headers(app.browser_headers(&s)).form(&[("name", "Red")]).send().await.unwrap();
+    let r = client()
+        .post(app.url("/admin/teams"))
+        .headers(app.browser_headers(&s))
+        .form(&[("name", "Red")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // wrong token
     let r = client()
@@ -102,14 +149,32 @@ async fn forms_need_the_csrf_token_and_the_same_origin() {
     let mut h = app.browser_headers(&s);
     h.insert("origin", "https://evil.example".parse().unwrap());
     h.insert("sec-fetch-site", "cross-site".parse().unwrap());
-    let r = client().post(app.url("/admin/teams")).headers(h.clone()).form(&[("csrf", s.csrf.as_str()), ("name", "Red")]).send().await.unwrap();
+    let r = client()
+        .post(app.url("/admin/teams"))
+        .headers(h.clone())
+        .form(&[("csrf", s.csrf.as_str()), ("name", "Red")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // cookie-authenticated API writes from another site are refused too
-    let r = client().post(app.url("/api/v1/teams")).headers(h).json(&json!({"name": "Red"})).send().await.unwrap();
+    let r = client()
+        .post(app.url("/api/v1/teams"))
+        .headers(h)
+        .json(&json!({"name": "Red"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(app.store.list_teams().await.unwrap().is_empty());
     // the real thing works
-    let r = app.post_form(&s, "/admin/teams", &[("name", "Red team"), ("description", "")]).await;
+    let r = app
+        .post_form(
+            &s,
+            "/admin/teams",
+            &[("name", "Red team"), ("description", "")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.store.list_teams().await.unwrap().len(), 1);
 }
@@ -120,15 +185,39 @@ async fn role_changes_apply_on_the_next_request_and_need_the_password() {
     let admin = app.session_for(Role::Admin).await;
     let person = app.add_user("person@example.org", RoleSet::default()).await;
     let theirs = app.session(&person).await;
-    assert_eq!(app.get(&theirs, "/triage").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(&theirs, "/triage").await.status(),
+        StatusCode::FORBIDDEN
+    );
 
     let path = format!("/admin/users/{}/roles", person.id);
-    let r = app.post_form(&admin, &path, &[("role", "responder"), ("current_password", "wrong")]).await;
+    let r = app
+        .post_form(
+            &admin,
+            &path,
+            &[("role", "responder"), ("current_password", "wrong")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("not your current password"));
-    let r = app.post_form(&admin, &path, &[("role", "responder"), ("current_password", PASSWORD)]).await;
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("not your current password")
+    );
+    let r = app
+        .post_form(
+            &admin,
+            &path,
+            &[("role", "responder"), ("current_password", PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(app.get(&theirs, "/triage").await.status(), StatusCode::OK, "same session, new rights");
+    assert_eq!(
+        app.get(&theirs, "/triage").await.status(),
+        StatusCode::OK,
+        "same session, new rights"
+    );
     assert_eq!(app.audit_count("user.roles_changed").await, 1);
 
     // and through the API, with a token and the password
@@ -140,7 +229,11 @@ async fn role_changes_apply_on_the_next_request_and_need_the_password() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "password required");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "password required"
+    );
     let r = client()
         .put(app.url(&format!("/api/v1/users/{}/roles", person.id)))
         .bearer_auth(&token)
@@ -159,7 +252,10 @@ async fn role_changes_apply_on_the_next_request_and_need_the_password() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(app.get(&theirs, "/triage").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(&theirs, "/triage").await.status(),
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -175,7 +271,13 @@ async fn the_last_administrator_cannot_be_removed() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    let r = client().put(app.url(&format!("/api/v1/users/{}/status", admin.id))).bearer_auth(&token).json(&json!({"disabled": true})).send().await.unwrap();
+    let r = client()
+        .put(app.url(&format!("/api/v1/users/{}/status", admin.id)))
+        .bearer_auth(&token)
+        .json(&json!({"disabled": true}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
 }
 
@@ -183,16 +285,48 @@ async fn the_last_administrator_cannot_be_removed() {
 async fn disabling_an_account_ends_its_sessions_and_tokens() {
     let app = TestApp::spawn().await;
     let admin = app.session_for(Role::Admin).await;
-    let person = app.add_user("leaver@example.org", RoleSet::from_roles([Role::Responder])).await;
+    let person = app
+        .add_user("leaver@example.org", RoleSet::from_roles([Role::Responder]))
+        .await;
     let theirs = app.session(&person).await;
     let token = app.token(&person).await;
-    assert_eq!(client().get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        client()
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
 
-    let r = app.post_form(&admin, &format!("/admin/users/{}/status", person.id), &[("disabled", "true")]).await;
+    let r = app
+        .post_form(
+            &admin,
+            &format!("/admin/users/{}/status", person.id),
+            &[("disabled", "true")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(app.get(&theirs, "/account").await.status(), StatusCode::SEE_OTHER);
-    assert_eq!(client().get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(login(&app, "leaver@example.org", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get(&theirs, "/account").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        client()
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login(&app, "leaver@example.org", PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -201,32 +335,84 @@ async fn password_change_ends_other_sessions_and_tokens_need_the_password() {
     let person = app.add_user("pw@example.org", RoleSet::default()).await;
     let here = app.session(&person).await;
     let elsewhere = app.session(&person).await;
-    let r = app.post_form(&here, "/account/password", &[("current_password", PASSWORD), ("new_password", "short")]).await;
+    let r = app
+        .post_form(
+            &here,
+            "/account/password",
+            &[("current_password", PASSWORD), ("new_password", "short")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("at least 12 characters"));
-    let r = app.post_form(&here, "/account/password", &[("current_password", PASSWORD), ("new_password", "a much better passphrase")]).await;
+    let r = app
+        .post_form(
+            &here,
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a much better passphrase"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(app.get(&here, "/account").await.status(), StatusCode::OK);
-    assert_eq!(app.get(&elsewhere, "/account").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&elsewhere, "/account").await.status(),
+        StatusCode::SEE_OTHER
+    );
 
     // creating a token asks for the password
-    let r = app.post_form(&here, "/account/tokens", &[("name", "ci"), ("current_password", "wrong")]).await;
+    let r = app
+        .post_form(
+            &here,
+            "/account/tokens",
+            &[("name", "ci"), ("current_password", "wrong")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = r.text().await.unwrap();
     assert!(body.contains("not your current password"));
     assert!(body.contains("value=\"ci\""), "the typed name is kept");
-    let r = app.post_form(&here, "/account/tokens", &[("name", "ci"), ("current_password", "a much better passphrase")]).await;
+    let r = app
+        .post_form(
+            &here,
+            "/account/tokens",
+            &[
+                ("name", "ci"),
+                ("current_password", "a much better passphrase"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let body = r.text().await.unwrap();
-    let token = body.split("value=\"dbt_").nth(1).and_then(|t| t.split('"').next()).map(|t| format!("dbt_{t}")).unwrap();
-    let me: Value = client().get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let token = body
+        .split("value=\"dbt_")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .map(|t| format!("dbt_{t}"))
+        .unwrap();
+    let me: Value = client()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["email"], "pw@example.org");
     assert_eq!(app.audit_count("token.created").await, 1);
     // the token itself is stored only as a hash
     let raw = token.clone();
     let n = app
         .store
-        .read(move |c| c.query_one("SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1", &debrief_store::params![raw])?.i64(0))
+        .read(move |c| {
+            c.query_one(
+                "SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1",
+                &debrief_store::params![raw],
+            )?
+            .i64(0)
+        })
         .await
         .unwrap();
     assert_eq!(n, 0);
@@ -237,15 +423,38 @@ async fn a_form_sent_after_the_session_ended_is_kept_through_sign_in() {
     let app = TestApp::spawn().await;
     let admin = app.users[&Role::Admin].clone();
     let s = app.session(&admin).await;
-    app.store.delete_session(debrief_core::secret::sha256_hex(&s.sid)).await.unwrap();
-    let r = app.post_form(&s, "/admin/teams", &[("name", "Blue <team>"), ("description", "kept text")]).await;
+    app.store
+        .delete_session(debrief_core::secret::sha256_hex(&s.sid))
+        .await
+        .unwrap();
+    let r = app
+        .post_form(
+            &s,
+            "/admin/teams",
+            &[("name", "Blue <team>"), ("description", "kept text")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let body = r.text().await.unwrap();
-    assert!(body.contains("name=\"kept.name\" value=\"Blue &#60;team&#62;\"") || body.contains("name=\"kept.name\" value=\"Blue &lt;team&gt;\""), "{body}");
+    assert!(
+        body.contains("name=\"kept.name\" value=\"Blue &#60;team&#62;\"")
+            || body.contains("name=\"kept.name\" value=\"Blue &lt;team&gt;\""),
+        "{body}"
+    );
     // signing in from that page offers the form again, unchanged
     let anon = app.anonymous();
     let r = app
-        .post_form(&anon, "/login", &[("email", &admin.email), ("password", PASSWORD), ("resume_action", "/admin/teams"), ("kept.name", "Blue <team>"), ("kept.description", "kept text")])
+        .post_form(
+            &anon,
+            "/login",
+            &[
+                ("email", &admin.email),
+                ("password", PASSWORD),
+                ("resume_action", "/admin/teams"),
+                ("kept.name", "Blue <team>"),
+                ("kept.description", "kept text"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let body = r.text().await.unwrap();
@@ -258,7 +467,13 @@ async fn a_form_sent_after_the_session_ended_is_kept_through_sign_in() {
 async fn the_api_answers_bad_input_with_problem_documents() {
     let app = TestApp::spawn().await;
     let token = app.token(&app.users[&Role::Admin]).await;
-    let post = |body: String| client().post(app.url("/api/v1/teams")).bearer_auth(&token).header("content-type", "application/json").body(body);
+    let post = |body: String| {
+        client()
+            .post(app.url("/api/v1/teams"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+    };
 
     let r = post("{not json".into()).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
@@ -280,34 +495,98 @@ async fn the_api_answers_bad_input_with_problem_documents() {
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
 
-    let r = client().post(app.url("/api/v1/users")).bearer_auth(&token).json(&json!({"email": "bad", "name": "", "password": "x", "roles": []})).send().await.unwrap();
+    let r = client()
+        .post(app.url("/api/v1/users"))
+        .bearer_auth(&token)
+        .json(&json!({"email": "bad", "name": "", "password": "x", "roles": []}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let p: Value = r.json().await.unwrap();
-    let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, vec!["name", "email", "password"]);
 
-    let r = client().get(app.url("/api/v1/users?limit=5000")).bearer_auth(&token).send().await.unwrap();
+    let r = client()
+        .get(app.url("/api/v1/users?limit=5000"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = client().get(app.url("/api/v1/users?limit=abc")).bearer_auth(&token).send().await.unwrap();
+    let r = client()
+        .get(app.url("/api/v1/users?limit=abc"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page: Value = client().get(app.url("/api/v1/users?limit=3&offset=1")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let page: Value = client()
+        .get(app.url("/api/v1/users?limit=3&offset=1"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 3);
     assert_eq!(page["total"], 8);
 
-    let r = client().get(app.url("/api/v1/nothing-here")).bearer_auth(&token).send().await.unwrap();
+    let r = client()
+        .get(app.url("/api/v1/nothing-here"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     let r = client().get(app.url("/nothing-here")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
 
-    let r = client().get(app.url("/api/v1/me")).header("authorization", "Bearer dbt_nope").send().await.unwrap();
+    let r = client()
+        .get(app.url("/api/v1/me"))
+        .header("authorization", "Bearer dbt_nope")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 
     // duplicate email is a conflict, not a 500
     let body = json!({"email": "dup@example.org", "name": "Dup", "password": PASSWORD, "roles": ["responder"]});
-    assert_eq!(client().post(app.url("/api/v1/users")).bearer_auth(&token).json(&body).send().await.unwrap().status(), StatusCode::CREATED);
-    assert_eq!(client().post(app.url("/api/v1/users")).bearer_auth(&token).json(&body).send().await.unwrap().status(), StatusCode::CONFLICT);
+    assert_eq!(
+        client()
+            .post(app.url("/api/v1/users"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        client()
+            .post(app.url("/api/v1/users"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CONFLICT
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -316,21 +595,69 @@ async fn operations_endpoints_openapi_and_headers() {
     let r = client().get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.headers().contains_key("x-request-id"));
-    assert!(r.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
-    assert_eq!(client().get(app.url("/readyz")).send().await.unwrap().status(), StatusCode::OK);
-    let doc: Value = client().get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(
+        r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+    assert_eq!(
+        client()
+            .get(app.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let doc: Value = client()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/me", "/api/v1/users", "/api/v1/users/{id}/roles", "/api/v1/audit"] {
+    for path in [
+        "/api/v1/me",
+        "/api/v1/users",
+        "/api/v1/users/{id}/roles",
+        "/api/v1/audit",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");
     }
     // every API route in the authorization table is documented
-    for spec in debrief_web::authz::ROUTES.iter().filter(|s| s.path.starts_with("/api/v1/")) {
+    for spec in debrief_web::authz::ROUTES
+        .iter()
+        .filter(|s| s.path.starts_with("/api/v1/"))
+    {
         let op = &doc["paths"][spec.path][spec.method.to_lowercase()];
-        assert!(op.is_object(), "{} {} missing from the OpenAPI document", spec.method, spec.path);
+        assert!(
+            op.is_object(),
+            "{} {} missing from the OpenAPI document",
+            spec.method,
+            spec.path
+        );
     }
     // every asset is served from the binary
-    for a in ["pico.min.css", "app.css", "htmx.min.js", "app.js", "favicon.svg"] {
-        assert_eq!(client().get(app.url(&format!("/assets/{a}"))).send().await.unwrap().status(), StatusCode::OK, "{a}");
+    for a in [
+        "pico.min.css",
+        "app.css",
+        "htmx.min.js",
+        "app.js",
+        "favicon.svg",
+    ] {
+        assert_eq!(
+            client()
+                .get(app.url(&format!("/assets/{a}")))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK,
+            "{a}"
+        );
     }
 }
 
@@ -338,7 +665,16 @@ async fn operations_endpoints_openapi_and_headers() {
 async fn html_is_escaped() {
     let app = TestApp::spawn().await;
     let admin = app.session_for(Role::Admin).await;
-    let r = app.post_form(&admin, "/admin/teams", &[("name", "<script>alert(1)</script>"), ("description", "\"><img src=x onerror=alert(1)>")]).await;
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/teams",
+            &[
+                ("name", "<script>alert(1)</script>"),
+                ("description", "\"><img src=x onerror=alert(1)>"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let body = app.get(&admin, "/admin/teams").await.text().await.unwrap();
     assert!(!body.contains("<script>alert(1)</script>"));
@@ -350,20 +686,49 @@ async fn setup_link_creates_the_first_admin_once() {
     let app = TestApp::spawn().await;
     // no admin may exist for a setup link to work: disable the test admin
     let admin = app.users[&Role::Admin].clone();
-    app.store.set_disabled(admin.id, true, debrief_store::now_ms()).await.unwrap();
+    app.store
+        .set_disabled(admin.id, true, debrief_store::now_ms())
+        .await
+        .unwrap();
     let token = debrief_core::secret::random_hex(24);
     let now = debrief_store::now_ms();
-    app.store.create_setup_token(debrief_core::secret::sha256_hex(&token), now, now + 60_000).await.unwrap();
+    app.store
+        .create_setup_token(debrief_core::secret::sha256_hex(&token), now, now + 60_000)
+        .await
+        .unwrap();
     let anon = app.anonymous();
     let path = format!("/setup/{token}");
     assert_eq!(app.get(&anon, &path).await.status(), StatusCode::OK);
-    let r = app.post_form(&anon, &path, &[("name", "First"), ("email", "not-an-email"), ("password", "short")]).await;
+    let r = app
+        .post_form(
+            &anon,
+            &path,
+            &[
+                ("name", "First"),
+                ("email", "not-an-email"),
+                ("password", "short"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = r.text().await.unwrap();
     assert!(body.contains("value=\"First\""));
-    let r = app.post_form(&anon, &path, &[("name", "First"), ("email", "first@example.org"), ("password", PASSWORD)]).await;
+    let r = app
+        .post_form(
+            &anon,
+            &path,
+            &[
+                ("name", "First"),
+                ("email", "first@example.org"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(login(&app, "first@example.org", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        login(&app, "first@example.org", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
     // used once
     assert_eq!(app.get(&anon, &path).await.status(), StatusCode::NOT_FOUND);
 }

@@ -16,7 +16,8 @@ pub const PASSWORD: &str = "correct horse battery staple";
 /// One Argon2 hash shared by every test user (hashing is deliberately slow).
 pub fn password_hash() -> String {
     static H: OnceLock<String> = OnceLock::new();
-    H.get_or_init(|| debrief_core::secret::hash_password(PASSWORD).unwrap()).clone()
+    H.get_or_init(|| debrief_core::secret::hash_password(PASSWORD).unwrap())
+        .clone()
 }
 
 pub struct TestApp {
@@ -30,7 +31,10 @@ pub struct TestApp {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 impl TestApp {
@@ -44,12 +48,20 @@ impl TestApp {
         });
         let mut users = HashMap::new();
         for role in Role::ALL {
-            let u = Self::add_user_to(&store, &format!("{}@example.org", role.as_str()), RoleSet::from_roles([role])).await;
+            let u = Self::add_user_to(
+                &store,
+                &format!("{}@example.org", role.as_str()),
+                RoleSet::from_roles([role]),
+            )
+            .await;
             users.insert(role, u);
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = debrief_web::AppState { store: store.clone(), config: Default::default() };
+        let state = debrief_web::AppState {
+            store: store.clone(),
+            config: Default::default(),
+        };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             debrief_web::serve(listener, state, async move {
@@ -58,12 +70,27 @@ impl TestApp {
             .await
             .unwrap();
         });
-        TestApp { addr, base: format!("http://{addr}"), store, db, users, stop: Some(tx) }
+        TestApp {
+            addr,
+            base: format!("http://{addr}"),
+            store,
+            db,
+            users,
+            stop: Some(tx),
+        }
     }
 
     async fn add_user_to(store: &Store, email: &str, roles: RoleSet) -> User {
-        let nu = NewUser { email: email.into(), name: format!("Test {email}"), password_hash: password_hash(), roles };
-        store.write(move |c| debrief_store::accounts::insert_user(c, &nu, now_ms())).await.unwrap()
+        let nu = NewUser {
+            email: email.into(),
+            name: format!("Test {email}"),
+            password_hash: password_hash(),
+            roles,
+        };
+        store
+            .write(move |c| debrief_store::accounts::insert_user(c, &nu, now_ms()))
+            .await
+            .unwrap()
     }
 
     pub async fn add_user(&self, email: &str, roles: RoleSet) -> User {
@@ -79,9 +106,21 @@ impl TestApp {
     pub async fn session(&self, user: &User) -> Session {
         let sid = debrief_core::secret::random_hex(32);
         let now = now_ms();
-        self.store.create_session(debrief_core::secret::sha256_hex(&sid), user.id, now, now + 3_600_000).await.unwrap();
+        self.store
+            .create_session(
+                debrief_core::secret::sha256_hex(&sid),
+                user.id,
+                now,
+                now + 3_600_000,
+            )
+            .await
+            .unwrap();
         let csrf = debrief_core::secret::random_hex(32);
-        Session { cookie: format!("debrief_session={sid}; debrief_csrf={csrf}"), csrf, sid }
+        Session {
+            cookie: format!("debrief_session={sid}; debrief_csrf={csrf}"),
+            csrf,
+            sid,
+        }
     }
 
     pub async fn session_for(&self, role: Role) -> Session {
@@ -92,14 +131,27 @@ impl TestApp {
     /// A live API token for `user`.
     pub async fn token(&self, user: &User) -> String {
         let t = debrief_core::secret::new_api_token();
-        self.store.create_token(user.id, "test".into(), debrief_core::secret::sha256_hex(&t), "dbt_test".into(), now_ms()).await.unwrap();
+        self.store
+            .create_token(
+                user.id,
+                "test".into(),
+                debrief_core::secret::sha256_hex(&t),
+                "dbt_test".into(),
+                now_ms(),
+            )
+            .await
+            .unwrap();
         t
     }
 
     /// An anonymous browser's cookie jar: just a CSRF cookie.
     pub fn anonymous(&self) -> Session {
         let csrf = debrief_core::secret::random_hex(32);
-        Session { cookie: format!("debrief_csrf={csrf}"), csrf, sid: String::new() }
+        Session {
+            cookie: format!("debrief_csrf={csrf}"),
+            csrf,
+            sid: String::new(),
+        }
     }
 
     /// Headers a same-origin browser form post carries.
@@ -112,20 +164,42 @@ impl TestApp {
     }
 
     /// Posts a form as a same-origin browser would, with the CSRF field.
-    pub async fn post_form(&self, s: &Session, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post_form(
+        &self,
+        s: &Session,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut all: Vec<(&str, &str)> = vec![("csrf", s.csrf.as_str())];
         all.extend_from_slice(fields);
-        client().post(self.url(path)).headers(self.browser_headers(s)).form(&all).send().await.unwrap()
+        client()
+            .post(self.url(path))
+            .headers(self.browser_headers(s))
+            .form(&all)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, s: &Session, path: &str) -> reqwest::Response {
-        client().get(self.url(path)).headers(self.browser_headers(s)).send().await.unwrap()
+        client()
+            .get(self.url(path))
+            .headers(self.browser_headers(s))
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn audit_count(&self, action: &str) -> i64 {
         let action = action.to_string();
         self.store
-            .read(move |c| c.query_one("SELECT COUNT(*) FROM audit_log WHERE action = $1", &debrief_store::params![action])?.i64(0))
+            .read(move |c| {
+                c.query_one(
+                    "SELECT COUNT(*) FROM audit_log WHERE action = $1",
+                    &debrief_store::params![action],
+                )?
+                .i64(0)
+            })
             .await
             .unwrap()
     }
