@@ -1,6 +1,9 @@
 //! Debrief's domain rules: roles, validation, the audit chain, job back-off.
 //! Pure code: no I/O, no async, no database.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod audit;
 pub mod jobs;

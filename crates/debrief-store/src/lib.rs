@@ -1,6 +1,9 @@
 //! Debrief's storage: domain-level methods over one [`db::Db`] handle that runs on
 //! SQLite or PostgreSQL. SQL is written once; engine differences live in [`db`].
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod accounts;
 pub mod audit;

@@ -1,6 +1,9 @@
 //! Debrief's web server: HTML pages, the JSON API, authentication and the
 //! authorization table, operations endpoints and the background job worker.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod api;
 pub mod assets;
