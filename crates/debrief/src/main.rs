@@ -376,12 +376,12 @@ fn serve(
         if n > 0 {
             tracing::info!(people = n, "loaded demo data");
         }
-        println!(
+        say(&format!(
             "demo accounts: admin@{} and others @{}, password {}",
             demo::DOMAIN,
             demo::DOMAIN,
             demo::DEMO_PASSWORD
-        );
+        ));
     }
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| usage(e.to_string()))?;
@@ -391,10 +391,9 @@ fn serve(
             let now = now_ms();
             store.create_setup_token(debrief_core::secret::sha256_hex(&token), now, now + 24 * 3600 * 1000).await?;
             // printed on the console for the operator, never logged
-            println!("no administrator yet: open http://{addr}/setup/{token} within 24 hours to create one");
+            say(&format!("no administrator yet: open http://{addr}/setup/{token} within 24 hours to create one"));
         }
-        println!("Debrief listening on http://{addr}");
-        let _ = std::io::stdout().flush();
+        say(&format!("Debrief listening on http://{addr}"));
         tracing::info!(%addr, engine = store.engine().name(), "serving");
 
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -407,6 +406,14 @@ fn serve(
         tracing::info!("stopped");
         result.map_err(usage)
     })
+}
+
+/// A line for the operator on standard output. A closed stdout (the operator's
+/// pipe went away) must not stop the server.
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }
 
 async fn shutdown_signal() {
