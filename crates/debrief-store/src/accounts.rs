@@ -120,14 +120,27 @@ impl Store {
         .await
     }
 
-    pub async fn list_users(&self, limit: i64, offset: i64) -> Result<(Vec<User>, i64)> {
+    /// Accounts by name; `search` matches a part of the name or email, any case.
+    pub async fn list_users(
+        &self,
+        limit: i64,
+        offset: i64,
+        search: Option<String>,
+    ) -> Result<(Vec<User>, i64)> {
+        let pattern = like_pattern(search.as_deref().unwrap_or(""));
         self.read(move |c| {
-            let total = c.query_one("SELECT COUNT(*) FROM users", &[])?.i64(0)?;
+            let filter = "(LOWER(u.name) LIKE $1 ESCAPE '\\' OR u.email LIKE $1 ESCAPE '\\')";
+            let total = c
+                .query_one(
+                    &format!("SELECT COUNT(*) FROM users u WHERE {filter}"),
+                    &params![pattern.clone()],
+                )?
+                .i64(0)?;
             let rows = c.query(
                 &format!(
-                    "SELECT {USER_COLS} FROM users u ORDER BY u.name, u.id LIMIT $1 OFFSET $2"
+                    "SELECT {USER_COLS} FROM users u WHERE {filter} ORDER BY u.name, u.id LIMIT $2 OFFSET $3"
                 ),
-                &params![limit, offset],
+                &params![pattern, limit, offset],
             )?;
             Ok((
                 rows.iter()
@@ -553,4 +566,18 @@ pub fn remove_team_member(c: &mut dyn Conn, team_id: i64, user_id: i64) -> Resul
         &params![team_id, user_id],
     )
     .map(|_| ())
+}
+
+/// A LIKE pattern matching `text` anywhere, lower-cased, with `%`, `_` and `\`
+/// taken literally.
+pub fn like_pattern(text: &str) -> String {
+    let mut p = String::from("%");
+    for ch in text.trim().to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
 }

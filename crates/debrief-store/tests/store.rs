@@ -315,3 +315,38 @@ async fn concurrent_workers_run_each_job_once_on_postgres() {
         .expect("count");
     assert_eq!(done, 60);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_search_matches_name_or_email_and_takes_wildcards_literally() {
+    for e in ENGINES {
+        let (_t, s) = open(e);
+        add_user(&s, "priya.raman@example.org", RoleSet::default()).await;
+        add_user(&s, "dave_ops@example.org", RoleSet::default()).await;
+        add_user(&s, "davexops@example.org", RoleSet::default()).await;
+        let found = |q: &str| {
+            let s = s.clone();
+            let q = q.to_string();
+            async move {
+                let (users, total) = s.list_users(50, 0, Some(q)).await.expect("search");
+                assert_eq!(users.len() as i64, total);
+                users.into_iter().map(|u| u.email).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            found("PRIYA").await,
+            vec!["priya.raman@example.org"],
+            "{e:?}"
+        );
+        assert_eq!(
+            found("dave_").await,
+            vec!["dave_ops@example.org"],
+            "{e:?}: _ is literal"
+        );
+        assert_eq!(
+            found("%").await,
+            Vec::<String>::new(),
+            "{e:?}: % is literal"
+        );
+        assert_eq!(s.list_users(50, 0, None).await.expect("all").1, 3);
+    }
+}

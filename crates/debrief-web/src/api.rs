@@ -287,14 +287,29 @@ pub async fn revoke_my_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// How many items to return: default 50, at most 1000.
+    pub limit: Option<i64>,
+    /// How many items to skip.
+    pub offset: Option<i64>,
+    /// Only accounts whose name or email contains this text (any case).
+    pub q: Option<String>,
+}
+
 /// Every account, for administrators.
-#[utoipa::path(get, path = "/api/v1/users", tag = "administration", params(ListQuery), responses((status = 200, body = Page<UserOut>)))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "administration", params(UserQuery), responses((status = 200, body = Page<UserOut>)))]
 pub async fn list_users(
     State(state): State<AppState>,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    ApiQuery(q): ApiQuery<UserQuery>,
 ) -> Result<Json<Page<UserOut>>, ApiError> {
-    let (limit, offset) = q.bounds()?;
-    let (users, total) = state.store.list_users(limit, offset).await?;
+    let (limit, offset) = ListQuery {
+        limit: q.limit,
+        offset: q.offset,
+    }
+    .bounds()?;
+    let (users, total) = state.store.list_users(limit, offset, q.q).await?;
     Ok(Json(Page {
         items: users.iter().map(UserOut::from).collect(),
         total,

@@ -897,6 +897,7 @@ struct UsersPage {
     total: i64,
     has_more: bool,
     next_offset: i64,
+    search: String,
     notice: Option<String>,
     form_name: String,
     form_email: String,
@@ -907,6 +908,7 @@ struct UsersPage {
 #[derive(Deserialize, Default)]
 pub struct Paging {
     offset: Option<i64>,
+    q: Option<String>,
 }
 
 const PAGE: i64 = 100;
@@ -914,12 +916,13 @@ const PAGE: i64 = 100;
 async fn users_page(
     state: &AppState,
     ctx: Ctx,
-    offset: i64,
+    (offset, search): (i64, String),
     status: StatusCode,
     notice: Option<String>,
     form: Option<(String, String, RoleSet, Validation)>,
 ) -> Response {
-    let (users, total) = match state.store.list_users(PAGE, offset).await {
+    let query = Some(search.clone()).filter(|q| !q.trim().is_empty());
+    let (users, total) = match state.store.list_users(PAGE, offset, query).await {
         Ok(x) => x,
         Err(e) => return PageError::from(e).into_response(),
     };
@@ -949,6 +952,7 @@ async fn users_page(
             total,
             has_more: offset + PAGE < total,
             next_offset: offset + PAGE,
+            search,
             notice,
             form_name,
             form_email,
@@ -962,7 +966,7 @@ pub async fn users(State(state): State<AppState>, ctx: Ctx, Query(p): Query<Pagi
     users_page(
         &state,
         ctx,
-        p.offset.unwrap_or(0).max(0),
+        (p.offset.unwrap_or(0).max(0), p.q.unwrap_or_default()),
         StatusCode::OK,
         None,
         None,
@@ -1005,7 +1009,7 @@ pub async fn add_user(
         return users_page(
             &state,
             ctx,
-            0,
+            (0, String::new()),
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
             Some((name, email, roles, v)),
@@ -1026,7 +1030,7 @@ pub async fn add_user(
             users_page(
                 &state,
                 ctx,
-                0,
+                (0, String::new()),
                 StatusCode::OK,
                 Some(format!("Added {}.", u.name)),
                 None,
@@ -1038,7 +1042,7 @@ pub async fn add_user(
             users_page(
                 &state,
                 ctx,
-                0,
+                (0, String::new()),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
                 Some((name, email, roles, v)),
