@@ -214,12 +214,13 @@ export async function launchBrowser() {
 }
 
 /**
- * A new browser context and page. bypassCSP lets axe-core be injected even if
- * the server sends a strict Content-Security-Policy.
+ * A new browser context and page. By default bypassCSP lets axe-core be injected
+ * even though the server sends a strict Content-Security-Policy; pass
+ * { enforceCSP: true } to test behaviour under the real policy.
  */
-export async function newPage(browser) {
+export async function newPage(browser, { enforceCSP = false } = {}) {
   const context = await browser.newContext({
-    bypassCSP: true,
+    bypassCSP: !enforceCSP,
     viewport: { width: 1280, height: 800 },
     locale: 'en-GB',
   });

@@ -1063,6 +1063,7 @@ pub struct TeamChoice {
 #[template(path = "user.html")]
 struct UserPage {
     ctx: Ctx,
+    is_self: bool,
     user: User,
     teams: Vec<String>,
     all_teams: Vec<TeamChoice>,
@@ -1103,6 +1104,7 @@ async fn user_page(
     render_status(
         status,
         &UserPage {
+            is_self: ctx.user.as_ref().is_some_and(|me| me.id == user.id),
             ctx,
             teams: mine.into_iter().map(|t| t.name).collect(),
             user,
