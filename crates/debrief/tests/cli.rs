@@ -358,3 +358,45 @@ fn configuration_layers_flags_env_file() {
     ]);
     assert_eq!(out.status.code(), Some(2), "the flag's address is used");
 }
+
+/// Several server processes share one PostgreSQL database: they migrate once
+/// between them, both serve, and background jobs do not pile up. Always on
+/// PostgreSQL, whichever engine the rest of the suite uses.
+#[test]
+fn two_servers_share_one_postgres_database() {
+    let db = TestDb::on(debrief_store::db::Engine::Postgres);
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| start(&["--database", &db.url, "--listen", "127.0.0.1:0"]));
+        let b = s.spawn(|| start(&["--database", &db.url, "--listen", "127.0.0.1:0"]));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    for server in [&a, &b] {
+        assert_eq!(http(&server.base, "/readyz", None).0, 200);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let store = debrief_store::Store::connect(&db.url).unwrap();
+    let (migrations, pending) = store
+        .db()
+        .read_blocking(|c| {
+            let m = c.query_one("SELECT COUNT(*) FROM schema_migrations", &[])?.i64(0)?;
+            let p = c
+                .query_one(
+                    "SELECT COUNT(*) FROM jobs WHERE kind = 'sessions.purge' AND state IN ('queued', 'running')",
+                    &[],
+                )?
+                .i64(0)?;
+            Ok((m, p))
+        })
+        .unwrap();
+    assert_eq!(
+        migrations as usize,
+        debrief_store::migrate::migrations(store.engine()).len()
+    );
+    assert!(
+        pending <= 1,
+        "at most one clean-up job waiting, found {pending}"
+    );
+    drop(store);
+    stop(a);
+    stop(b);
+}
