@@ -178,7 +178,7 @@ pub fn app(state: AppState) -> Result<Router, String> {
                 .make_span_with(|req: &Request| {
                     // the client address is never logged: anonymous reporters must stay anonymous
                     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-                    tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+                    tracing::info_span!("request", id = %id, method = %req.method(), path = %loggable_path(req.uri().path()))
                 })
                 .on_request(())
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
@@ -186,6 +186,21 @@ pub fn app(state: AppState) -> Result<Router, String> {
         .layer(SetRequestIdLayer::new(HeaderName::from_static("x-request-id"), RandomId))
         .with_state(state);
     Ok(router)
+}
+
+/// Paths that carry a secret in the URL (set-up links, receipt codes).
+const SECRET_PATH_PREFIXES: &[&str] = &["/setup/", "/api/v1/receipts/", "/receipt/"];
+
+/// The path as logged: secrets in the path are replaced by `***`; the query
+/// string is never logged.
+pub fn loggable_path(path: &str) -> String {
+    for prefix in SECRET_PATH_PREFIXES {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let tail = rest.find('/').map(|i| &rest[i..]).unwrap_or("");
+            return format!("{prefix}***{tail}");
+        }
+    }
+    path.to_string()
 }
 
 #[derive(Clone, Copy)]
@@ -259,4 +274,17 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await
     .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secrets_in_paths_are_not_logged() {
+        assert_eq!(super::loggable_path("/setup/abc123"), "/setup/***");
+        assert_eq!(
+            super::loggable_path("/api/v1/receipts/1234-5678/messages"),
+            "/api/v1/receipts/***/messages"
+        );
+        assert_eq!(super::loggable_path("/admin/users/4"), "/admin/users/4");
+    }
 }

@@ -54,12 +54,22 @@ struct Server {
 // the returned Server owns the child; `stop` waits for it
 #[allow(clippy::zombie_processes)]
 fn start(args: &[&str]) -> Server {
+    start_logging(args, None)
+}
+
+/// Starts a server; with `log`, its info-level log goes to that file.
+#[allow(clippy::zombie_processes)]
+fn start_logging(args: &[&str], log: Option<&std::path::Path>) -> Server {
+    let stderr = match log {
+        Some(p) => Stdio::from(std::fs::File::create(p).unwrap()),
+        None => Stdio::null(),
+    };
     let mut child = Command::new(BIN)
         .arg("serve")
         .args(args)
-        .env("DEBRIEF_LOG", "warn")
+        .env("DEBRIEF_LOG", if log.is_some() { "info" } else { "warn" })
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let mut reader = BufReader::new(child.stdout.take().unwrap());
@@ -262,7 +272,11 @@ fn stop(mut server: Server) {
 #[test]
 fn serve_prints_a_setup_link_when_no_admin_exists() {
     let db = TestDb::new();
-    let server = start(&["--database", &db.url, "--listen", "127.0.0.1:0"]);
+    let log = std::env::temp_dir().join(format!("debrief-setup-log-{}", std::process::id()));
+    let server = start_logging(
+        &["--database", &db.url, "--listen", "127.0.0.1:0"],
+        Some(&log),
+    );
     let link = server
         .stdout_lines
         .iter()
@@ -273,6 +287,17 @@ fn serve_prints_a_setup_link_when_no_admin_exists() {
     let (status, _) = http(&server.base, &format!("/{path}"), None);
     assert_eq!(status, 200);
     stop(server);
+    let token = path.trim_start_matches("setup/");
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("/setup/***"),
+        "the request was logged: {logged}"
+    );
+    assert!(
+        !logged.contains(token),
+        "the set-up secret never reaches the log"
+    );
+    let _ = std::fs::remove_file(&log);
 }
 
 #[test]
