@@ -6,7 +6,10 @@
 )]
 
 pub mod audit;
+pub mod case;
 pub mod jobs;
+pub mod keys;
+pub mod report;
 pub mod role;
 pub mod secret;
 pub mod validate;

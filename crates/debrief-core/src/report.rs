@@ -1,0 +1,372 @@
+//! Reports: their kinds, the three confidentiality modes, receipt codes for
+//! anonymous follow-up, and the signed proof of report.
+
+use crate::keys::{self, Keys, SignatureError};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Incident,
+    NearMiss,
+    Vulnerability,
+    Concern,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::Incident,
+        Kind::NearMiss,
+        Kind::Vulnerability,
+        Kind::Concern,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Incident => "incident",
+            Kind::NearMiss => "near_miss",
+            Kind::Vulnerability => "vulnerability",
+            Kind::Concern => "concern",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Incident => "Incident",
+            Kind::NearMiss => "Near-miss",
+            Kind::Vulnerability => "Vulnerability",
+            Kind::Concern => "Concern",
+        }
+    }
+    /// One sentence for the report form.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Kind::Incident => {
+                "Something went wrong: data exposed, a system misused, an account taken over, malware, an outage caused by an attack."
+            }
+            Kind::NearMiss => {
+                "Something almost went wrong, or went wrong without harm — these are the cheapest lessons we get."
+            }
+            Kind::Vulnerability => {
+                "A weakness that could be exploited: a bug, a misconfiguration, a missing patch."
+            }
+            Kind::Concern => {
+                "Anything that worries you about how we work: pressure to skip a check, a risky habit, an unclear rule."
+            }
+        }
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown kind '{s}' (expected incident, near_miss, vulnerability or concern)"
+                )
+            })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidentiality {
+    Named,
+    Confidential,
+    Anonymous,
+}
+
+impl Confidentiality {
+    pub const ALL: [Confidentiality; 3] = [
+        Confidentiality::Named,
+        Confidentiality::Confidential,
+        Confidentiality::Anonymous,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidentiality::Named => "named",
+            Confidentiality::Confidential => "confidential",
+            Confidentiality::Anonymous => "anonymous",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Confidentiality::Named => "Named",
+            Confidentiality::Confidential => "Confidential",
+            Confidentiality::Anonymous => "Anonymous",
+        }
+    }
+    /// One sentence for the report form: who will see what.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Confidentiality::Named => {
+                "Your name is shown to the security team working on the report, and you follow it under “My reports”."
+            }
+            Confidentiality::Confidential => {
+                "Your name is stored encrypted and only the security lead can see it; every look at it is recorded."
+            }
+            Confidentiality::Anonymous => {
+                "Nothing about you is stored — no account, address or browser details; you follow up with a receipt code."
+            }
+        }
+    }
+}
+
+impl FromStr for Confidentiality {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Confidentiality::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown confidentiality '{s}' (expected named, confidential or anonymous)")
+            })
+    }
+}
+
+/// Digits in a receipt code: 28 decimal digits carry 93 bits of entropy.
+pub const RECEIPT_DIGITS: usize = 28;
+
+/// A new receipt code, shown in groups of four: `1234-5678-…`.
+pub fn new_receipt_code() -> Result<String, keys::KeyError> {
+    let mut digits = String::with_capacity(RECEIPT_DIGITS);
+    let mut buf = [0u8; 64];
+    while digits.len() < RECEIPT_DIGITS {
+        getrandom::fill(&mut buf).map_err(|_| keys::KeyError::Random)?;
+        // rejection sampling keeps every digit uniform
+        for b in buf {
+            if b < 250 && digits.len() < RECEIPT_DIGITS {
+                digits.push(char::from(b'0' + b % 10));
+            }
+        }
+    }
+    Ok(format_receipt(&digits))
+}
+
+pub fn format_receipt(digits: &str) -> String {
+    digits
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The code's digits, if it has the right shape (spaces and dashes are ignored).
+pub fn normalize_receipt(code: &str) -> Option<String> {
+    let digits: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    (digits.len() == RECEIPT_DIGITS && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
+/// Anonymous reports keep their times only to the minute.
+pub fn to_minute(ms: i64) -> i64 {
+    ms - ms.rem_euclid(60_000)
+}
+
+/// What a report says, hashed for its proof. Fields are length-prefixed so that
+/// no two different reports hash alike.
+pub struct Content<'a> {
+    pub kind: Kind,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub occurred: &'a str,
+    pub detected: &'a str,
+    pub systems: &'a str,
+}
+
+pub fn content_hash(c: &Content<'_>) -> String {
+    let mut h = Sha256::new();
+    h.update(b"debrief-report-content-v1");
+    for f in [
+        c.kind.as_str(),
+        c.title,
+        c.description,
+        c.occurred,
+        c.detected,
+        c.systems,
+    ] {
+        h.update((f.len() as u64).to_be_bytes());
+        h.update(f.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// The signed proof of report a reporter can keep and anyone can check offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Proof {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub version: u32,
+    pub report_id: i64,
+    /// SHA-256 of the report's content as received.
+    pub content_sha256: String,
+    /// The minute the report was received (RFC 3339, UTC).
+    pub received_at: String,
+    /// The deployment's Ed25519 public key (base64).
+    pub public_key: String,
+    /// Short fingerprint of the public key, to compare with the one the organisation publishes.
+    pub key_fingerprint: String,
+    /// Ed25519 signature (base64) over the lines of `signed_message`.
+    pub signature: String,
+}
+
+pub const PROOF_TYPE: &str = "debrief-proof-of-report";
+
+fn signed_message(report_id: i64, content_sha256: &str, received_at: &str) -> Vec<u8> {
+    format!("{PROOF_TYPE}-v1\n{report_id}\n{content_sha256}\n{received_at}").into_bytes()
+}
+
+pub fn make_proof(keys: &Keys, report_id: i64, content_sha256: &str, received_ms: i64) -> Proof {
+    let received_at = chrono::DateTime::from_timestamp_millis(to_minute(received_ms))
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default();
+    let signature = keys.sign(&signed_message(report_id, content_sha256, &received_at));
+    Proof {
+        type_: PROOF_TYPE.into(),
+        version: 1,
+        report_id,
+        content_sha256: content_sha256.into(),
+        received_at,
+        public_key: keys.public_key_b64(),
+        key_fingerprint: keys.fingerprint(),
+        signature,
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ProofError {
+    #[error("not a Debrief proof of report: {0}")]
+    NotAProof(String),
+    #[error("{0}")]
+    Signature(#[from] SignatureError),
+    #[error("the key fingerprint in the document does not belong to its public key")]
+    FingerprintMismatch,
+}
+
+/// Checks a proof document's signature. Returns the proof for display.
+pub fn verify_proof(json: &str) -> Result<Proof, ProofError> {
+    let p: Proof = serde_json::from_str(json).map_err(|e| ProofError::NotAProof(e.to_string()))?;
+    if p.type_ != PROOF_TYPE || p.version != 1 {
+        return Err(ProofError::NotAProof(format!(
+            "type {} version {}",
+            p.type_, p.version
+        )));
+    }
+    keys::verify(
+        &p.public_key,
+        &signed_message(p.report_id, &p.content_sha256, &p.received_at),
+        &p.signature,
+    )?;
+    use base64::Engine as _;
+    let pk = base64::engine::general_purpose::STANDARD
+        .decode(&p.public_key)
+        .map_err(|_| SignatureError::BadKey)?;
+    if keys::fingerprint(&pk) != p.key_fingerprint {
+        return Err(ProofError::FingerprintMismatch);
+    }
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receipt_codes_are_long_grouped_and_normalised() {
+        let c = new_receipt_code().unwrap();
+        assert_eq!(c.len(), RECEIPT_DIGITS + RECEIPT_DIGITS / 4 - 1);
+        let n = normalize_receipt(&c).unwrap();
+        assert_eq!(n.len(), RECEIPT_DIGITS);
+        assert_eq!(
+            normalize_receipt(&format!(" {} ", n.replace("", " "))),
+            Some(n.clone())
+        );
+        assert_eq!(normalize_receipt("1234"), None);
+        assert_eq!(normalize_receipt(&"x".repeat(28)), None);
+        assert_ne!(new_receipt_code().unwrap(), c);
+        // entropy: 28 uniform decimal digits
+        assert!((RECEIPT_DIGITS as f64) * 10f64.log2() >= 80.0);
+    }
+
+    #[test]
+    fn digits_are_uniform_enough() {
+        let mut counts = [0u32; 10];
+        for _ in 0..200 {
+            for b in normalize_receipt(&new_receipt_code().unwrap())
+                .unwrap()
+                .bytes()
+            {
+                counts[(b - b'0') as usize] += 1;
+            }
+        }
+        // 5,600 digits: each expected 560; a biased generator lands far outside this
+        assert!(
+            counts.iter().all(|&n| (440..=680).contains(&n)),
+            "{counts:?}"
+        );
+    }
+
+    #[test]
+    fn minutes() {
+        assert_eq!(to_minute(125_999), 120_000);
+        assert_eq!(to_minute(120_000), 120_000);
+    }
+
+    #[test]
+    fn proofs_verify_and_any_change_breaks_them() {
+        let keys = Keys::from_master(&[1u8; 32]);
+        let hash = content_hash(&Content {
+            kind: Kind::NearMiss,
+            title: "t",
+            description: "d",
+            occurred: "",
+            detected: "",
+            systems: "",
+        });
+        let proof = make_proof(&keys, 42, &hash, 1_700_000_123_456);
+        assert_eq!(proof.received_at, "2023-11-14T22:15:00Z");
+        let json = serde_json::to_string(&proof).unwrap();
+        assert_eq!(verify_proof(&json).unwrap().report_id, 42);
+        for (from, to) in [
+            ("\"report_id\":42", "\"report_id\":43"),
+            ("22:15:00Z", "22:14:00Z"),
+        ] {
+            let bad = json.replace(from, to);
+            assert_eq!(
+                verify_proof(&bad).err(),
+                Some(ProofError::Signature(SignatureError::Mismatch))
+            );
+        }
+        assert!(matches!(verify_proof("{}"), Err(ProofError::NotAProof(_))));
+        // a document re-signed with another key carries another fingerprint
+        let other = make_proof(&Keys::from_master(&[2u8; 32]), 42, &hash, 1_700_000_123_456);
+        assert_ne!(other.key_fingerprint, proof.key_fingerprint);
+    }
+
+    #[test]
+    fn content_hash_separates_fields() {
+        let a = content_hash(&Content {
+            kind: Kind::Incident,
+            title: "ab",
+            description: "c",
+            occurred: "",
+            detected: "",
+            systems: "",
+        });
+        let b = content_hash(&Content {
+            kind: Kind::Incident,
+            title: "a",
+            description: "bc",
+            occurred: "",
+            detected: "",
+            systems: "",
+        });
+        assert_ne!(a, b);
+    }
+}
