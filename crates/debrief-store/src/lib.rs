@@ -7,9 +7,11 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod db;
 pub mod jobs;
 pub mod migrate;
+pub mod reports;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
@@ -37,6 +39,8 @@ pub enum StoreError {
     Decode(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("{0}")]
+    Transition(debrief_core::case::TransitionError),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -59,7 +59,7 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    fn bounds(&self) -> Result<(i64, i64), ApiError> {
+    pub fn bounds(&self) -> Result<(i64, i64), ApiError> {
         let limit = self.limit.unwrap_or(50);
         let offset = self.offset.unwrap_or(0);
         let mut v = Validation::new();
@@ -113,7 +113,7 @@ pub struct UserOut {
     pub created_at: String,
 }
 
-fn rfc3339(ms: i64) -> String {
+pub fn rfc3339(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default()
@@ -732,7 +732,12 @@ pub async fn list_jobs(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Debrief API", description = "Incident response as a learning system. Authenticate with `Authorization: Bearer TOKEN` or the browser session. Errors are RFC 9457 problem documents."),
-    paths(me, my_tokens, create_my_token, revoke_my_token, list_users, get_user, post_user, put_roles, put_status, list_teams, post_team, list_audit, list_jobs),
+    paths(me, my_tokens, create_my_token, revoke_my_token, list_users, get_user, post_user, put_roles, put_status, list_teams, post_team, list_audit, list_jobs,
+        crate::api_reports::create_report, crate::api_reports::get_receipt, crate::api_reports::post_receipt_message, crate::api_reports::get_proof,
+        crate::api_reports::list_reports, crate::api_reports::get_report, crate::api_reports::post_team_message, crate::api_reports::close_report,
+        crate::api_reports::duplicate_report, crate::api_reports::attach_report, crate::api_reports::reveal_reporter,
+        crate::api_reports::create_case, crate::api_reports::list_cases, crate::api_reports::get_case, crate::api_reports::post_transition,
+        crate::api_reports::post_timeline, crate::api_reports::put_times),
     components(schemas(Problem, FieldError, UserOut, MeOut, TokenOut, NewTokenIn, NewTokenOut, NewUserIn, RolesIn, StatusIn, TeamOut, NewTeamIn, AuditEntry, JobOut, Role)),
     modifiers(&BearerAuth)
 )]

@@ -42,6 +42,7 @@ const CASE_READERS: Access = Roles(&[Responder, SecurityLead, Facilitator, Leade
 const DASHBOARD_READERS: Access = Roles(&[Leadership, SecurityLead, Responder, Facilitator, Admin]);
 const PROGRAMME: Access = Roles(&[Champion, SecurityLead, Leadership, Admin]);
 const CONDUCT: Access = Roles(&[ConductReviewer]);
+const SECURITY_LEAD: Access = Roles(&[SecurityLead]);
 
 pub const ROUTES: &[RouteSpec] = &[
     // operations
@@ -92,6 +93,25 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/api/v1/teams", ADMIN),
     r("GET", "/api/v1/audit", AUDITORS),
     r("GET", "/api/v1/jobs", ADMIN),
+    // reports: anyone may report and follow up through a receipt
+    r("POST", "/api/v1/reports", Public),
+    r("GET", "/api/v1/receipts/{receipt}", Public),
+    r("POST", "/api/v1/receipts/{receipt}/messages", Public),
+    r("GET", "/api/v1/receipts/{receipt}/proof", Public),
+    r("GET", "/api/v1/reports", RESPONDERS),
+    r("GET", "/api/v1/reports/{id}", RESPONDERS),
+    r("POST", "/api/v1/reports/{id}/messages", RESPONDERS),
+    r("POST", "/api/v1/reports/{id}/close", RESPONDERS),
+    r("POST", "/api/v1/reports/{id}/duplicate", RESPONDERS),
+    r("POST", "/api/v1/reports/{id}/attach", RESPONDERS),
+    r("POST", "/api/v1/reports/{id}/reveal", SECURITY_LEAD),
+    // cases
+    r("POST", "/api/v1/cases", RESPONDERS),
+    r("GET", "/api/v1/cases", CASE_READERS),
+    r("GET", "/api/v1/cases/{id}", CASE_READERS),
+    r("POST", "/api/v1/cases/{id}/transitions", RESPONDERS),
+    r("POST", "/api/v1/cases/{id}/timeline", RESPONDERS),
+    r("PUT", "/api/v1/cases/{id}/times", RESPONDERS),
 ];
 
 pub fn lookup(method: &str, path: &str) -> Option<&'static RouteSpec> {

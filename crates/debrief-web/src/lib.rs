@@ -6,10 +6,13 @@
 )]
 
 pub mod api;
+pub mod api_reports;
 pub mod assets;
 pub mod auth;
 pub mod authz;
 pub mod error;
+pub mod intake;
+pub mod limiter;
 pub mod pages;
 pub mod worker;
 
@@ -38,6 +41,23 @@ pub struct WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
+    pub keys: Arc<debrief_core::keys::Keys>,
+    /// Failed receipt look-ups per client address, in memory only (never stored).
+    pub receipt_limiter: Arc<limiter::Limiter>,
+}
+
+impl AppState {
+    pub fn new(store: Store, keys: debrief_core::keys::Keys, config: WebConfig) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            keys: Arc::new(keys),
+            receipt_limiter: Arc::new(limiter::Limiter::new(
+                limiter::RECEIPT_FAILURES,
+                limiter::RECEIPT_WINDOW,
+            )),
+        }
+    }
 }
 
 /// Routes are added through this builder, which refuses any route that the
@@ -61,6 +81,7 @@ impl Routes {
 
 /// The whole application. Fails if a route is missing from the authorization table.
 pub fn app(state: AppState) -> Result<Router, String> {
+    use api_reports as ar;
     use pages as p;
     let r = Routes {
         router: Router::new(),
@@ -150,7 +171,66 @@ pub fn app(state: AppState) -> Result<Router, String> {
         get(api::list_teams).post(api::post_team),
     )
     .add("/api/v1/audit", &["GET"], get(api::list_audit))
-    .add("/api/v1/jobs", &["GET"], get(api::list_jobs));
+    .add("/api/v1/jobs", &["GET"], get(api::list_jobs))
+    .add(
+        "/api/v1/reports",
+        &["GET", "POST"],
+        get(ar::list_reports).post(ar::create_report),
+    )
+    .add("/api/v1/receipts/{receipt}", &["GET"], get(ar::get_receipt))
+    .add(
+        "/api/v1/receipts/{receipt}/messages",
+        &["POST"],
+        post(ar::post_receipt_message),
+    )
+    .add(
+        "/api/v1/receipts/{receipt}/proof",
+        &["GET"],
+        get(ar::get_proof),
+    )
+    .add("/api/v1/reports/{id}", &["GET"], get(ar::get_report))
+    .add(
+        "/api/v1/reports/{id}/messages",
+        &["POST"],
+        post(ar::post_team_message),
+    )
+    .add(
+        "/api/v1/reports/{id}/close",
+        &["POST"],
+        post(ar::close_report),
+    )
+    .add(
+        "/api/v1/reports/{id}/duplicate",
+        &["POST"],
+        post(ar::duplicate_report),
+    )
+    .add(
+        "/api/v1/reports/{id}/attach",
+        &["POST"],
+        post(ar::attach_report),
+    )
+    .add(
+        "/api/v1/reports/{id}/reveal",
+        &["POST"],
+        post(ar::reveal_reporter),
+    )
+    .add(
+        "/api/v1/cases",
+        &["GET", "POST"],
+        get(ar::list_cases).post(ar::create_case),
+    )
+    .add("/api/v1/cases/{id}", &["GET"], get(ar::get_case))
+    .add(
+        "/api/v1/cases/{id}/transitions",
+        &["POST"],
+        post(ar::post_transition),
+    )
+    .add(
+        "/api/v1/cases/{id}/timeline",
+        &["POST"],
+        post(ar::post_timeline),
+    )
+    .add("/api/v1/cases/{id}/times", &["PUT"], put(ar::put_times));
     if !r.missing.is_empty() {
         return Err(format!(
             "routes missing from the authorization table: {}",

@@ -16,6 +16,7 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     pub log: Option<String>,
     pub log_format: Option<String>,
+    pub key_file: Option<String>,
 }
 
 impl FileConfig {

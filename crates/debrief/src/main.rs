@@ -6,6 +6,7 @@
 
 mod config;
 mod demo;
+mod keyfile;
 
 use clap::{Args, Parser, Subcommand};
 use config::{DEFAULT_DATABASE, DEFAULT_LISTEN, FileConfig, pick};
@@ -52,6 +53,10 @@ enum Command {
         /// Mark cookies Secure (set this when users reach Debrief over HTTPS).
         #[arg(long, env = "DEBRIEF_SECURE_COOKIES")]
         secure_cookies: Option<bool>,
+        /// The deployment's key file (default: debrief.key beside the SQLite database).
+        /// DEBRIEF_SECRET_KEY (64 hex digits) takes precedence over any file.
+        #[arg(long, env = "DEBRIEF_KEY_FILE")]
+        key_file: Option<PathBuf>,
     },
     /// Apply pending database migrations and exit.
     Migrate {
@@ -199,6 +204,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             listen,
             demo,
             secure_cookies,
+            key_file,
         } => {
             init_logs(&file);
             let listen = pick(listen, file.listen.clone(), DEFAULT_LISTEN);
@@ -214,9 +220,14 @@ fn run(cli: Cli) -> Result<(), Fail> {
             listener
                 .set_nonblocking(true)
                 .map_err(|e| usage(e.to_string()))?;
+            let url = pick(db.database.clone(), file.database.clone(), DEFAULT_DATABASE);
+            let key_path = key_file
+                .or_else(|| file.key_file.clone().map(PathBuf::from))
+                .unwrap_or_else(|| keyfile::default_path(&url));
             let store = open(&db, &file, true)?;
+            let keys = keyfile::load(&key_path).map_err(usage)?;
             let secure = secure_cookies.or(file.secure_cookies).unwrap_or(false);
-            serve(store, listener, demo, secure)
+            serve(store, keys, listener, demo, secure)
         }
         Command::Migrate { db } => {
             let store = open(&db, &file, false).or_else(|_| {
@@ -363,6 +374,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
 
 fn serve(
     store: Store,
+    keys: debrief_core::keys::Keys,
     listener: std::net::TcpListener,
     demo: bool,
     secure_cookies: bool,
@@ -399,7 +411,7 @@ fn serve(
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let worker_id = format!("{}-{}", std::process::id(), debrief_core::secret::random_hex(4));
         let worker = tokio::spawn(debrief_web::worker::run(store.clone(), worker_id, stop_rx));
-        let state = debrief_web::AppState { store, config: std::sync::Arc::new(debrief_web::WebConfig { secure_cookies }) };
+        let state = debrief_web::AppState::new(store, keys, debrief_web::WebConfig { secure_cookies });
         let result = debrief_web::serve(listener, state, shutdown_signal()).await;
         let _ = stop_tx.send(true);
         let _ = worker.await;

@@ -165,10 +165,11 @@ fn every_registered_route_is_in_the_table() {
     // building it needs a store, so use a throwaway SQLite one
     let db = debrief_store::testkit::TestDb::on(debrief_store::db::Engine::Sqlite);
     let store = debrief_store::Store::connect(&db.url).unwrap();
-    let state = debrief_web::AppState {
+    let state = debrief_web::AppState::new(
         store,
-        config: Default::default(),
-    };
+        debrief_core::keys::Keys::from_master(&[9u8; 32]),
+        Default::default(),
+    );
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async { assert!(debrief_web::app(state).is_ok()) });
     // and the table lists no role-gated route that nobody can reach

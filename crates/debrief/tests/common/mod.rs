@@ -58,10 +58,11 @@ impl TestApp {
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = debrief_web::AppState {
-            store: store.clone(),
-            config: Default::default(),
-        };
+        let state = debrief_web::AppState::new(
+            store.clone(),
+            debrief_core::keys::Keys::from_master(&[9u8; 32]),
+            Default::default(),
+        );
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             debrief_web::serve(listener, state, async move {

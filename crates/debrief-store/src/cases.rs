@@ -1,0 +1,357 @@
+//! Cases: opened from reports (or directly), moved through their lifecycle,
+//! with a timeline of facts, decisions and communications.
+
+use crate::db::{Conn, Row};
+use crate::reports::{REPORT_COLS, Report, report_from};
+use crate::{Result, Store, StoreError, params};
+use debrief_core::case::{Severity, Status, TransitionError, check_transition, milestone};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Case {
+    pub id: i64,
+    pub title: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub lead_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub urgent: bool,
+    pub occurred_ms: Option<i64>,
+    pub detected_ms: Option<i64>,
+    pub reported_ms: Option<i64>,
+    pub acknowledged_ms: Option<i64>,
+    pub contained_ms: Option<i64>,
+    pub resolved_ms: Option<i64>,
+    pub in_review_ms: Option<i64>,
+    pub published_ms: Option<i64>,
+    pub closed_ms: Option<i64>,
+    pub last_transition_ms: i64,
+    pub created_ms: i64,
+}
+
+const CASE_COLS: &str = "c.id, c.title, c.severity, c.status, c.lead_id, c.team_id, c.urgent, c.occurred_ms, c.detected_ms, c.reported_ms, c.acknowledged_ms, c.contained_ms, c.resolved_ms, c.in_review_ms, c.published_ms, c.closed_ms, c.last_transition_ms, c.created_ms";
+
+fn case_from(r: &Row) -> Result<Case> {
+    let d = |e: String| StoreError::Decode(e);
+    Ok(Case {
+        id: r.i64(0)?,
+        title: r.text(1)?,
+        severity: r.text(2)?.parse().map_err(d)?,
+        status: r.text(3)?.parse().map_err(d)?,
+        lead_id: r.opt_i64(4)?,
+        team_id: r.opt_i64(5)?,
+        urgent: r.bool(6)?,
+        occurred_ms: r.opt_i64(7)?,
+        detected_ms: r.opt_i64(8)?,
+        reported_ms: r.opt_i64(9)?,
+        acknowledged_ms: r.opt_i64(10)?,
+        contained_ms: r.opt_i64(11)?,
+        resolved_ms: r.opt_i64(12)?,
+        in_review_ms: r.opt_i64(13)?,
+        published_ms: r.opt_i64(14)?,
+        closed_ms: r.opt_i64(15)?,
+        last_transition_ms: r.i64(16)?,
+        created_ms: r.i64(17)?,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Transition {
+    pub from: String,
+    pub to: String,
+    pub at_ms: i64,
+    pub recorded_ms: i64,
+    pub actor_id: Option<i64>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    pub id: i64,
+    pub at_ms: i64,
+    /// `fact`, `decision` or `communication`.
+    pub kind: String,
+    pub body: String,
+    pub author_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseDetail {
+    pub case: Case,
+    pub reports: Vec<Report>,
+    pub transitions: Vec<Transition>,
+    pub timeline: Vec<TimelineEntry>,
+    pub participants: Vec<(i64, String)>,
+}
+
+pub struct NewCase {
+    pub title: String,
+    pub severity: Severity,
+    pub report_ids: Vec<i64>,
+    pub occurred_ms: Option<i64>,
+    pub detected_ms: Option<i64>,
+    pub urgent: bool,
+    pub created_by: i64,
+}
+
+/// Sets the case's reported time to its earliest linked report.
+pub fn refresh_reported(c: &mut dyn Conn, case_id: i64) -> Result<()> {
+    c.execute(
+        "UPDATE cases SET reported_ms = (SELECT MIN(received_ms) FROM reports WHERE case_id = $1) WHERE id = $1",
+        &params![case_id],
+    )
+    .map(|_| ())
+}
+
+fn link_report(c: &mut dyn Conn, case_id: i64, report_id: i64, now: i64) -> Result<()> {
+    let n = c.execute(
+        "UPDATE reports SET case_id = $1, status = 'in_case', updated_ms = $2 WHERE id = $3 AND status IN ('new', 'duplicate')",
+        &params![case_id, now, report_id],
+    )?;
+    if n == 0 {
+        let exists = c.query_opt(
+            "SELECT status FROM reports WHERE id = $1",
+            &params![report_id],
+        )?;
+        return Err(match exists {
+            None => StoreError::Invalid(format!("Report {report_id} does not exist.")),
+            Some(_) => StoreError::Invalid(format!(
+                "Report {report_id} is already in a case or closed."
+            )),
+        });
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Opens a case, linking the given reports; the earliest report sets the case's reported time.
+    pub async fn create_case(&self, n: NewCase, now: i64) -> Result<i64> {
+        self.write(move |c| {
+            let id = c
+                .query_one(
+                    "INSERT INTO cases (title, severity, status, urgent, occurred_ms, detected_ms, last_transition_ms, created_ms, created_by, updated_ms)
+                     VALUES ($1, $2, 'triage', $3, $4, $5, $6, $6, $7, $6) RETURNING id",
+                    &params![n.title.clone(), n.severity.as_str(), n.urgent, n.occurred_ms, n.detected_ms, now, n.created_by],
+                )?
+                .i64(0)?;
+            for rid in &n.report_ids {
+                link_report(c, id, *rid, now)?;
+            }
+            refresh_reported(c, id)?;
+            // triage began when the incident was first known (detected or reported),
+            // so that steps taken before the case was typed in can be recorded
+            c.execute(
+                "UPDATE cases SET last_transition_ms = COALESCE(
+                    (SELECT MIN(t) FROM (SELECT detected_ms AS t FROM cases WHERE id = $1 UNION ALL SELECT reported_ms FROM cases WHERE id = $1 UNION ALL SELECT $2) x),
+                    $2) WHERE id = $1",
+                &params![id, now],
+            )?;
+            c.execute(
+                "INSERT INTO case_participants (case_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &params![id, n.created_by],
+            )?;
+            crate::audit::append(c, now, &format!("user:{}", n.created_by), "case.created", &format!("case:{id}"), n.severity.as_str())?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// Links a new report to an existing case.
+    pub async fn attach_report(
+        &self,
+        report_id: i64,
+        case_id: i64,
+        user_id: i64,
+        now: i64,
+    ) -> Result<()> {
+        self.write(move |c| {
+            if c.query_opt("SELECT id FROM cases WHERE id = $1", &params![case_id])?
+                .is_none()
+            {
+                return Err(StoreError::Invalid(format!(
+                    "Case {case_id} does not exist."
+                )));
+            }
+            link_report(c, case_id, report_id, now)?;
+            refresh_reported(c, case_id)?;
+            crate::audit::append(
+                c,
+                now,
+                &format!("user:{user_id}"),
+                "report.attached",
+                &format!("report:{report_id}"),
+                &format!("case:{case_id}"),
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn list_cases(
+        &self,
+        status: Option<Status>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<Case>, i64)> {
+        self.read(move |c| {
+            let st = status.map(|s| s.as_str().to_string()).unwrap_or_default();
+            let total = c.query_one("SELECT COUNT(*) FROM cases c WHERE ($1 = '' OR c.status = $1)", &params![st.clone()])?.i64(0)?;
+            let rows = c.query(
+                &format!("SELECT {CASE_COLS} FROM cases c WHERE ($1 = '' OR c.status = $1) ORDER BY c.created_ms DESC, c.id DESC LIMIT $2 OFFSET $3"),
+                &params![st, limit, offset],
+            )?;
+            Ok((rows.iter().map(case_from).collect::<Result<_>>()?, total))
+        })
+        .await
+    }
+
+    pub async fn case_detail(&self, id: i64) -> Result<Option<CaseDetail>> {
+        self.read(move |c| {
+            let Some(row) = c.query_opt(&format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"), &params![id])? else {
+                return Ok(None);
+            };
+            let case = case_from(&row)?;
+            let reports = c
+                .query(&format!("SELECT {REPORT_COLS} FROM reports r WHERE r.case_id = $1 ORDER BY r.received_ms, r.id"), &params![id])?
+                .iter()
+                .map(report_from)
+                .collect::<Result<_>>()?;
+            let transitions = c
+                .query(
+                    "SELECT from_status, to_status, at_ms, recorded_ms, actor_id, reason FROM case_transitions WHERE case_id = $1 ORDER BY at_ms, id",
+                    &params![id],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok(Transition {
+                        from: r.text(0)?,
+                        to: r.text(1)?,
+                        at_ms: r.i64(2)?,
+                        recorded_ms: r.i64(3)?,
+                        actor_id: r.opt_i64(4)?,
+                        reason: r.text(5)?,
+                    })
+                })
+                .collect::<Result<_>>()?;
+            let timeline = c
+                .query("SELECT id, at_ms, kind, body, author_id FROM case_timeline WHERE case_id = $1 ORDER BY at_ms, id", &params![id])?
+                .iter()
+                .map(|r| Ok(TimelineEntry { id: r.i64(0)?, at_ms: r.i64(1)?, kind: r.text(2)?, body: r.text(3)?, author_id: r.opt_i64(4)? }))
+                .collect::<Result<_>>()?;
+            let participants = c
+                .query(
+                    "SELECT u.id, u.name FROM case_participants p JOIN users u ON u.id = p.user_id WHERE p.case_id = $1 ORDER BY u.name",
+                    &params![id],
+                )?
+                .iter()
+                .map(|r| Ok((r.i64(0)?, r.text(1)?)))
+                .collect::<Result<_>>()?;
+            Ok(Some(CaseDetail { case, reports, transitions, timeline, participants }))
+        })
+        .await
+    }
+
+    /// Moves a case along its lifecycle. `at_ms` records a transition that happened
+    /// earlier (with a reason); the first time a milestone is reached, its metric
+    /// timestamp is set.
+    pub async fn transition(
+        &self,
+        case_id: i64,
+        to: Status,
+        at_ms: Option<i64>,
+        reason: Option<String>,
+        user_id: i64,
+        now: i64,
+    ) -> Result<Case> {
+        self.write(move |c| {
+            let row = c.query_opt(&format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"), &params![case_id])?.ok_or(StoreError::NotFound)?;
+            let case = case_from(&row)?;
+            let at = check_transition(case.status, to, at_ms, reason.as_deref(), case.last_transition_ms.min(now), now)
+                .map_err(StoreError::Transition)?;
+            c.execute(
+                "UPDATE cases SET status = $1, last_transition_ms = $2, updated_ms = $3 WHERE id = $4",
+                &params![to.as_str(), at, now, case_id],
+            )?;
+            if let Some(col) = milestone(to) {
+                c.execute(&format!("UPDATE cases SET {col} = $1 WHERE id = $2 AND {col} IS NULL"), &params![at, case_id])?;
+            }
+            let reason = reason.unwrap_or_default();
+            c.execute(
+                "INSERT INTO case_transitions (case_id, from_status, to_status, at_ms, recorded_ms, actor_id, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &params![case_id, case.status.as_str(), to.as_str(), at, now, user_id, reason.clone()],
+            )?;
+            let detail = if at_ms.is_some() { format!("{} -> {}; recorded after the fact: {reason}", case.status, to) } else { format!("{} -> {}", case.status, to) };
+            crate::audit::append(c, now, &format!("user:{user_id}"), "case.transition", &format!("case:{case_id}"), &detail)?;
+            c.execute("INSERT INTO case_participants (case_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &params![case_id, user_id])?;
+            let row = c.query_one(&format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"), &params![case_id])?;
+            case_from(&row)
+        })
+        .await
+    }
+
+    /// Adds a timeline entry.
+    pub async fn add_timeline(
+        &self,
+        case_id: i64,
+        at_ms: i64,
+        kind: &'static str,
+        body: String,
+        user_id: i64,
+        now: i64,
+    ) -> Result<i64> {
+        self.write(move |c| {
+            if c.query_opt("SELECT id FROM cases WHERE id = $1", &params![case_id])?.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            let id = c
+                .query_one(
+                    "INSERT INTO case_timeline (case_id, at_ms, kind, body, author_id, created_ms) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    &params![case_id, at_ms, kind, body, user_id, now],
+                )?
+                .i64(0)?;
+            c.execute("INSERT INTO case_participants (case_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &params![case_id, user_id])?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// Corrects when the incident occurred or was detected, with a reason; audited.
+    pub async fn correct_times(
+        &self,
+        case_id: i64,
+        occurred_ms: Option<i64>,
+        detected_ms: Option<i64>,
+        reason: String,
+        user_id: i64,
+        now: i64,
+    ) -> Result<()> {
+        self.write(move |c| {
+            let row = c.query_opt("SELECT occurred_ms, detected_ms FROM cases WHERE id = $1", &params![case_id])?.ok_or(StoreError::NotFound)?;
+            let (old_o, old_d) = (row.opt_i64(0)?, row.opt_i64(1)?);
+            let (new_o, new_d) = (occurred_ms.or(old_o), detected_ms.or(old_d));
+            if let (Some(o), Some(d)) = (new_o, new_d)
+                && d < o
+            {
+                return Err(StoreError::Invalid("An incident cannot be detected before it occurred.".into()));
+            }
+            c.execute("UPDATE cases SET occurred_ms = $1, detected_ms = $2, updated_ms = $3 WHERE id = $4", &params![new_o, new_d, now, case_id])?;
+            let fmt = |v: Option<i64>| v.map_or("unset".to_string(), |v| v.to_string());
+            crate::audit::append(
+                c,
+                now,
+                &format!("user:{user_id}"),
+                "case.times_corrected",
+                &format!("case:{case_id}"),
+                &format!("occurred {} -> {}, detected {} -> {}; reason: {reason}", fmt(old_o), fmt(new_o), fmt(old_d), fmt(new_d)),
+            )?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+impl From<TransitionError> for StoreError {
+    fn from(e: TransitionError) -> Self {
+        StoreError::Transition(e)
+    }
+}

@@ -1,0 +1,588 @@
+//! Reporting, receipts, triage and cases through the JSON API.
+
+mod common;
+
+use common::{PASSWORD, TestApp, client};
+use debrief_core::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn post(app: &TestApp, path: &str, token: Option<&str>, body: Value) -> reqwest::Response {
+    let mut r = client().post(app.url(path)).json(&body);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    r.send().await.unwrap()
+}
+
+async fn get(app: &TestApp, path: &str, token: Option<&str>) -> reqwest::Response {
+    let mut r = client().get(app.url(path));
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    r.send().await.unwrap()
+}
+
+fn anonymous_report(title: &str) -> Value {
+    json!({"kind": "near_miss", "title": title, "description": "The deploy script printed the production database password.", "confidentiality": "anonymous"})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_report_and_two_way_follow_up() {
+    let app = TestApp::spawn().await;
+    let r = post(
+        &app,
+        "/api/v1/reports",
+        None,
+        anonymous_report("Password in deploy log"),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: Value = r.json().await.unwrap();
+    let receipt = created["receipt"].as_str().unwrap().to_string();
+    let digits: String = receipt.chars().filter(char::is_ascii_digit).collect();
+    assert_eq!(digits.len(), 28, "≥ 80 bits: {receipt}");
+    let id = created["id"].as_i64().unwrap();
+
+    // stored only as a keyed hash, with the time to the minute and nobody attached
+    let (hash, received, reporter): (String, i64, Option<i64>) = app
+        .store
+        .read(move |c| {
+            let r = c.query_one(
+                "SELECT receipt_hash, received_ms, reporter_id FROM reports WHERE id = $1",
+                &debrief_store::params![id],
+            )?;
+            Ok((r.text(0)?, r.i64(1)?, r.opt_i64(2)?))
+        })
+        .await
+        .unwrap();
+    assert!(!hash.contains(&digits));
+    assert_eq!(received % 60_000, 0);
+    assert_eq!(reporter, None);
+
+    let view: Value = get(&app, &format!("/api/v1/receipts/{receipt}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["status"], "new");
+    assert!(view["status_text"].as_str().unwrap().contains("Received"));
+
+    // a responder asks a question
+    let responder = app.token(&app.users[&Role::Responder]).await;
+    let list: Value = get(&app, "/api/v1/reports?status=new", Some(&responder))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["confidentiality"], "anonymous");
+    assert!(list["items"][0]["reporter_id"].is_null());
+    let r = post(
+        &app,
+        &format!("/api/v1/reports/{id}/messages"),
+        Some(&responder),
+        json!({"kind": "question", "body": "Which pipeline was it?"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // the reporter sees it and answers through the receipt (spaces instead of dashes work too)
+    let spaced = receipt.replace('-', " ");
+    let view: Value = get(
+        &app,
+        &format!("/api/v1/receipts/{}", spaced.replace(' ', "%20")),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(view["messages"][0]["kind"], "question");
+    assert_eq!(view["messages"][0]["body"], "Which pipeline was it?");
+    let r = post(
+        &app,
+        &format!("/api/v1/receipts/{receipt}/messages"),
+        None,
+        json!({"body": "The nightly release pipeline."}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = post(
+        &app,
+        &format!("/api/v1/receipts/{receipt}/messages"),
+        None,
+        json!({"body": "  "}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let detail: Value = get(&app, &format!("/api/v1/reports/{id}"), Some(&responder))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let msgs = detail["messages"].as_array().unwrap();
+    assert_eq!(msgs.len(), 2);
+    assert_eq!(msgs[1]["author"], "reporter");
+    assert_eq!(msgs[1]["body"], "The nightly release pipeline.");
+
+    // thanks, then closed with an explanation the reporter sees
+    post(
+        &app,
+        &format!("/api/v1/reports/{id}/messages"),
+        Some(&responder),
+        json!({"kind": "thanks", "body": "Thank you — this closed a real gap."}),
+    )
+    .await;
+    let r = post(
+        &app,
+        &format!("/api/v1/reports/{id}/close"),
+        Some(&responder),
+        json!({"note": "The pipeline now masks secrets."}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let view: Value = get(&app, &format!("/api/v1/receipts/{receipt}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["status"], "closed");
+    let kinds: Vec<&str> = view["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["question", "message", "thanks", "closure"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_receipts_look_like_unknown_ones_and_are_rate_limited() {
+    let app = TestApp::spawn().await;
+    let unknown = get(
+        &app,
+        "/api/v1/receipts/0000-0000-0000-0000-0000-0000-0000",
+        None,
+    )
+    .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let a: Value = unknown.json().await.unwrap();
+    let malformed = get(&app, "/api/v1/receipts/hello", None).await;
+    assert_eq!(malformed.status(), StatusCode::NOT_FOUND);
+    let b: Value = malformed.json().await.unwrap();
+    assert_eq!(a, b, "the same answer for malformed and unknown codes");
+    for _ in 0..25 {
+        get(
+            &app,
+            "/api/v1/receipts/1111-1111-1111-1111-1111-1111-1111",
+            None,
+        )
+        .await;
+    }
+    assert_eq!(
+        get(
+            &app,
+            "/api/v1/receipts/1111-1111-1111-1111-1111-1111-1111",
+            None
+        )
+        .await
+        .status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn named_and_confidential_reports() {
+    let app = TestApp::spawn().await;
+    let body = |mode: &str| json!({"kind": "incident", "title": "Laptop lost", "description": "Left on a train.", "confidentiality": mode});
+    // named and confidential need a signed-in reporter
+    for mode in ["named", "confidential"] {
+        let r = post(&app, "/api/v1/reports", None, body(mode)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "confidentiality");
+    }
+    let reporter = app.users[&Role::Reporter].clone();
+    let token = app.token(&reporter).await;
+    let named: Value = post(&app, "/api/v1/reports", Some(&token), body("named"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(named.get("receipt").is_none());
+    let conf: Value = post(&app, "/api/v1/reports", Some(&token), body("confidential"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(conf["receipt"].is_string());
+
+    let responder = app.token(&app.users[&Role::Responder]).await;
+    let n: Value = get(
+        &app,
+        &format!("/api/v1/reports/{}", named["id"]),
+        Some(&responder),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(n["reporter_id"], reporter.id);
+    let c: Value = get(
+        &app,
+        &format!("/api/v1/reports/{}", conf["id"]),
+        Some(&responder),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert!(c["reporter_id"].is_null());
+    assert!(
+        !c.to_string().contains(&reporter.email),
+        "no identity for responders"
+    );
+    // the identity is sealed in the database
+    let cid = conf["id"].as_i64().unwrap();
+    let email = reporter.email.clone();
+    let leaked = app
+        .store
+        .read(move |c| {
+            let r = c.query_one(
+                "SELECT reporter_sealed FROM reports WHERE id = $1",
+                &debrief_store::params![cid],
+            )?;
+            Ok(String::from_utf8_lossy(&r.blob(0)?).contains(&email))
+        })
+        .await
+        .unwrap();
+    assert!(!leaked);
+
+    // only a security lead may reveal it, with the password, and it is audited
+    let path = format!("/api/v1/reports/{cid}/reveal");
+    assert_eq!(
+        post(&app, &path, Some(&responder), json!({"password": PASSWORD}))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let lead = app.token(&app.users[&Role::SecurityLead]).await;
+    assert_eq!(
+        post(&app, &path, Some(&lead), json!({})).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let before = app.audit_count("report.reporter_revealed").await;
+    let who: Value = post(&app, &path, Some(&lead), json!({"password": PASSWORD}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(who["email"], reporter.email);
+    assert_eq!(
+        app.audit_count("report.reporter_revealed").await,
+        before + 1
+    );
+    // a named report has nothing sealed
+    let r = post(
+        &app,
+        &format!("/api/v1/reports/{}/reveal", named["id"]),
+        Some(&lead),
+        json!({"password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_reports_are_refused_field_by_field() {
+    let app = TestApp::spawn().await;
+    let r = post(&app, "/api/v1/reports", None, json!({"kind": "rumour", "title": "", "description": " ", "confidentiality": "secret", "occurred_at": "yesterday", "detected_at": "2999-01-01T00:00:00Z"})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = r.json().await.unwrap();
+    let mut fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        vec![
+            "confidentiality",
+            "description",
+            "detected_at",
+            "kind",
+            "occurred_at",
+            "title"
+        ]
+    );
+
+    let r = post(&app, "/api/v1/reports", None, json!({"kind": "incident", "title": "t", "description": "d", "confidentiality": "anonymous", "occurred_at": "2026-01-02T10:00:00Z", "detected_at": "2026-01-01T10:00:00Z"})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = client()
+        .post(app.url("/api/v1/reports"))
+        .header("content-type", "application/json")
+        .body("{\"kind\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let big = json!({"kind": "incident", "title": "t", "description": "x".repeat(1_100_000), "confidentiality": "anonymous"});
+    assert_eq!(
+        post(&app, "/api/v1/reports", None, big).await.status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    let r = post(&app, "/api/v1/reports", None, json!({"kind": "incident", "title": "t", "description": "d", "confidentiality": "anonymous", "occurred_at": "2026-01-01T10:00:00+02:00"})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proof_of_report_verifies_offline_and_breaks_when_changed() {
+    let app = TestApp::spawn().await;
+    let created: Value = post(
+        &app,
+        "/api/v1/reports",
+        None,
+        anonymous_report("Phishing mail"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let receipt = created["receipt"].as_str().unwrap();
+    let r = get(&app, &format!("/api/v1/receipts/{receipt}/proof"), None).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let text = r.text().await.unwrap();
+    let proof = debrief_core::report::verify_proof(&text).unwrap();
+    assert_eq!(proof.report_id, created["id"].as_i64().unwrap());
+    assert!(
+        proof.received_at.ends_with(":00Z"),
+        "to the minute: {}",
+        proof.received_at
+    );
+    let responder = app.token(&app.users[&Role::Responder]).await;
+    let report: Value = get(
+        &app,
+        &format!("/api/v1/reports/{}", created["id"]),
+        Some(&responder),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(report["content_sha256"], proof.content_sha256);
+    let forged = text.replace(&proof.received_at, "2020-01-01T00:00:00Z");
+    assert!(debrief_core::report::verify_proof(&forged).is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cases_follow_their_lifecycle_and_keep_metric_times() {
+    let app = TestApp::spawn().await;
+    let responder = app.token(&app.users[&Role::Responder]).await;
+    let a: Value = post(
+        &app,
+        "/api/v1/reports",
+        None,
+        anonymous_report("Odd login alerts"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let b: Value = post(
+        &app,
+        "/api/v1/reports",
+        None,
+        anonymous_report("Same alerts again"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+
+    let r = post(&app, "/api/v1/cases", Some(&responder), json!({"title": "Credential stuffing", "severity": "high", "report_ids": [a["id"]], "occurred_at": "2026-01-01T08:00:00Z", "detected_at": "2026-01-01T09:00:00Z"})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let case: Value = r.json().await.unwrap();
+    let id = case["id"].as_i64().unwrap();
+    assert_eq!(case["status"], "triage");
+    assert!(case["reported_at"].is_string());
+    assert_eq!(
+        case["allowed_transitions"],
+        json!(["investigating", "closed"])
+    );
+    // a report already in a case cannot open another
+    let r = post(
+        &app,
+        "/api/v1/cases",
+        Some(&responder),
+        json!({"title": "x", "severity": "low", "report_ids": [a["id"]]}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(
+        &app,
+        &format!("/api/v1/reports/{}/attach", b["id"]),
+        Some(&responder),
+        json!({"case_id": id}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let receipt = b["receipt"].as_str().unwrap();
+    let view: Value = get(&app, &format!("/api/v1/receipts/{receipt}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["status"], "in_case");
+    assert_eq!(view["case_status"], "triage");
+
+    let tr = |to: &str| json!({"to": to});
+    let path = format!("/api/v1/cases/{id}/transitions");
+    let r = post(&app, &path, Some(&responder), tr("resolved")).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let p: Value = r.json().await.unwrap();
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("allowed: investigating, closed"),
+        "{p}"
+    );
+
+    // recorded after the fact: needs a reason, not in the future, not before the previous step
+    let earlier = "2026-01-01T09:30:00Z";
+    assert_eq!(
+        post(
+            &app,
+            &path,
+            Some(&responder),
+            json!({"to": "investigating", "at": earlier})
+        )
+        .await
+        .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        post(
+            &app,
+            &path,
+            Some(&responder),
+            json!({"to": "investigating", "at": "2999-01-01T00:00:00Z", "reason": "x"})
+        )
+        .await
+        .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let r = post(&app, &path, Some(&responder), json!({"to": "investigating", "at": earlier, "reason": "Paged by phone; recorded afterwards"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let c: Value = r.json().await.unwrap();
+    assert_eq!(c["acknowledged_at"], "2026-01-01T09:30:00Z");
+    let r = post(
+        &app,
+        &path,
+        Some(&responder),
+        json!({"to": "contained", "at": "2026-01-01T09:00:00Z", "reason": "x"}),
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "before the previous transition"
+    );
+    for to in ["contained", "resolved", "in_review", "published", "closed"] {
+        assert_eq!(
+            post(&app, &path, Some(&responder), tr(to)).await.status(),
+            StatusCode::OK,
+            "{to}"
+        );
+    }
+    let c: Value = get(&app, &format!("/api/v1/cases/{id}"), Some(&responder))
+        .await
+        .json()
+        .await
+        .unwrap();
+    for k in [
+        "contained_at",
+        "resolved_at",
+        "in_review_at",
+        "published_at",
+        "closed_at",
+    ] {
+        assert!(c[k].is_string(), "{k} set");
+    }
+    assert_eq!(c["transitions"].as_array().unwrap().len(), 6);
+    assert_eq!(c["report_ids"].as_array().unwrap().len(), 2);
+    let r = post(&app, &path, Some(&responder), tr("investigating")).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    // timeline entries and audited corrections of the incident's times
+    let r = post(
+        &app,
+        &format!("/api/v1/cases/{id}/timeline"),
+        Some(&responder),
+        json!({"kind": "fact", "body": "WAF blocked 4,000 logins", "at": "2026-01-01T08:30:00Z"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = post(
+        &app,
+        &format!("/api/v1/cases/{id}/timeline"),
+        Some(&responder),
+        json!({"kind": "rumour", "body": "x"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = client()
+        .put(app.url(&format!("/api/v1/cases/{id}/times")))
+        .bearer_auth(&responder)
+        .json(&json!({"occurred_at": "2026-01-01T07:00:00Z"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is required"
+    );
+    let before = app.audit_count("case.times_corrected").await;
+    let r = client()
+        .put(app.url(&format!("/api/v1/cases/{id}/times")))
+        .bearer_auth(&responder)
+        .json(&json!({"occurred_at": "2026-01-01T07:00:00Z", "reason": "Firewall logs show the first attempts earlier"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let c: Value = r.json().await.unwrap();
+    assert_eq!(c["occurred_at"], "2026-01-01T07:00:00Z");
+    assert_eq!(app.audit_count("case.times_corrected").await, before + 1);
+
+    // filters
+    let l: Value = get(&app, "/api/v1/cases?status=closed", Some(&responder))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(l["total"], 1);
+    assert_eq!(
+        get(&app, "/api/v1/cases?status=done", Some(&responder))
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        get(&app, "/api/v1/cases/999999", Some(&responder))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
