@@ -11,3 +11,15 @@ document.addEventListener("DOMContentLoaded", function () {
     el.title = el.getAttribute("datetime");
   });
 });
+
+// The report form's times are typed in local time: send the browser's offset
+// so the server can store UTC, and say so next to the fields.
+document.addEventListener("DOMContentLoaded", function () {
+  var offset = document.querySelector("[data-tz-offset]");
+  if (!offset) return;
+  offset.value = String(new Date().getTimezoneOffset());
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "local time";
+  document.querySelectorAll("[data-tz-label]").forEach(function (el) {
+    el.textContent = "(" + zone + ")";
+  });
+});

@@ -14,6 +14,8 @@ pub mod error;
 pub mod intake;
 pub mod limiter;
 pub mod pages;
+pub mod pages_cases;
+pub mod pages_reports;
 pub mod worker;
 
 use axum::Router;
@@ -83,6 +85,8 @@ impl Routes {
 pub fn app(state: AppState) -> Result<Router, String> {
     use api_reports as ar;
     use pages as p;
+    use pages_cases as pc;
+    use pages_reports as pr;
     let r = Routes {
         router: Router::new(),
         missing: Vec::new(),
@@ -111,8 +115,54 @@ pub fn app(state: AppState) -> Result<Router, String> {
         &["POST"],
         post(p::revoke_token),
     )
-    .add("/triage", &["GET"], get(p::triage))
-    .add("/cases", &["GET"], get(p::cases))
+    .add(
+        "/report",
+        &["GET", "POST"],
+        get(pr::report_form).post(pr::submit_report),
+    )
+    .add(
+        "/receipt",
+        &["GET", "POST"],
+        get(pr::receipt_form).post(pr::receipt_show),
+    )
+    .add("/receipt/reply", &["POST"], post(pr::receipt_reply))
+    .add("/receipt/proof", &["POST"], post(pr::receipt_proof))
+    .add(
+        "/verify",
+        &["GET", "POST"],
+        get(pr::verify_form).post(pr::verify),
+    )
+    .add("/my-reports", &["GET"], get(pc::my_reports))
+    .add(
+        "/my-reports/{id}/messages",
+        &["POST"],
+        post(pc::my_report_message),
+    )
+    .add("/my-reports/{id}/proof", &["GET"], get(pc::my_report_proof))
+    .add("/triage", &["GET"], get(pc::triage))
+    .add("/triage/{id}", &["GET"], get(pc::triage_report))
+    .add("/triage/{id}/case", &["POST"], post(pc::triage_open_case))
+    .add("/triage/{id}/attach", &["POST"], post(pc::triage_attach))
+    .add(
+        "/triage/{id}/duplicate",
+        &["POST"],
+        post(pc::triage_duplicate),
+    )
+    .add("/triage/{id}/message", &["POST"], post(pc::triage_message))
+    .add("/triage/{id}/close", &["POST"], post(pc::triage_close))
+    .add("/triage/{id}/reveal", &["POST"], post(pc::triage_reveal))
+    .add(
+        "/cases",
+        &["GET", "POST"],
+        get(pc::cases).post(pc::create_case),
+    )
+    .add("/cases/{id}", &["GET"], get(pc::case))
+    .add(
+        "/cases/{id}/transition",
+        &["POST"],
+        post(pc::case_transition),
+    )
+    .add("/cases/{id}/timeline", &["POST"], post(pc::case_timeline))
     .add("/library", &["GET"], get(p::library))
     .add("/action-items", &["GET"], get(p::action_items))
     .add("/dashboards", &["GET"], get(p::dashboards))

@@ -23,6 +23,11 @@ pub struct NavItem {
 
 const AREAS: &[(&str, &str, &str)] = &[
     ("Home", "/", ""),
+    (
+        "My reports",
+        "/my-reports",
+        "what you reported with your name, and the answers",
+    ),
     ("Triage", "/triage", "new reports waiting to be looked at"),
     (
         "Cases",
@@ -99,11 +104,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
-fn render<T: Template>(t: &T) -> Result<Html<String>, PageError> {
+pub fn render<T: Template>(t: &T) -> Result<Html<String>, PageError> {
     Ok(Html(t.render()?))
 }
 
-fn render_status<T: Template>(status: StatusCode, t: &T) -> Response {
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => PageError::internal(e).into_response(),
@@ -571,18 +576,6 @@ macro_rules! area {
     };
 }
 
-area!(
-    triage,
-    "Triage",
-    "Reports of incidents, near-misses, vulnerabilities and concerns arrive here, newest first, for responders to open as cases, attach to existing cases, or close with an explanation the reporter sees.",
-    "No reports have been received yet. When someone reports — named, confidential or anonymously — the report appears here with its kind and age."
-);
-area!(
-    cases,
-    "Cases",
-    "Each case follows its lifecycle from triage through investigation, containment and resolution to a published review, with the times the learning metrics need.",
-    "There are no cases yet. Cases are opened from reports in triage or with the Red Button."
-);
 area!(
     library,
     "Learning library",

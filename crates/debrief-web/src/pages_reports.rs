@@ -1,0 +1,483 @@
+//! Pages for reporting: the public report form, the receipt page where an
+//! anonymous reporter follows up, proof download and proof checking.
+
+use crate::AppState;
+use crate::auth::Identity;
+use crate::error::{ApiError, PageError};
+use crate::intake::{self, ReceiptError, ReportIn};
+use crate::pages::{Ctx, render_status, time_html};
+use askama::Template;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use debrief_core::Validation;
+use debrief_core::report::{Confidentiality, Kind};
+use debrief_store::reports::{Message, ReceiptView};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+pub const DEFAULT_PROMISE: &str = "We want to hear about every incident, near-miss and worry, as early as possible. \
+Reporting in good faith is never held against you — not even when you were involved. We look for what in our systems \
+made it possible, not for someone to blame, and we will tell you what changed because of your report.";
+
+pub async fn promise(state: &AppState) -> String {
+    state
+        .store
+        .setting("reporting_promise")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| DEFAULT_PROMISE.to_string())
+}
+
+pub struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub explain: &'static str,
+    pub checked: bool,
+    pub disabled: bool,
+}
+
+#[derive(Default, Deserialize, Clone)]
+pub struct ReportForm {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub occurred_at: String,
+    #[serde(default)]
+    pub occurred_note: String,
+    #[serde(default)]
+    pub detected_at: String,
+    #[serde(default)]
+    pub systems: String,
+    #[serde(default)]
+    pub confidentiality: String,
+    /// Minutes to add to local times to get UTC (from the browser's clock, via app.js).
+    #[serde(default)]
+    pub tz_offset: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    ctx: Ctx,
+    promise: String,
+    kinds: Vec<Choice>,
+    modes: Vec<Choice>,
+    form: ReportForm,
+    errors: Validation,
+    signed_in: bool,
+}
+
+async fn report_page(
+    state: &AppState,
+    ctx: Ctx,
+    status: StatusCode,
+    form: ReportForm,
+    errors: Validation,
+) -> Response {
+    let signed_in = ctx.user.is_some();
+    let kinds = Kind::ALL
+        .into_iter()
+        .map(|k| Choice {
+            value: k.as_str(),
+            label: k.label(),
+            explain: k.explain(),
+            checked: form.kind == k.as_str(),
+            disabled: false,
+        })
+        .collect();
+    let default_mode = if signed_in { "named" } else { "anonymous" };
+    let chosen = if form.confidentiality.is_empty() {
+        default_mode
+    } else {
+        form.confidentiality.as_str()
+    };
+    let modes = Confidentiality::ALL
+        .into_iter()
+        .map(|m| Choice {
+            value: m.as_str(),
+            label: m.label(),
+            explain: m.explain(),
+            checked: chosen == m.as_str(),
+            disabled: !signed_in && m != Confidentiality::Anonymous,
+        })
+        .collect();
+    let promise = promise(state).await;
+    render_status(
+        status,
+        &ReportPage {
+            ctx,
+            promise,
+            kinds,
+            modes,
+            form,
+            errors,
+            signed_in,
+        },
+    )
+}
+
+pub async fn report_form(State(state): State<AppState>, ctx: Ctx) -> Response {
+    report_page(
+        &state,
+        ctx,
+        StatusCode::OK,
+        ReportForm::default(),
+        Validation::new(),
+    )
+    .await
+}
+
+/// A `datetime-local` value in the browser's zone, turned into RFC 3339 UTC.
+fn local_to_utc(value: &str, offset_minutes: Option<i64>) -> Option<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return None;
+    }
+    let naive = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
+        .ok();
+    match (naive, offset_minutes) {
+        (Some(n), Some(off)) => Some(
+            (n.and_utc() + chrono::Duration::minutes(off))
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        ),
+        // without the browser's offset the time is taken as UTC, as the label says
+        _ => Some(v.to_string()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "report_sent.html")]
+struct SentPage {
+    ctx: Ctx,
+    id: i64,
+    receipt: Option<String>,
+    anonymous: bool,
+}
+
+pub async fn submit_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: Option<Extension<Identity>>,
+    Form(form): Form<ReportForm>,
+) -> Response {
+    let offset = form
+        .tz_offset
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|m| m.abs() <= 14 * 60);
+    let input = ReportIn {
+        kind: form.kind.clone(),
+        title: form.title.clone(),
+        description: form.description.clone(),
+        confidentiality: form.confidentiality.clone(),
+        occurred_at: local_to_utc(&form.occurred_at, offset),
+        detected_at: local_to_utc(&form.detected_at, offset),
+        occurred_note: form.occurred_note.clone(),
+        systems: form.systems.clone(),
+    };
+    let who = who.map(|e| e.0);
+    match intake::submit(&state, who.as_ref(), &input).await {
+        Ok(a) => render_status(
+            StatusCode::CREATED,
+            &SentPage {
+                ctx,
+                id: a.id,
+                receipt: a.receipt,
+                anonymous: a.confidentiality == Confidentiality::Anonymous,
+            },
+        ),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let errors = Validation { errors: e.errors };
+            report_page(&state, ctx, StatusCode::UNPROCESSABLE_ENTITY, form, errors).await
+        }
+        Err(e) => PageError::new(e.status, e.detail).into_response(),
+    }
+}
+
+// ------------------------------------------------------------------ receipts
+
+pub struct MessageView {
+    pub author: String,
+    pub who: &'static str,
+    pub body: String,
+    pub at: String,
+}
+
+pub fn message_views(msgs: &[Message], reporter_label: &'static str) -> Vec<MessageView> {
+    msgs.iter()
+        .map(|m| MessageView {
+            author: m.author.clone(),
+            who: match (m.author.as_str(), m.kind.as_str()) {
+                ("reporter", _) => reporter_label,
+                (_, "question") => "Security team — question",
+                (_, "thanks") => "Security team — thank you",
+                (_, "closure") => "Security team — closed",
+                _ => "Security team",
+            },
+            body: m.body.clone(),
+            at: time_html(m.created_ms),
+        })
+        .collect()
+}
+
+pub struct ReceiptInfo {
+    pub title: String,
+    pub kind: &'static str,
+    pub received: String,
+    pub status_text: &'static str,
+    pub case_status: Option<&'static str>,
+    pub messages: Vec<MessageView>,
+}
+
+fn receipt_info(v: &ReceiptView) -> ReceiptInfo {
+    ReceiptInfo {
+        title: v.report.title.clone(),
+        kind: v.report.kind.label(),
+        received: time_html(v.report.received_ms),
+        status_text: v.report.status.plain(),
+        case_status: v
+            .case_status
+            .as_deref()
+            .and_then(|s| s.parse::<debrief_core::case::Status>().ok())
+            .map(|s| s.label()),
+        messages: message_views(&v.messages, "You"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptPage {
+    ctx: Ctx,
+    code: String,
+    view: Option<ReceiptInfo>,
+    error: Option<String>,
+    reply: String,
+    reply_error: Option<String>,
+}
+
+pub async fn receipt_form(ctx: Ctx) -> Response {
+    render_status(
+        StatusCode::OK,
+        &ReceiptPage {
+            ctx,
+            code: String::new(),
+            view: None,
+            error: None,
+            reply: String::new(),
+            reply_error: None,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    body: String,
+}
+
+fn receipt_failure(ctx: Ctx, code: String, e: ReceiptError) -> Response {
+    let api = ApiError::from(e);
+    if api.status.is_server_error() {
+        return PageError::new(api.status, api.detail).into_response();
+    }
+    render_status(
+        api.status,
+        &ReceiptPage {
+            ctx,
+            code,
+            view: None,
+            error: Some(api.detail),
+            reply: String::new(),
+            reply_error: None,
+        },
+    )
+}
+
+pub async fn receipt_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(f): Form<CodeForm>,
+) -> Response {
+    match intake::lookup(&state, peer.ip(), &f.code).await {
+        Ok(v) => render_status(
+            StatusCode::OK,
+            &ReceiptPage {
+                ctx,
+                code: f.code.trim().to_string(),
+                view: Some(receipt_info(&v)),
+                error: None,
+                reply: String::new(),
+                reply_error: None,
+            },
+        ),
+        Err(e) => receipt_failure(ctx, f.code, e),
+    }
+}
+
+pub async fn receipt_reply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(f): Form<CodeForm>,
+) -> Response {
+    match intake::reply(&state, peer.ip(), &f.code, &f.body).await {
+        Ok(()) => {
+            receipt_show(
+                State(state),
+                ctx,
+                ConnectInfo(peer),
+                Form(CodeForm {
+                    code: f.code,
+                    body: String::new(),
+                }),
+            )
+            .await
+        }
+        Err(ReceiptError::Other(e)) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            match intake::lookup(&state, peer.ip(), &f.code).await {
+                Ok(v) => render_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &ReceiptPage {
+                        ctx,
+                        code: f.code,
+                        view: Some(receipt_info(&v)),
+                        error: None,
+                        reply: f.body,
+                        reply_error: Some("Write something to send.".into()),
+                    },
+                ),
+                Err(e) => receipt_failure(ctx, f.code, e),
+            }
+        }
+        Err(e) => receipt_failure(ctx, f.code, e),
+    }
+}
+
+pub async fn receipt_proof(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(f): Form<CodeForm>,
+) -> Response {
+    match intake::lookup(&state, peer.ip(), &f.code).await {
+        Ok(v) => crate::api_reports::proof_response(&state, &v.report),
+        Err(e) => receipt_failure(ctx, f.code, e),
+    }
+}
+
+// ------------------------------------------------------------------ proof checking
+
+pub struct VerifyResult {
+    pub valid: bool,
+    pub headline: String,
+    pub report_id: i64,
+    pub received_at: String,
+    pub content_sha256: String,
+    pub fingerprint: String,
+    pub ours: bool,
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    ctx: Ctx,
+    fingerprint: String,
+    proof: String,
+    result: Option<VerifyResult>,
+}
+
+pub async fn verify_form(State(state): State<AppState>, ctx: Ctx) -> Response {
+    render_status(
+        StatusCode::OK,
+        &VerifyPage {
+            ctx,
+            fingerprint: state.keys.fingerprint(),
+            proof: String::new(),
+            result: None,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct ProofForm {
+    #[serde(default)]
+    proof: String,
+}
+
+pub async fn verify(State(state): State<AppState>, ctx: Ctx, Form(f): Form<ProofForm>) -> Response {
+    let ours = state.keys.fingerprint();
+    let result = match debrief_core::report::verify_proof(&f.proof) {
+        Ok(p) => VerifyResult {
+            valid: true,
+            headline: if p.key_fingerprint == ours {
+                "Valid: this proof was signed by this Debrief.".into()
+            } else {
+                "The signature is valid, but by a key that is not this Debrief's.".into()
+            },
+            ours: p.key_fingerprint == ours,
+            report_id: p.report_id,
+            received_at: p.received_at,
+            content_sha256: p.content_sha256,
+            fingerprint: p.key_fingerprint,
+        },
+        Err(e) => VerifyResult {
+            valid: false,
+            headline: format!("Not valid: {e}."),
+            report_id: 0,
+            received_at: String::new(),
+            content_sha256: String::new(),
+            fingerprint: String::new(),
+            ours: false,
+        },
+    };
+    let status = if result.valid {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        &VerifyPage {
+            ctx,
+            fingerprint: ours,
+            proof: f.proof,
+            result: Some(result),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_times_use_the_browser_offset() {
+        // getTimezoneOffset() is -60 in Central European winter time: local 10:00 is 09:00 UTC
+        assert_eq!(
+            local_to_utc("2026-01-05T10:00", Some(-60)).as_deref(),
+            Some("2026-01-05T09:00:00Z")
+        );
+        assert_eq!(
+            local_to_utc("2026-01-05T10:00", None).as_deref(),
+            Some("2026-01-05T10:00")
+        );
+        assert_eq!(local_to_utc("  ", Some(0)), None);
+        assert_eq!(
+            local_to_utc("garbage", Some(0)).as_deref(),
+            Some("garbage"),
+            "left for validation to refuse"
+        );
+    }
+}
