@@ -73,6 +73,14 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Check a proof-of-report file's signature offline: exit 0 valid, 1 invalid.
+    VerifyReceipt {
+        /// The proof file (JSON), as downloaded with the report.
+        file: PathBuf,
+        /// Also require that it was signed by this key (base64, or the fingerprint).
+        #[arg(long)]
+        key: Option<String>,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
@@ -353,6 +361,38 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 })?;
             println!("{token}");
             Ok(())
+        }
+        Command::VerifyReceipt { file: path, key } => {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
+            match debrief_core::report::verify_proof(&text) {
+                Ok(p) => {
+                    if let Some(k) = key
+                        && k != p.public_key
+                        && k != p.key_fingerprint
+                    {
+                        return Err(Fail {
+                            code: 1,
+                            message: format!(
+                                "signature valid, but made by key {} — not the expected one",
+                                p.key_fingerprint
+                            ),
+                        });
+                    }
+                    println!(
+                        "valid: report {} with content {} received {}, signed by key {}",
+                        p.report_id, p.content_sha256, p.received_at, p.key_fingerprint
+                    );
+                    Ok(())
+                }
+                Err(debrief_core::report::ProofError::NotAProof(m)) if text.trim().is_empty() => {
+                    Err(usage(format!("{} is empty: {m}", path.display())))
+                }
+                Err(e) => Err(Fail {
+                    code: 1,
+                    message: format!("invalid: {e}"),
+                }),
+            }
         }
         Command::Audit {
             command: AuditCommand::Verify { db },

@@ -1,0 +1,392 @@
+//! Reporting against the real binary: anonymity across the database and the
+//! server's log, durability of acknowledged reports across a SIGKILL, and
+//! offline proof verification with `debrief verify-receipt`.
+
+use debrief_store::testkit::TestDb;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_debrief");
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+#[allow(clippy::zombie_processes)]
+fn start(
+    db: &str,
+    listen: &str,
+    key_file: &std::path::Path,
+    log: Option<&std::path::Path>,
+) -> Server {
+    let stderr = match log {
+        Some(p) => Stdio::from(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .unwrap(),
+        ),
+        None => Stdio::null(),
+    };
+    let mut child = Command::new(BIN)
+        .args(["serve", "--database", db, "--listen", listen, "--key-file"])
+        .arg(key_file)
+        .env("DEBRIEF_LOG", if log.is_some() { "debug" } else { "warn" })
+        .env_remove("DEBRIEF_SECRET_KEY")
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 || Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("server did not start");
+        }
+        if let Some(a) = line.trim().strip_prefix("Debrief listening on http://") {
+            return Server {
+                child,
+                addr: a.to_string(),
+            };
+        }
+    }
+}
+
+fn terminate(mut s: Server) {
+    Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    s.child.wait().unwrap();
+}
+
+/// One HTTP/1.1 request on a fresh connection; `None` if the connection failed.
+fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Option<(u16, String)> {
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).ok()?;
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).ok()?;
+    let status = resp.split(' ').nth(1)?.parse().ok()?;
+    let body = resp
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+fn json_field(body: &str, key: &str) -> Option<serde_json::Value> {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()?
+        .get(key)
+        .cloned()
+}
+
+/// Every table's rows as text (PostgreSQL), or the database files' bytes (SQLite).
+fn database_text(db: &TestDb, sqlite_dir: Option<&std::path::Path>) -> String {
+    if let Some(dir) = sqlite_dir {
+        let mut all = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.file_name().unwrap().to_string_lossy().contains(".db") {
+                all.extend(std::fs::read(&p).unwrap());
+            }
+        }
+        return String::from_utf8_lossy(&all).into_owned();
+    }
+    let store = debrief_store::Store::connect(&db.url).unwrap();
+    store
+        .db()
+        .read_blocking(|c| {
+            let tables: Vec<String> = c
+                .query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()", &[])?
+                .iter()
+                .map(|r| r.text(0))
+                .collect::<Result<_, _>>()?;
+            let mut out = String::new();
+            for t in tables {
+                for r in c.query(&format!("SELECT t::text FROM {t} t"), &[])? {
+                    out.push_str(&r.text(0)?);
+                    out.push('\n');
+                }
+            }
+            Ok(out)
+        })
+        .unwrap()
+}
+
+fn sqlite_dir(db: &TestDb) -> Option<std::path::PathBuf> {
+    db.url
+        .strip_prefix("sqlite://")
+        .map(|p| std::path::Path::new(p).parent().unwrap().to_path_buf())
+}
+
+#[test]
+fn anonymous_reports_leave_no_trace_of_the_reporter() {
+    let db = TestDb::new();
+    let tmp = tempfile_dir("anon");
+    let log = tmp.join("server.log");
+    let server = start(&db.url, "127.0.0.1:0", &tmp.join("debrief.key"), Some(&log));
+    let marker = format!("AnonMarkerAgent/{}", debrief_core::secret::random_hex(6));
+    let source = "127.0.0.99";
+    let forwarded = "198.51.100.23";
+    // curl sends from a known loopback address of its own
+    let curl = |args: &[&str]| {
+        let out = Command::new("curl")
+            .args([
+                "-sS",
+                "--interface",
+                source,
+                "-A",
+                &marker,
+                "-H",
+                &format!("X-Forwarded-For: {forwarded}"),
+                "-H",
+                &format!("X-Real-IP: {forwarded}"),
+            ])
+            .args(args)
+            .output()
+            .expect("curl");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let base = format!("http://{}", server.addr);
+    let body = curl(&[
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        r#"{"kind":"concern","title":"Pressure to skip reviews","description":"Before the launch we were told to merge without review.","confidentiality":"anonymous"}"#,
+        &format!("{base}/api/v1/reports"),
+    ]);
+    let receipt = json_field(&body, "receipt")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .expect("receipt");
+    curl(&[&format!("{base}/api/v1/receipts/{receipt}")]);
+    curl(&[
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        r#"{"body":"It happened twice."}"#,
+        &format!("{base}/api/v1/receipts/{receipt}/messages"),
+    ]);
+    curl(&[&format!("{base}/report")]);
+    terminate(server);
+
+    let digits: String = receipt.chars().filter(char::is_ascii_digit).collect();
+    let dir = sqlite_dir(&db);
+    let data = database_text(&db, dir.as_deref());
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        data.contains("Pressure to skip reviews"),
+        "the search reads the real data"
+    );
+    assert!(
+        logged.contains("/api/v1/reports"),
+        "the search reads the real log"
+    );
+    for (what, needle) in [
+        ("user agent", marker.as_str()),
+        ("address", source),
+        ("forwarded address", forwarded),
+        ("receipt code", digits.as_str()),
+        ("receipt code", receipt.as_str()),
+    ] {
+        assert!(!data.contains(needle), "the {what} is in the database");
+        assert!(!logged.contains(needle), "the {what} is in the log");
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+fn tempfile_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "debrief-{name}-{}-{}",
+        std::process::id(),
+        debrief_core::secret::random_hex(4)
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn every_acknowledged_report_survives_a_crash() {
+    let db = TestDb::new();
+    let tmp = tempfile_dir("durable");
+    let key = tmp.join("debrief.key");
+    let server = start(&db.url, "127.0.0.1:0", &key, None);
+    let addr = server.addr.clone();
+    let acked: Arc<Mutex<Vec<(i64, String)>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut workers = Vec::new();
+    for w in 0..8 {
+        let (addr, acked, stop) = (addr.clone(), acked.clone(), stop.clone());
+        workers.push(std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let title = format!("durability {w}-{n}");
+                let body = format!(r#"{{"kind":"near_miss","title":"{title}","description":"d","confidentiality":"anonymous"}}"#);
+                match request(&addr, "POST", "/api/v1/reports", &[("Content-Type", "application/json")], &body) {
+                    Some((201, b)) => {
+                        let id = json_field(&b, "id").and_then(|v| v.as_i64()).expect("id");
+                        acked.lock().unwrap().push((id, title));
+                    }
+                    Some(_) => {}
+                    None => break,
+                }
+                n += 1;
+            }
+        }));
+    }
+    // let reports flow, then kill the server without warning
+    let t0 = Instant::now();
+    while acked.lock().unwrap().len() < 200 && t0.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut child = server.child;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    for w in workers {
+        w.join().unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() >= 200,
+        "enough reports were acknowledged before the crash: {}",
+        acked.len()
+    );
+
+    let server = start(&db.url, "127.0.0.1:0", &key, None);
+    let store = debrief_store::Store::connect(&db.url).unwrap();
+    let stored: std::collections::HashMap<i64, String> = store
+        .db()
+        .read_blocking(|c| {
+            c.query("SELECT id, title FROM reports", &[])?
+                .iter()
+                .map(|r| Ok((r.i64(0)?, r.text(1)?)))
+                .collect()
+        })
+        .unwrap();
+    for (id, title) in &acked {
+        assert_eq!(
+            stored.get(id),
+            Some(title),
+            "acknowledged report {id} is missing after the crash"
+        );
+    }
+    drop(store);
+    terminate(server);
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[test]
+fn proofs_verify_offline_with_the_cli() {
+    let db = TestDb::new();
+    let tmp = tempfile_dir("proof");
+    let server = start(&db.url, "127.0.0.1:0", &tmp.join("debrief.key"), None);
+    let (status, body) = request(
+        &server.addr,
+        "POST",
+        "/api/v1/reports",
+        &[("Content-Type", "application/json")],
+        r#"{"kind":"vulnerability","title":"Open admin port","description":"Port 8443 answers from the internet.","confidentiality":"anonymous"}"#,
+    )
+    .unwrap();
+    assert_eq!(status, 201);
+    let receipt = json_field(&body, "receipt")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, proof) = request(
+        &server.addr,
+        "GET",
+        &format!("/api/v1/receipts/{receipt}/proof"),
+        &[],
+        "",
+    )
+    .unwrap();
+    assert_eq!(status, 200);
+    terminate(server);
+
+    let file = tmp.join("proof.json");
+    std::fs::write(&file, &proof).unwrap();
+    let out = Command::new(BIN)
+        .arg("verify-receipt")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("valid: report 1"));
+
+    let fingerprint = json_field(&proof, "key_fingerprint")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = Command::new(BIN)
+        .arg("verify-receipt")
+        .arg(&file)
+        .args(["--key", &fingerprint])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = Command::new(BIN)
+        .arg("verify-receipt")
+        .arg(&file)
+        .args(["--key", "AAAA:BBBB:CCCC:DDDD"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "another deployment's key");
+
+    let received = json_field(&proof, "received_at")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(&file, proof.replace(&received, "2001-01-01T00:00:00Z")).unwrap();
+    let out = Command::new(BIN)
+        .arg("verify-receipt")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a changed proof is invalid");
+    let out = Command::new(BIN)
+        .arg("verify-receipt")
+        .arg(tmp.join("missing.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&tmp);
+}
