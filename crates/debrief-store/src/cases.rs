@@ -355,3 +355,71 @@ impl From<TransitionError> for StoreError {
         StoreError::Transition(e)
     }
 }
+
+/// A case as it stood at some point in the past, for importing history and for
+/// demonstration data. Times are milliseconds since the epoch.
+pub struct CaseRecord {
+    pub title: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub team_id: Option<i64>,
+    pub lead_id: Option<i64>,
+    pub occurred_ms: Option<i64>,
+    pub detected_ms: Option<i64>,
+    /// (status reached, when, by whom), in order.
+    pub transitions: Vec<(Status, i64, Option<i64>)>,
+    pub created_ms: i64,
+    pub created_by: Option<i64>,
+}
+
+/// Inserts a historic case with its transitions inside an open transaction;
+/// milestone times are taken from the transitions.
+pub fn insert_case_record(c: &mut dyn Conn, r: &CaseRecord) -> Result<i64> {
+    let last = r.transitions.last().map_or(r.created_ms, |t| t.1);
+    let id = c
+        .query_one(
+            "INSERT INTO cases (title, severity, status, lead_id, team_id, urgent, occurred_ms, detected_ms, last_transition_ms, created_ms, created_by, updated_ms)
+             VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9, $10, $8) RETURNING id",
+            &params![r.title.clone(), r.severity.as_str(), r.status.as_str(), r.lead_id, r.team_id, r.occurred_ms, r.detected_ms, last, r.created_ms, r.created_by],
+        )?
+        .i64(0)?;
+    let mut from = Status::Triage;
+    for (to, at, actor) in &r.transitions {
+        c.execute(
+            "INSERT INTO case_transitions (case_id, from_status, to_status, at_ms, recorded_ms, actor_id, reason) VALUES ($1, $2, $3, $4, $4, $5, '')",
+            &params![id, from.as_str(), to.as_str(), *at, *actor],
+        )?;
+        if let Some(col) = milestone(*to) {
+            c.execute(
+                &format!("UPDATE cases SET {col} = $1 WHERE id = $2 AND {col} IS NULL"),
+                &params![*at, id],
+            )?;
+        }
+        if let Some(a) = actor {
+            c.execute("INSERT INTO case_participants (case_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &params![id, *a])?;
+        }
+        from = *to;
+    }
+    Ok(id)
+}
+
+/// Links a report to a case inside an open transaction and refreshes the case's reported time.
+pub fn link_report_record(c: &mut dyn Conn, case_id: i64, report_id: i64, now: i64) -> Result<()> {
+    link_report(c, case_id, report_id, now)?;
+    refresh_reported(c, case_id)
+}
+
+pub fn insert_timeline_record(
+    c: &mut dyn Conn,
+    case_id: i64,
+    at_ms: i64,
+    kind: &str,
+    body: &str,
+    author: Option<i64>,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO case_timeline (case_id, at_ms, kind, body, author_id, created_ms) VALUES ($1, $2, $3, $4, $5, $2)",
+        &params![case_id, at_ms, kind, body, author],
+    )
+    .map(|_| ())
+}

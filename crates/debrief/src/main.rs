@@ -6,6 +6,7 @@
 
 mod config;
 mod demo;
+mod demo_activity;
 mod keyfile;
 
 use clap::{Args, Parser, Subcommand};
@@ -72,6 +73,20 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Generate N realistic cases with their reports over the last six quarters.
+    Demo {
+        #[command(flatten)]
+        db: DbArg,
+        /// How many cases to generate.
+        #[arg(long)]
+        scale: usize,
+        /// The deployment's key file (see `serve --key-file`).
+        #[arg(long, env = "DEBRIEF_KEY_FILE")]
+        key_file: Option<PathBuf>,
+        /// Seed for the generator (the same seed gives the same data).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
     },
     /// Check a proof-of-report file's signature offline: exit 0 valid, 1 invalid.
     VerifyReceipt {
@@ -362,6 +377,29 @@ fn run(cli: Cli) -> Result<(), Fail> {
             println!("{token}");
             Ok(())
         }
+        Command::Demo {
+            db,
+            scale,
+            key_file,
+            seed,
+        } => {
+            if scale == 0 || scale > 100_000 {
+                return Err(usage("--scale must be between 1 and 100000"));
+            }
+            let url = pick(db.database.clone(), file.database.clone(), DEFAULT_DATABASE);
+            let key_path = key_file
+                .or_else(|| file.key_file.clone().map(PathBuf::from))
+                .unwrap_or_else(|| keyfile::default_path(&url));
+            let store = open(&db, &file, true)?;
+            let keys = keyfile::load(&key_path).map_err(usage)?;
+            demo::load(&store)?;
+            let (n, receipt) = demo_activity::generate(&store, &keys, scale, seed)?;
+            println!("generated {n} cases with their reports");
+            if let Some(code) = receipt {
+                println!("try the receipt page with the anonymous receipt code {code}");
+            }
+            Ok(())
+        }
         Command::VerifyReceipt { file: path, key } => {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
@@ -427,6 +465,11 @@ fn serve(
         let n = demo::load(&store)?;
         if n > 0 {
             tracing::info!(people = n, "loaded demo data");
+            let (cases, receipt) = demo_activity::generate(&store, &keys, 60, 2026)?;
+            tracing::info!(cases, "generated demo cases and reports");
+            if let Some(code) = receipt {
+                say(&format!("demo receipt code (anonymous report): {code}"));
+            }
         }
         say(&format!(
             "demo accounts: admin@{} and others @{}, password {}",
