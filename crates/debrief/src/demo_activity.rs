@@ -380,7 +380,8 @@ pub fn generate(
                         add_message(c, rid, "reporter", (mode == Confidentiality::Named).then_some(reporter), "message", ANSWERS[q], report::to_minute(received + 3 * 3600 * 1000))?;
                     }
                     if status != Status::Triage && rng.chance(60) {
-                        add_message(c, rid, "team", Some(lead), "thanks", rng.pick(THANKS), received + DAY)?;
+                        let thanks: &&str = rng.pick(THANKS);
+                        add_message(c, rid, "team", Some(lead), "thanks", thanks, received + DAY)?;
                     }
                     if receipt.is_none() && mode == Confidentiality::Anonymous && i % 7 == 0 {
                         receipt = code;
