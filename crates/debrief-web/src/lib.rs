@@ -344,28 +344,47 @@ impl MakeRequestId for RandomId {
     }
 }
 
-/// Refuses declared bodies over 1 MiB before reading them.
+/// Refuses declared bodies over 1 MiB. Bodies up to 8 MiB are read and discarded
+/// first, so that the client, still sending, reads the 413 instead of a broken
+/// connection; larger ones are refused at once and the connection is closed.
 async fn body_limit(req: Request, next: Next) -> Response {
+    const DRAIN_UP_TO: u64 = 8 * 1024 * 1024;
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > auth::MAX_BODY as u64) {
-        return if req.uri().path().starts_with("/api/") {
-            error::ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "The body is larger than 1 MiB.",
-            )
-            .into_response()
-        } else {
-            pages::error_page(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "What you sent is larger than 1 MiB.",
-            )
-        };
+    let Some(n) = declared.filter(|n| *n > auth::MAX_BODY as u64) else {
+        return next.run(req).await;
+    };
+    let api = req.uri().path().starts_with("/api/");
+    if n <= DRAIN_UP_TO {
+        // read and drop frame by frame: nothing is held in memory
+        use http_body_util::BodyExt;
+        let mut body = req.into_body();
+        let mut seen = 0u64;
+        while let Some(Ok(frame)) = body.frame().await {
+            seen += frame.data_ref().map_or(0, |d| d.len() as u64);
+            if seen > DRAIN_UP_TO {
+                break;
+            }
+        }
     }
-    next.run(req).await
+    let mut resp = if api {
+        error::ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The body is larger than 1 MiB.",
+        )
+        .into_response()
+    } else {
+        pages::error_page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "What you sent is larger than 1 MiB.",
+        )
+    };
+    resp.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    resp
 }
 
 async fn fallback(ctx: pages::Ctx, req: Request) -> Response {
