@@ -423,3 +423,69 @@ pub fn insert_timeline_record(
     )
     .map(|_| ())
 }
+
+/// Changes to a case's title, severity, lead or team; `None` leaves a field as it is.
+#[derive(Debug, Default, Clone)]
+pub struct CaseChanges {
+    pub title: Option<String>,
+    pub severity: Option<Severity>,
+    /// `Some(None)` removes the lead.
+    pub lead_id: Option<Option<i64>>,
+    pub team_id: Option<Option<i64>>,
+}
+
+impl Store {
+    /// Applies changes and audits what changed (names, not content).
+    pub async fn update_case(
+        &self,
+        case_id: i64,
+        ch: CaseChanges,
+        user_id: i64,
+        now: i64,
+    ) -> Result<Case> {
+        self.write(move |c| {
+            let row = c.query_opt(&format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"), &params![case_id])?.ok_or(StoreError::NotFound)?;
+            let before = case_from(&row)?;
+            if let Some(Some(lead)) = ch.lead_id
+                && c.query_opt("SELECT id FROM users WHERE id = $1 AND disabled = 0", &params![lead])?.is_none()
+            {
+                return Err(StoreError::Invalid("The lead must be an active account.".into()));
+            }
+            if let Some(Some(team)) = ch.team_id
+                && c.query_opt("SELECT id FROM teams WHERE id = $1", &params![team])?.is_none()
+            {
+                return Err(StoreError::Invalid("That team does not exist.".into()));
+            }
+            let title = ch.title.clone().unwrap_or(before.title.clone());
+            let severity = ch.severity.unwrap_or(before.severity);
+            let lead = ch.lead_id.unwrap_or(before.lead_id);
+            let team = ch.team_id.unwrap_or(before.team_id);
+            c.execute(
+                "UPDATE cases SET title = $1, severity = $2, lead_id = $3, team_id = $4, updated_ms = $5 WHERE id = $6",
+                &params![title.clone(), severity.as_str(), lead, team, now, case_id],
+            )?;
+            if let Some(l) = lead {
+                c.execute("INSERT INTO case_participants (case_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &params![case_id, l])?;
+            }
+            let mut changed = Vec::new();
+            if title != before.title {
+                changed.push("title".to_string());
+            }
+            if severity != before.severity {
+                changed.push(format!("severity {} -> {}", before.severity.as_str(), severity.as_str()));
+            }
+            if lead != before.lead_id {
+                changed.push(format!("lead {} -> {}", before.lead_id.map_or("none".into(), |v| format!("user:{v}")), lead.map_or("none".into(), |v| format!("user:{v}"))));
+            }
+            if team != before.team_id {
+                changed.push(format!("team {} -> {}", before.team_id.map_or("none".into(), |v| format!("team:{v}")), team.map_or("none".into(), |v| format!("team:{v}"))));
+            }
+            if !changed.is_empty() {
+                crate::audit::append(c, now, &format!("user:{user_id}"), "case.updated", &format!("case:{case_id}"), &changed.join("; "))?;
+            }
+            let row = c.query_one(&format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"), &params![case_id])?;
+            case_from(&row)
+        })
+        .await
+    }
+}

@@ -737,7 +737,7 @@ pub async fn list_jobs(
         crate::api_reports::list_reports, crate::api_reports::get_report, crate::api_reports::post_team_message, crate::api_reports::close_report,
         crate::api_reports::duplicate_report, crate::api_reports::attach_report, crate::api_reports::reveal_reporter,
         crate::api_reports::create_case, crate::api_reports::list_cases, crate::api_reports::get_case, crate::api_reports::post_transition,
-        crate::api_reports::post_timeline, crate::api_reports::put_times),
+        crate::api_reports::post_timeline, crate::api_reports::put_times, crate::api_reports::patch_case),
     components(schemas(Problem, FieldError, UserOut, MeOut, TokenOut, NewTokenIn, NewTokenOut, NewUserIn, RolesIn, StatusIn, TeamOut, NewTeamIn, AuditEntry, JobOut, Role)),
     modifiers(&BearerAuth)
 )]

@@ -864,3 +864,63 @@ pub async fn put_times(
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(CaseOut::from(&d)))
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct CasePatch {
+    pub title: Option<String>,
+    /// `critical`, `high`, `medium` or `low`.
+    pub severity: Option<String>,
+    /// The lead's user id; `null` removes the lead.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub lead_id: Option<Option<i64>>,
+    /// The team's id; `null` removes the team.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub team_id: Option<Option<i64>>,
+}
+
+/// A field that is present (possibly `null`) becomes `Some(_)`; a missing one stays `None`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    Option::<i64>::deserialize(d).map(Some)
+}
+
+/// Changes a case's title, severity, lead or team (audited).
+#[utoipa::path(patch, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)), request_body = CasePatch,
+    responses((status = 200, body = CaseOut), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn patch_case(
+    State(state): State<AppState>,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<CasePatch>,
+) -> Result<Json<CaseOut>, ApiError> {
+    let mut v = Validation::new();
+    let title = b.title.as_deref().map(|t| v.text("title", t, 200));
+    let severity = match b.severity.as_deref().map(str::parse::<Severity>) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => {
+            v.add("severity", e);
+            None
+        }
+    };
+    v.finish().map_err(ApiError::invalid)?;
+    let ch = debrief_store::cases::CaseChanges {
+        title,
+        severity,
+        lead_id: b.lead_id,
+        team_id: b.team_id,
+    };
+    let c = state
+        .store
+        .update_case(id, ch, ident.user.id, now_ms())
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) => ApiError::invalid(vec![debrief_core::FieldError {
+                field: "lead_id".into(),
+                message: m,
+            }]),
+            other => other.into(),
+        })?;
+    Ok(Json(CaseOut::from(&c)))
+}

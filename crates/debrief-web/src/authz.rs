@@ -99,6 +99,8 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/admin/users/{id}/teams", ADMIN),
     r("GET", "/admin/teams", ADMIN),
     r("POST", "/admin/teams", ADMIN),
+    r("GET", "/admin/settings", ADMIN),
+    r("POST", "/admin/settings", ADMIN),
     r("GET", "/admin/audit", AUDITORS),
     r("GET", "/admin/jobs", ADMIN),
     // JSON API
@@ -134,6 +136,8 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/api/v1/cases/{id}/transitions", RESPONDERS),
     r("POST", "/api/v1/cases/{id}/timeline", RESPONDERS),
     r("PUT", "/api/v1/cases/{id}/times", RESPONDERS),
+    r("PATCH", "/api/v1/cases/{id}", RESPONDERS),
+    r("POST", "/cases/{id}/details", RESPONDERS),
 ];
 
 pub fn lookup(method: &str, path: &str) -> Option<&'static RouteSpec> {

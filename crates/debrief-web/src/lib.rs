@@ -157,6 +157,12 @@ pub fn app(state: AppState) -> Result<Router, String> {
         get(pc::cases).post(pc::create_case),
     )
     .add("/cases/{id}", &["GET"], get(pc::case))
+    .add("/cases/{id}/details", &["POST"], post(pc::case_details))
+    .add(
+        "/admin/settings",
+        &["GET", "POST"],
+        get(pr::settings_form).post(pr::save_settings),
+    )
     .add(
         "/cases/{id}/transition",
         &["POST"],
@@ -269,7 +275,11 @@ pub fn app(state: AppState) -> Result<Router, String> {
         &["GET", "POST"],
         get(ar::list_cases).post(ar::create_case),
     )
-    .add("/api/v1/cases/{id}", &["GET"], get(ar::get_case))
+    .add(
+        "/api/v1/cases/{id}",
+        &["GET", "PATCH"],
+        get(ar::get_case).patch(ar::patch_case),
+    )
     .add(
         "/api/v1/cases/{id}/transitions",
         &["POST"],

@@ -775,6 +775,12 @@ pub struct TimelineLine {
 #[template(path = "case.html")]
 struct CasePage {
     ctx: Ctx,
+    lead: String,
+    team: String,
+    participants: Vec<String>,
+    leads: Vec<(i64, String, bool)>,
+    teams: Vec<(i64, String, bool)>,
+    severities: Vec<(&'static str, &'static str)>,
     c: debrief_store::cases::Case,
     times: Vec<(&'static str, String)>,
     allowed: Vec<(&'static str, &'static str)>,
@@ -819,6 +825,34 @@ async fn case_page(
         Err(e) => return PageError::from(e).into_response(),
     };
     let c = d.case.clone();
+    let users = state
+        .store
+        .list_users(1000, 0, None)
+        .await
+        .map(|x| x.0)
+        .unwrap_or_default();
+    let all_teams = state.store.list_teams().await.unwrap_or_default();
+    let lead = c
+        .lead_id
+        .and_then(|l| users.iter().find(|u| u.id == l))
+        .map_or_else(|| "None yet".to_string(), |u| u.name.clone());
+    let team = c
+        .team_id
+        .and_then(|t| all_teams.iter().find(|x| x.id == t))
+        .map_or_else(|| "None".to_string(), |t| t.name.clone());
+    let leads = users
+        .iter()
+        .filter(|u| {
+            !u.disabled
+                && (u.roles.contains(debrief_core::Role::Responder)
+                    || u.roles.contains(debrief_core::Role::SecurityLead))
+        })
+        .map(|u| (u.id, u.name.clone(), Some(u.id) == c.lead_id))
+        .collect();
+    let teams = all_teams
+        .iter()
+        .map(|t| (t.id, t.name.clone(), Some(t.id) == c.team_id))
+        .collect();
     let t = |v: Option<i64>| v.map(time_html).unwrap_or_else(|| "—".into());
     let times = vec![
         ("Occurred", t(c.occurred_ms)),
@@ -832,6 +866,12 @@ async fn case_page(
         ("Closed", t(c.closed_ms)),
     ];
     let page = CasePage {
+        lead,
+        team,
+        participants: d.participants.iter().map(|p| p.1.clone()).collect(),
+        leads,
+        teams,
+        severities: severities(),
         times,
         allowed: c
             .status
@@ -1141,5 +1181,96 @@ pub async fn my_report_proof(
         }
         Ok(_) => PageError::not_found().into_response(),
         Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DetailsForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    lead_id: String,
+    #[serde(default)]
+    team_id: String,
+}
+
+pub async fn case_details(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+    Form(f): Form<DetailsForm>,
+) -> Response {
+    let mut v = Validation::new();
+    let title = v.text("title", &f.title, 200);
+    let severity = f.severity.parse::<Severity>().ok();
+    if severity.is_none() {
+        v.add("severity", "Choose a severity.");
+    }
+    if let Some(e) = v.errors.first() {
+        return case_page(
+            &state,
+            ctx,
+            &ident,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Flash {
+                error: Some(e.message.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+    }
+    let opt = |s: &str| {
+        if s.is_empty() {
+            Some(None)
+        } else {
+            s.parse::<i64>().ok().map(Some)
+        }
+    };
+    let ch = debrief_store::cases::CaseChanges {
+        title: Some(title),
+        severity,
+        lead_id: opt(&f.lead_id),
+        team_id: opt(&f.team_id),
+    };
+    match state
+        .store
+        .update_case(id, ch, ident.user.id, now_ms())
+        .await
+    {
+        Ok(_) => {
+            case_page(
+                &state,
+                ctx,
+                &ident,
+                id,
+                StatusCode::OK,
+                Flash {
+                    notice: Some("Saved.".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(e) => match store_failure(e) {
+            Ok(m) => {
+                case_page(
+                    &state,
+                    ctx,
+                    &ident,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Flash {
+                        error: Some(m),
+                        ..Default::default()
+                    },
+                )
+                .await
+            }
+            Err(r) => r.into_response(),
+        },
     }
 }

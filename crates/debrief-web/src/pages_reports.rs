@@ -481,3 +481,75 @@ mod tests {
         );
     }
 }
+
+// ------------------------------------------------------------------ the promise (admin)
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    ctx: Ctx,
+    promise: String,
+    notice: Option<String>,
+    errors: Validation,
+}
+
+pub async fn settings_form(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let promise = promise(&state).await;
+    render_status(
+        StatusCode::OK,
+        &SettingsPage {
+            ctx,
+            promise,
+            notice: None,
+            errors: Validation::new(),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct PromiseForm {
+    #[serde(default)]
+    promise: String,
+}
+
+pub async fn save_settings(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    crate::auth::Signed(ident): crate::auth::Signed,
+    Form(f): Form<PromiseForm>,
+) -> Response {
+    let mut v = Validation::new();
+    let promise = v.text("promise", &f.promise, 2_000);
+    if !v.is_ok() {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SettingsPage {
+                ctx,
+                promise: f.promise,
+                notice: None,
+                errors: v,
+            },
+        );
+    }
+    if let Err(e) = state.store.set_setting("reporting_promise", &promise).await {
+        return PageError::from(e).into_response();
+    }
+    let _ = state
+        .store
+        .audit(
+            ident.actor(),
+            "settings.promise_changed",
+            "settings:reporting_promise".into(),
+            String::new(),
+        )
+        .await;
+    render_status(
+        StatusCode::OK,
+        &SettingsPage {
+            ctx,
+            promise,
+            notice: Some("Saved. The report form shows the new promise.".into()),
+            errors: Validation::new(),
+        },
+    )
+}

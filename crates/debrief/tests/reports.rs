@@ -586,3 +586,96 @@ async fn cases_follow_their_lifecycle_and_keep_metric_times() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_details_change_and_are_audited() {
+    let app = TestApp::spawn().await;
+    let responder = app.token(&app.users[&Role::Responder]).await;
+    let case: Value = post(
+        &app,
+        "/api/v1/cases",
+        Some(&responder),
+        json!({"title": "Odd DNS answers", "severity": "low"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let path = format!("/api/v1/cases/{}", case["id"]);
+    let patch = |body: Value| {
+        client()
+            .patch(app.url(&path))
+            .bearer_auth(&responder)
+            .json(&body)
+            .send()
+    };
+    let lead = app.users[&Role::SecurityLead].id;
+    let r = patch(json!({"severity": "high", "lead_id": lead}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let c: Value = r.json().await.unwrap();
+    assert_eq!(c["severity"], "high");
+    assert_eq!(c["title"], "Odd DNS answers", "untouched fields stay");
+    assert_eq!(
+        patch(json!({"lead_id": 999_999})).await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        patch(json!({"severity": "apocalyptic"}))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        patch(json!({"lead_id": null})).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(app.audit_count("case.updated").await, 2);
+    // leadership may read cases but not change them
+    let leadership = app.token(&app.users[&Role::Leadership]).await;
+    assert_eq!(
+        get(&app, &path, Some(&leadership)).await.status(),
+        StatusCode::OK
+    );
+    let r = client()
+        .patch(app.url(&path))
+        .bearer_auth(&leadership)
+        .json(&json!({"severity": "low"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reporting_promise_is_editable_by_admins_and_shown_on_the_form() {
+    let app = TestApp::spawn().await;
+    let admin = app.session_for(Role::Admin).await;
+    let r = app
+        .post_form(&admin, "/admin/settings", &[("promise", "  ")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/settings",
+            &[("promise", "Report early & often: <we listen>.")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = client()
+        .get(app.url("/report"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Report early &amp; often: &lt;we listen&gt;.")
+            || page.contains("Report early &#38; often: &#60;we listen&#62;."),
+        "escaped promise on the public form"
+    );
+}
