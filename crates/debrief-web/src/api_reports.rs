@@ -102,7 +102,7 @@ pub async fn get_receipt(
         kind: v.report.kind,
         title: v.report.title.clone(),
         status: v.report.status.as_str().into(),
-        status_text: v.report.status.plain().into(),
+        status_text: intake::reporter_status_text(&v).into(),
         received_at: rfc3339(v.report.received_ms),
         case_status: v.case_status,
         messages: v.messages.iter().map(MessageOut::from).collect(),

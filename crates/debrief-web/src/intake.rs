@@ -271,3 +271,28 @@ pub async fn reply(
         .map(|_| ())
         .map_err(|e| ReceiptError::Other(e.into()))
 }
+
+/// The status a reporter reads: the report's own, or, once its case has moved
+/// on, what became of the case.
+pub fn reporter_status_text(v: &ReceiptView) -> &'static str {
+    use debrief_core::case::Status;
+    match v
+        .case_status
+        .as_deref()
+        .and_then(|s| s.parse::<Status>().ok())
+    {
+        Some(Status::Contained) => {
+            "The security team has contained the problem and is finishing the work."
+        }
+        Some(Status::Resolved) => {
+            "Resolved. The team is now looking at what in our systems made it possible."
+        }
+        Some(Status::InReview) => {
+            "Resolved, and under blameless review: what we learn from it will be shared."
+        }
+        Some(Status::Published | Status::Closed) => {
+            "Handled. What we learned from it has been published; see the messages below for what changed."
+        }
+        _ => v.report.status.plain(),
+    }
+}

@@ -243,7 +243,7 @@ fn receipt_info(v: &ReceiptView) -> ReceiptInfo {
         title: v.report.title.clone(),
         kind: v.report.kind.label(),
         received: time_html(v.report.received_ms),
-        status_text: v.report.status.plain(),
+        status_text: intake::reporter_status_text(v),
         case_status: v
             .case_status
             .as_deref()

@@ -523,6 +523,17 @@ async fn cases_follow_their_lifecycle_and_keep_metric_times() {
     assert_eq!(c["report_ids"].as_array().unwrap().len(), 2);
     let r = post(&app, &path, Some(&responder), tr("investigating")).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
+    // the reporter reads what became of it
+    let view: Value = get(&app, &format!("/api/v1/receipts/{receipt}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["case_status"], "closed");
+    assert!(
+        view["status_text"].as_str().unwrap().starts_with("Handled"),
+        "{view}"
+    );
 
     // timeline entries and audited corrections of the incident's times
     let r = post(
