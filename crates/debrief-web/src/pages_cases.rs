@@ -247,6 +247,24 @@ fn store_failure(e: StoreError) -> Result<String, PageError> {
     }
 }
 
+/// Shows the report again with the store's refusal, or the error page for a real failure.
+async fn triage_refusal(
+    state: &AppState,
+    ctx: Ctx,
+    ident: &Identity,
+    id: i64,
+    e: StoreError,
+    mut x: Extras,
+) -> Response {
+    match store_failure(e) {
+        Ok(m) => {
+            x.error = Some(m);
+            triage_report_page(state, ctx, ident, id, StatusCode::CONFLICT, x).await
+        }
+        Err(r) => r.into_response(),
+    }
+}
+
 #[derive(Deserialize)]
 pub struct NewCaseForm {
     #[serde(default)]
@@ -299,23 +317,19 @@ pub async fn triage_open_case(
     }
     match state.store.create_case(n, now_ms()).await {
         Ok(cid) => Redirect::to(&format!("/cases/{cid}")).into_response(),
-        Err(e) => match store_failure(e) {
-            Ok(m) => {
-                triage_report_page(
-                    &state,
-                    ctx,
-                    &ident,
-                    id,
-                    StatusCode::CONFLICT,
-                    Extras {
-                        error: Some(m),
-                        ..Default::default()
-                    },
-                )
-                .await
-            }
-            Err(r) => r.into_response(),
-        },
+        Err(e) => {
+            triage_refusal(
+                &state,
+                ctx,
+                &ident,
+                id,
+                e,
+                Extras {
+                    ..Default::default()
+                },
+            )
+            .await
+        }
     }
 }
 
@@ -342,23 +356,19 @@ pub async fn triage_attach(
     };
     match result {
         Ok(cid) => Redirect::to(&format!("/cases/{cid}")).into_response(),
-        Err(e) => match store_failure(e) {
-            Ok(m) => {
-                triage_report_page(
-                    &state,
-                    ctx,
-                    &ident,
-                    id,
-                    StatusCode::CONFLICT,
-                    Extras {
-                        error: Some(m),
-                        ..Default::default()
-                    },
-                )
-                .await
-            }
-            Err(r) => r.into_response(),
-        },
+        Err(e) => {
+            triage_refusal(
+                &state,
+                ctx,
+                &ident,
+                id,
+                e,
+                Extras {
+                    ..Default::default()
+                },
+            )
+            .await
+        }
     }
 }
 
@@ -401,23 +411,19 @@ pub async fn triage_duplicate(
             )
             .await
         }
-        Err(e) => match store_failure(e) {
-            Ok(m) => {
-                triage_report_page(
-                    &state,
-                    ctx,
-                    &ident,
-                    id,
-                    StatusCode::CONFLICT,
-                    Extras {
-                        error: Some(m),
-                        ..Default::default()
-                    },
-                )
-                .await
-            }
-            Err(r) => r.into_response(),
-        },
+        Err(e) => {
+            triage_refusal(
+                &state,
+                ctx,
+                &ident,
+                id,
+                e,
+                Extras {
+                    ..Default::default()
+                },
+            )
+            .await
+        }
     }
 }
 
@@ -542,24 +548,20 @@ pub async fn triage_close(
             )
             .await
         }
-        Err(e) => match store_failure(e) {
-            Ok(m) => {
-                triage_report_page(
-                    &state,
-                    ctx,
-                    &ident,
-                    id,
-                    StatusCode::CONFLICT,
-                    Extras {
-                        error: Some(m),
-                        close_note: f.note,
-                        ..Default::default()
-                    },
-                )
-                .await
-            }
-            Err(r) => r.into_response(),
-        },
+        Err(e) => {
+            triage_refusal(
+                &state,
+                ctx,
+                &ident,
+                id,
+                e,
+                Extras {
+                    close_note: f.note,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
     }
 }
 
