@@ -528,6 +528,23 @@ impl Store {
         .await
     }
 
+    /// The names of the user's teams, and whether any team exists at all, in one read.
+    pub async fn home_teams(&self, user_id: i64) -> Result<(Vec<String>, bool)> {
+        self.read(move |c| {
+            let mine: Vec<String> = c
+                .query(
+                    "SELECT t.name FROM teams t JOIN team_members tm ON tm.team_id = t.id WHERE tm.user_id = $1 ORDER BY t.name",
+                    &params![user_id],
+                )?
+                .iter()
+                .map(|r| r.text(0))
+                .collect::<Result<_>>()?;
+            let any = !mine.is_empty() || c.query_opt("SELECT id FROM teams LIMIT 1", &[])?.is_some();
+            Ok((mine, any))
+        })
+        .await
+    }
+
     pub async fn team_members(&self, team_id: i64) -> Result<Vec<User>> {
         self.read(move |c| {
             c.query(

@@ -241,7 +241,11 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     req.extensions_mut().insert(Csrf(csrf.clone()));
     let secure = is_https(&state, &headers);
     let mut resp = next.run(req).await;
-    if new_csrf && !is_api(&path) {
+    let html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if new_csrf && html {
         resp.headers_mut().append(
             header::SET_COOKIE,
             set_cookie(CSRF_COOKIE, &csrf, 365 * 24 * 3600, secure),

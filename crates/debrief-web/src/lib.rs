@@ -91,8 +91,6 @@ pub fn app(state: AppState) -> Result<Router, String> {
         router: Router::new(),
         missing: Vec::new(),
     }
-    .add("/healthz", &["GET"], get(healthz))
-    .add("/readyz", &["GET"], get(readyz))
     .add("/assets/{file}", &["GET"], get(assets::asset))
     .add("/api/openapi.json", &["GET"], get(api::openapi))
     .add(
@@ -324,8 +322,22 @@ pub fn app(state: AppState) -> Result<Router, String> {
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(SetRequestIdLayer::new(HeaderName::from_static("x-request-id"), RandomId))
-        .with_state(state);
-    Ok(router)
+        .with_state(state.clone());
+    // Probes answer without the session, CSRF and logging layers: they are public,
+    // carry no identity and are called often. They are still in the table.
+    let probes = Routes {
+        router: Router::new(),
+        missing: Vec::new(),
+    }
+    .add("/healthz", &["GET"], get(healthz))
+    .add("/readyz", &["GET"], get(readyz));
+    if !probes.missing.is_empty() {
+        return Err(format!(
+            "routes missing from the authorization table: {}",
+            probes.missing.join(", ")
+        ));
+    }
+    Ok(probes.router.with_state(state).merge(router))
 }
 
 /// Paths that carry a secret in the URL (set-up links, receipt codes).

@@ -535,16 +535,8 @@ pub async fn home(
     ctx: Ctx,
     Signed(ident): Signed,
 ) -> Result<Html<String>, PageError> {
-    let teams: Vec<String> = state
-        .store
-        .teams_of_user(ident.user.id)
-        .await?
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
-    let setup_hint = ident.user.roles.contains(Role::Admin)
-        && teams.is_empty()
-        && state.store.list_teams().await?.is_empty();
+    let (teams, any_team) = state.store.home_teams(ident.user.id).await?;
+    let setup_hint = ident.user.roles.contains(Role::Admin) && !any_team;
     render(&HomePage {
         ctx,
         name: ident.user.name.clone(),

@@ -457,8 +457,12 @@ fn serve(
     demo: bool,
     secure_cookies: bool,
 ) -> Result<(), Fail> {
+    // Database work runs on blocking threads. More of them than the database can
+    // serve at once (4 SQLite readers and one writer, or 16 PostgreSQL connections)
+    // only adds contention, so the pool is capped and requests queue instead.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(16)
         .build()
         .map_err(|e| usage(format!("cannot start the runtime: {e}")))?;
     if demo {

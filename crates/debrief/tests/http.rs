@@ -594,6 +594,11 @@ async fn operations_endpoints_openapi_and_headers() {
     let app = TestApp::spawn().await;
     let r = client().get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers().get("set-cookie").is_none(),
+        "probes set no cookies"
+    );
+    let r = client().get(app.url("/login")).send().await.unwrap();
     assert!(r.headers().contains_key("x-request-id"));
     assert!(
         r.headers()["content-security-policy"]
