@@ -138,6 +138,7 @@ pub const ROUTES: &[RouteSpec] = &[
     r("PUT", "/api/v1/cases/{id}/times", RESPONDERS),
     r("PATCH", "/api/v1/cases/{id}", RESPONDERS),
     r("POST", "/cases/{id}/details", RESPONDERS),
+    r("POST", "/cases/{id}/times", RESPONDERS),
 ];
 
 pub fn lookup(method: &str, path: &str) -> Option<&'static RouteSpec> {

@@ -156,6 +156,7 @@ pub fn app(state: AppState) -> Result<Router, String> {
     )
     .add("/cases/{id}", &["GET"], get(pc::case))
     .add("/cases/{id}/details", &["POST"], post(pc::case_details))
+    .add("/cases/{id}/times", &["POST"], post(pc::case_times))
     .add(
         "/admin/settings",
         &["GET", "POST"],

@@ -1276,3 +1276,84 @@ pub async fn case_details(
         },
     }
 }
+
+#[derive(Deserialize)]
+pub struct TimesForm {
+    #[serde(default)]
+    occurred_at: String,
+    #[serde(default)]
+    detected_at: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn case_times(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+    Form(f): Form<TimesForm>,
+) -> Response {
+    let now = now_ms();
+    let mut v = Validation::new();
+    let occurred = crate::intake::parse_time(&mut v, "occurred_at", Some(&f.occurred_at), now);
+    let detected = crate::intake::parse_time(&mut v, "detected_at", Some(&f.detected_at), now);
+    let reason = v.text("reason", &f.reason, 2_000);
+    if occurred.is_none() && detected.is_none() && v.is_ok() {
+        v.add(
+            "occurred_at",
+            "Give the corrected time of occurrence, of detection, or both.",
+        );
+    }
+    if let Some(e) = v.errors.first() {
+        return case_page(
+            &state,
+            ctx,
+            &ident,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Flash {
+                error: Some(e.message.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+    }
+    match state
+        .store
+        .correct_times(id, occurred, detected, reason, ident.user.id, now)
+        .await
+    {
+        Ok(()) => {
+            case_page(
+                &state,
+                ctx,
+                &ident,
+                id,
+                StatusCode::OK,
+                Flash {
+                    notice: Some("Times corrected; the change is in the audit log.".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(e) => match store_failure(e) {
+            Ok(m) => {
+                case_page(
+                    &state,
+                    ctx,
+                    &ident,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Flash {
+                        error: Some(m),
+                        ..Default::default()
+                    },
+                )
+                .await
+            }
+            Err(r) => r.into_response(),
+        },
+    }
+}

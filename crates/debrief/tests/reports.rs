@@ -690,3 +690,64 @@ async fn the_reporting_promise_is_editable_by_admins_and_shown_on_the_form() {
         "escaped promise on the public form"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_times_are_corrected_from_the_case_page_with_a_reason() {
+    let app = TestApp::spawn().await;
+    let responder = app.token(&app.users[&Role::Responder]).await;
+    let case: Value = post(
+        &app,
+        "/api/v1/cases",
+        Some(&responder),
+        json!({"title": "Leaked key", "severity": "medium", "detected_at": "2026-02-01T10:00:00Z"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let s = app.session_for(Role::Responder).await;
+    let path = format!("/cases/{}/times", case["id"]);
+    let r = app
+        .post_form(
+            &s,
+            &path,
+            &[("occurred_at", "2026-02-01T08:00"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post_form(
+            &s,
+            &path,
+            &[("occurred_at", "2026-02-01T11:00"), ("reason", "typo")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "occurred after detected"
+    );
+    let r = app
+        .post_form(
+            &s,
+            &path,
+            &[
+                ("occurred_at", "2026-02-01T08:00"),
+                ("reason", "Commit history shows the key was pushed at 08:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Times corrected"));
+    let c: Value = get(
+        &app,
+        &format!("/api/v1/cases/{}", case["id"]),
+        Some(&responder),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(c["occurred_at"], "2026-02-01T08:00:00Z");
+    assert_eq!(app.audit_count("case.times_corrected").await, 1);
+}
