@@ -8,8 +8,8 @@
 
 use crate::StoreError;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
-use r2d2_postgres::PostgresConnectionManager;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -423,7 +423,27 @@ fn pg_err(e: postgres::Error) -> StoreError {
     StoreError::Sql(e.to_string())
 }
 
-struct PgConn<'a, C: postgres::GenericClient>(&'a mut C);
+/// A connection or transaction with the pooled connection's prepared statements.
+struct PgConn<'a, C: postgres::GenericClient> {
+    c: &'a mut C,
+    statements: &'a mut HashMap<String, postgres::Statement>,
+}
+
+impl<C: postgres::GenericClient> PgConn<'_, C> {
+    /// The prepared statement for `sql`, prepared once per connection: a query
+    /// then costs one round trip instead of two.
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement, StoreError> {
+        if let Some(st) = self.statements.get(sql) {
+            return Ok(st.clone());
+        }
+        let st = self.c.prepare(sql).map_err(pg_err)?;
+        if self.statements.len() >= 512 {
+            self.statements.clear();
+        }
+        self.statements.insert(sql.to_string(), st.clone());
+        Ok(st)
+    }
+}
 
 fn pg_value(row: &postgres::Row, i: usize) -> Result<Value, StoreError> {
     let ty = row.columns()[i].type_().clone();
@@ -469,7 +489,8 @@ impl<C: postgres::GenericClient> Conn for PgConn<'_, C> {
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        let rows = self.0.query(sql, &refs).map_err(pg_err)?;
+        let st = self.statement(sql)?;
+        let rows = self.c.query(&st, &refs).map_err(pg_err)?;
         rows.iter()
             .map(|r| {
                 (0..r.len())
@@ -482,17 +503,46 @@ impl<C: postgres::GenericClient> Conn for PgConn<'_, C> {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        self.0.execute(sql, &refs).map_err(pg_err)
+        let st = self.statement(sql)?;
+        self.c.execute(&st, &refs).map_err(pg_err)
     }
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        self.0.batch_execute(sql).map_err(pg_err)
+        self.c.batch_execute(sql).map_err(pg_err)
     }
     fn engine(&self) -> Engine {
         Engine::Postgres
     }
 }
 
-pub type PgPool = r2d2::Pool<PostgresConnectionManager<postgres::NoTls>>;
+/// A pooled PostgreSQL connection and the statements prepared on it.
+pub struct PgConnection {
+    client: postgres::Client,
+    statements: HashMap<String, postgres::Statement>,
+}
+
+pub struct PgManager {
+    config: postgres::Config,
+}
+
+impl r2d2::ManageConnection for PgManager {
+    type Connection = PgConnection;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<PgConnection, postgres::Error> {
+        Ok(PgConnection {
+            client: self.config.connect(postgres::NoTls)?,
+            statements: HashMap::new(),
+        })
+    }
+    fn is_valid(&self, c: &mut PgConnection) -> Result<(), postgres::Error> {
+        c.client.simple_query("").map(|_| ())
+    }
+    fn has_broken(&self, c: &mut PgConnection) -> bool {
+        c.client.is_closed()
+    }
+}
+
+pub type PgPool = r2d2::Pool<PgManager>;
 
 // ---------------------------------------------------------------- either
 
@@ -567,9 +617,12 @@ impl Db {
                 .simple_query("SELECT 1")
                 .map_err(|e| StoreError::Unavailable(format!("PostgreSQL does not answer: {e}")))?;
             drop(probe);
-            let mgr = PostgresConnectionManager::new(cfg, postgres::NoTls);
+            let mgr = PgManager { config: cfg };
+            // a connection that broke is noticed when it is used (has_broken) and
+            // replaced; testing each one on checkout would cost a round trip per query
             let pool = r2d2::Pool::builder()
                 .max_size(16)
+                .test_on_check_out(false)
                 .min_idle(Some(1))
                 .connection_timeout(Duration::from_secs(5))
                 .error_handler(Box::new(r2d2::NopErrorHandler))
@@ -596,7 +649,11 @@ impl Db {
                     .pool()?
                     .get()
                     .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-                f(&mut PgConn(&mut *c))
+                let PgConnection { client, statements } = &mut *c;
+                f(&mut PgConn {
+                    c: client,
+                    statements,
+                })
             }
         }
     }
@@ -613,8 +670,12 @@ impl Db {
                     .pool()?
                     .get()
                     .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-                let mut tx = c.transaction().map_err(pg_err)?;
-                let v = f(&mut PgConn(&mut tx))?;
+                let PgConnection { client, statements } = &mut *c;
+                let mut tx = client.transaction().map_err(pg_err)?;
+                let v = f(&mut PgConn {
+                    c: &mut tx,
+                    statements,
+                })?;
                 tx.commit().map_err(pg_err)?;
                 Ok(v)
             }
