@@ -335,6 +335,18 @@ impl SqliteDb {
         f(&mut SqliteConn(&c))
     }
 
+    /// One statement on the writer connection, committed on its own.
+    fn write_one<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let c = self
+            .writer
+            .lock()
+            .map_err(|_| StoreError::Sql("writer lock poisoned".into()))?;
+        f(&mut SqliteConn(&c))
+    }
+
     fn write<T>(
         &self,
         f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
@@ -644,6 +656,29 @@ impl Db {
     ) -> Result<T, StoreError> {
         match self {
             Db::Sqlite(s) => s.read(f),
+            Db::Postgres(p) => {
+                let mut c = p
+                    .pool()?
+                    .get()
+                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                let PgConnection { client, statements } = &mut *c;
+                f(&mut PgConn {
+                    c: client,
+                    statements,
+                })
+            }
+        }
+    }
+
+    /// Runs `f`, which must issue exactly one writing statement, without an
+    /// explicit transaction: the statement commits on its own (atomic and durable
+    /// like any commit) and saves the BEGIN and COMMIT round trips.
+    pub fn write_one_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match self {
+            Db::Sqlite(s) => s.write_one(f),
             Db::Postgres(p) => {
                 let mut c = p
                     .pool()?

@@ -96,6 +96,18 @@ impl Store {
             .map_err(|e| StoreError::Sql(format!("database task failed: {e}")))?
     }
 
+    /// Runs `f`, which issues exactly one writing statement, committed on its own.
+    pub async fn write_one<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Conn) -> Result<T> + Send + 'static,
+    {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || db.write_one_blocking(f))
+            .await
+            .map_err(|e| StoreError::Sql(format!("database task failed: {e}")))?
+    }
+
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<()> {
         self.read(|c| c.query("SELECT 1", &[]).map(|_| ())).await

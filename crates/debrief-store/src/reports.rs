@@ -209,6 +209,10 @@ impl Store {
     /// Named reports are audited with their author; anonymous and confidential
     /// ones are not, so that no record ties a person or a precise time to them.
     pub async fn create_report(&self, r: NewReport) -> Result<i64> {
+        if r.reporter_id.is_none() {
+            // anonymous and confidential reports are one INSERT: it commits on its own
+            return self.write_one(move |c| insert_report(c, &r)).await;
+        }
         self.write(move |c| {
             let id = insert_report(c, &r)?;
             if let Some(uid) = r.reporter_id {
