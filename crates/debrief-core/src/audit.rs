@@ -56,6 +56,18 @@ pub enum ChainError {
         "audit entry {missing}: missing (deleted); the chain jumps from entry {prev} to entry {seq}"
     )]
     Gap { missing: i64, seq: i64, prev: i64 },
+    #[error(
+        "audit entry {missing}: missing (deleted); the chain ends at entry {last} but was anchored at entry {head}"
+    )]
+    TailDeleted { missing: i64, last: i64, head: i64 },
+    #[error(
+        "audit entry {seq}: the chain's anchor does not match it (entries were removed, added or the anchor altered)"
+    )]
+    AnchorMismatch { seq: i64 },
+    #[error(
+        "audit entry {first}: the chain's anchor is missing (entries or the anchor were deleted)"
+    )]
+    AnchorMissing { first: i64 },
 }
 
 /// Checks a chain in sequence order. Entries are fed one at a time so that very
@@ -78,6 +90,11 @@ impl Default for ChainVerifier {
 }
 
 impl ChainVerifier {
+    /// The last verified entry's sequence number and hash (0 and the genesis hash before any).
+    pub fn last(&self) -> (i64, &str) {
+        (self.prev_seq, &self.prev_hash)
+    }
+
     pub fn push(&mut self, e: &AuditEntry) -> Result<(), ChainError> {
         if e.seq != self.prev_seq + 1 {
             return Err(ChainError::Gap {

@@ -28,6 +28,7 @@ pub enum KeyError {
 pub struct Keys {
     seal: [u8; 32],
     receipt: [u8; 32],
+    audit: [u8; 32],
     signing: SigningKey,
 }
 
@@ -50,6 +51,7 @@ impl Keys {
         Keys {
             seal: derive(master, "seal reporter identity"),
             receipt: derive(master, "receipt code hmac"),
+            audit: derive(master, "audit chain head"),
             signing: SigningKey::from_bytes(&derive(master, "proof of report signing")),
         }
     }
@@ -112,6 +114,16 @@ impl Keys {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.receipt)
             .unwrap_or_else(|_| unreachable_mac());
         mac.update(normalized_code.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The MAC that anchors the audit chain's last entry: without the key, nobody
+    /// can make a shortened chain look complete.
+    pub fn audit_head_mac(&self, seq: i64, hash: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.audit)
+            .unwrap_or_else(|_| unreachable_mac());
+        mac.update(&seq.to_be_bytes());
+        mac.update(hash.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
 

@@ -7,6 +7,15 @@ use debrief_core::audit::{AuditEntry, ChainError, ChainVerifier, GENESIS, entry_
 /// Serialises appends across every process sharing the database.
 const AUDIT_LOCK: i64 = 0x6465_6272_6965_6602;
 
+static ANCHOR: std::sync::OnceLock<debrief_core::keys::Keys> = std::sync::OnceLock::new();
+
+/// Sets the deployment keys with which every append anchors the chain's last entry
+/// (once per process; later calls are ignored). Processes that write or verify the
+/// audit log call this at start.
+pub fn anchor_with(keys: &debrief_core::keys::Keys) {
+    let _ = ANCHOR.set(keys.clone());
+}
+
 /// Appends one entry inside an open transaction, so the entry commits or rolls
 /// back together with the change it records.
 pub fn append(
@@ -26,6 +35,13 @@ pub fn append(
         None => (1, GENESIS.to_string()),
     };
     let hash = entry_hash(seq, at_ms, actor, action, object, detail, &prev);
+    if let Some(keys) = ANCHOR.get() {
+        let mac = keys.audit_head_mac(seq, &hash);
+        c.execute(
+            "INSERT INTO audit_head (id, seq, mac) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac",
+            &params![seq, mac],
+        )?;
+    }
     c.execute(
         "INSERT INTO audit_log (seq, at_ms, actor, action, object, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         &params![seq, at_ms, actor, action, object, detail, prev, hash],
@@ -56,6 +72,36 @@ pub enum Verification {
 }
 
 impl Store {
+    /// Compares the chain's end with its keyed anchor (when this process has the keys).
+    fn check_anchor(&self, v: &ChainVerifier) -> Result<Verification> {
+        let Some(keys) = ANCHOR.get() else {
+            return Ok(Verification::Intact { entries: v.checked });
+        };
+        let (last, hash) = v.last();
+        let head = self.db().read_blocking(|c| {
+            c.query_opt("SELECT seq, mac FROM audit_head WHERE id = 1", &[])?
+                .map(|r| Ok((r.i64(0)?, r.text(1)?)))
+                .transpose()
+        })?;
+        let broken = match head {
+            None if last > 0 => Some(ChainError::AnchorMissing { first: 1 }),
+            None => None,
+            Some((head, _)) if head > last => Some(ChainError::TailDeleted {
+                missing: last + 1,
+                last,
+                head,
+            }),
+            Some((head, mac)) if head != last || mac != keys.audit_head_mac(last, hash) => {
+                Some(ChainError::AnchorMismatch { seq: last })
+            }
+            Some(_) => None,
+        };
+        Ok(match broken {
+            Some(e) => Verification::Tampered(e),
+            None => Verification::Intact { entries: v.checked },
+        })
+    }
+
     pub async fn audit(
         &self,
         actor: String,
@@ -96,7 +142,7 @@ impl Store {
                 .collect::<Result<Vec<_>>>()
             })?;
             if page.is_empty() {
-                return Ok(Verification::Intact { entries: v.checked });
+                return self.check_anchor(&v);
             }
             for e in &page {
                 if let Err(err) = v.push(e) {

@@ -21,6 +21,11 @@ const SQLITE: &[Migration] = &[
         name: "reports and cases",
         sql: include_str!("../migrations/sqlite/0002_reports_cases.sql"),
     },
+    Migration {
+        version: 3,
+        name: "audit head",
+        sql: include_str!("../migrations/sqlite/0003_audit_head.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -33,6 +38,11 @@ const POSTGRES: &[Migration] = &[
         version: 2,
         name: "reports and cases",
         sql: include_str!("../migrations/postgres/0002_reports_cases.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "audit head",
+        sql: include_str!("../migrations/postgres/0003_audit_head.sql"),
     },
 ];
 

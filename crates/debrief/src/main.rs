@@ -219,6 +219,20 @@ fn open(db: &DbArg, file: &FileConfig, migrate: bool) -> Result<Store, Fail> {
     Ok(store)
 }
 
+/// Loads the deployment keys for a command that appends to the audit log, so that
+/// it anchors the chain like the server does (the key file is created if missing).
+fn anchor_audit(db: &DbArg, file: &FileConfig) -> Result<(), Fail> {
+    let url = pick(db.database.clone(), file.database.clone(), DEFAULT_DATABASE);
+    let path = std::env::var("DEBRIEF_KEY_FILE")
+        .ok()
+        .or_else(|| file.key_file.clone())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| keyfile::default_path(&url));
+    let keys = keyfile::load(&path).map_err(usage)?;
+    debrief_store::audit::anchor_with(&keys);
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<(), Fail> {
     let file = FileConfig::load(cli.config.as_deref()).map_err(usage)?;
     match cli.command {
@@ -249,6 +263,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 .unwrap_or_else(|| keyfile::default_path(&url));
             let store = open(&db, &file, true)?;
             let keys = keyfile::load(&key_path).map_err(usage)?;
+            debrief_store::audit::anchor_with(&keys);
             let secure = secure_cookies.or(file.secure_cookies).unwrap_or(false);
             serve(store, keys, listener, demo, secure)
         }
@@ -303,6 +318,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 return Err(usage(msg.join("; ")));
             }
             let store = open(&db, &file, true)?;
+            anchor_audit(&db, &file)?;
             let hash =
                 debrief_core::secret::hash_password(&password).map_err(|e| usage(e.to_string()))?;
             let nu = debrief_store::accounts::NewUser {
@@ -346,6 +362,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             command: TokenCommand::Create { db, email, name },
         } => {
             let store = open(&db, &file, false)?;
+            anchor_audit(&db, &file)?;
             let email = email.trim().to_lowercase();
             let token = debrief_core::secret::new_api_token();
             let hash = debrief_core::secret::sha256_hex(&token);
@@ -392,6 +409,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 .unwrap_or_else(|| keyfile::default_path(&url));
             let store = open(&db, &file, true)?;
             let keys = keyfile::load(&key_path).map_err(usage)?;
+            debrief_store::audit::anchor_with(&keys);
             demo::load(&store)?;
             let (n, receipt) = demo_activity::generate(&store, &keys, scale, seed)?;
             println!("generated {n} cases with their reports");
@@ -436,9 +454,29 @@ fn run(cli: Cli) -> Result<(), Fail> {
             command: AuditCommand::Verify { db },
         } => {
             let store = open(&db, &file, false)?;
+            // the chain's end is checked against its keyed anchor when the key is at
+            // hand; a missing key file is not created here
+            let url = pick(db.database.clone(), file.database.clone(), DEFAULT_DATABASE);
+            let key_path = std::env::var("DEBRIEF_KEY_FILE")
+                .ok()
+                .or_else(|| file.key_file.clone())
+                .map(PathBuf::from)
+                .unwrap_or_else(|| keyfile::default_path(&url));
+            let have_key = std::env::var("DEBRIEF_SECRET_KEY").is_ok() || key_path.exists();
+            if have_key {
+                debrief_store::audit::anchor_with(&keyfile::load(&key_path).map_err(usage)?);
+            }
             match store.verify_audit_blocking()? {
                 Verification::Intact { entries } => {
-                    println!("audit log intact: {entries} entries verified");
+                    if have_key {
+                        println!(
+                            "audit log intact: {entries} entries verified, the last one against its keyed anchor"
+                        );
+                    } else {
+                        println!(
+                            "audit log intact: {entries} entries verified (without the deployment key, deletions at the very end cannot be detected)"
+                        );
+                    }
                     Ok(())
                 }
                 Verification::Tampered(e) => Err(Fail {

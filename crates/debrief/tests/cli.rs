@@ -9,8 +9,13 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_debrief");
 
+/// Every process of these tests shares one deployment key, so that no key file
+/// is created in the working directory.
+const SECRET: &str = "0101010101010101010101010101010101010101010101010101010101010101";
+
 fn debrief(args: &[&str]) -> std::process::Output {
     Command::new(BIN)
+        .env("DEBRIEF_SECRET_KEY", SECRET)
         .args(args)
         .env_remove("DEBRIEF_DATABASE_URL")
         .env_remove("DEBRIEF_LISTEN")
@@ -20,6 +25,7 @@ fn debrief(args: &[&str]) -> std::process::Output {
 
 fn debrief_stdin(args: &[&str], input: &str) -> std::process::Output {
     let mut child = Command::new(BIN)
+        .env("DEBRIEF_SECRET_KEY", SECRET)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -65,6 +71,7 @@ fn start_logging(args: &[&str], log: Option<&std::path::Path>) -> Server {
         None => Stdio::null(),
     };
     let mut child = Command::new(BIN)
+        .env("DEBRIEF_SECRET_KEY", SECRET)
         .arg("serve")
         .args(args)
         .env("DEBRIEF_LOG", if log.is_some() { "info" } else { "warn" })
@@ -262,6 +269,79 @@ fn users_tokens_and_audit_verification() {
     assert!(one_line_error(&out).contains("audit entry 2"));
 }
 
+#[test]
+fn deleting_the_last_audit_entries_is_detected() {
+    let db = TestDb::new();
+    for (i, email) in ["a@example.org", "b@example.org", "c@example.org"]
+        .iter()
+        .enumerate()
+    {
+        let out = debrief_stdin(
+            &[
+                "user",
+                "add",
+                "--database",
+                &db.url,
+                "--email",
+                email,
+                "--name",
+                &format!("P{i}"),
+                "--password-stdin",
+            ],
+            "correct horse battery staple\n",
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = debrief(&["audit", "verify", "--database", &db.url]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("keyed anchor"));
+
+    let store = debrief_store::Store::connect(&db.url).unwrap();
+    let disable = match store.engine() {
+        debrief_store::db::Engine::Sqlite => "DROP TRIGGER audit_log_no_delete",
+        debrief_store::db::Engine::Postgres => {
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update"
+        }
+    };
+    store
+        .db()
+        .write_blocking(|c| c.batch(&format!("{disable}; DELETE FROM audit_log WHERE seq = 3")))
+        .unwrap();
+    let out = debrief(&["audit", "verify", "--database", &db.url]);
+    assert_eq!(out.status.code(), Some(1), "a shortened chain is detected");
+    assert!(
+        one_line_error(&out).contains("audit entry 3"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // removing the anchor as well does not hide it
+    store
+        .db()
+        .write_blocking(|c| c.batch("DELETE FROM audit_head"))
+        .unwrap();
+    drop(store);
+    let out = debrief(&["audit", "verify", "--database", &db.url]);
+    assert_eq!(out.status.code(), Some(1));
+    // and without the key the chain itself is still checked
+    let out = Command::new(BIN)
+        .args(["audit", "verify", "--database", &db.url])
+        .env_remove("DEBRIEF_SECRET_KEY")
+        .env("DEBRIEF_KEY_FILE", "/nonexistent/debrief.key")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("without the deployment key"));
+}
+
 fn stop(mut server: Server) {
     let pid = server.child.id().to_string();
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
@@ -350,6 +430,7 @@ fn configuration_layers_flags_env_file() {
     );
     // the environment beats the file, the flag beats the environment
     let out = Command::new(BIN)
+        .env("DEBRIEF_SECRET_KEY", SECRET)
         .args(["serve", "--config", good.to_str().unwrap()])
         .env("DEBRIEF_LISTEN", "127.0.0.1:0")
         .env("DEBRIEF_LOG", "warn")

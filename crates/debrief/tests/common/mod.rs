@@ -46,6 +46,7 @@ impl TestApp {
             s.migrate_blocking().expect("migrate");
             s
         });
+        debrief_store::audit::anchor_with(&debrief_core::keys::Keys::from_master(&[9u8; 32]));
         let mut users = HashMap::new();
         for role in Role::ALL {
             let u = Self::add_user_to(
