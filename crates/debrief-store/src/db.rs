@@ -571,6 +571,22 @@ pub enum Db {
 pub struct PgHolder(Option<PgPool>);
 
 impl PgHolder {
+    /// Runs `f` on a pooled connection outside any explicit transaction.
+    fn autocommit<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut c = self
+            .pool()?
+            .get()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let PgConnection { client, statements } = &mut *c;
+        f(&mut PgConn {
+            c: client,
+            statements,
+        })
+    }
+
     fn pool(&self) -> Result<&PgPool, StoreError> {
         self.0
             .as_ref()
@@ -656,17 +672,7 @@ impl Db {
     ) -> Result<T, StoreError> {
         match self {
             Db::Sqlite(s) => s.read(f),
-            Db::Postgres(p) => {
-                let mut c = p
-                    .pool()?
-                    .get()
-                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-                let PgConnection { client, statements } = &mut *c;
-                f(&mut PgConn {
-                    c: client,
-                    statements,
-                })
-            }
+            Db::Postgres(p) => p.autocommit(f),
         }
     }
 
@@ -679,17 +685,7 @@ impl Db {
     ) -> Result<T, StoreError> {
         match self {
             Db::Sqlite(s) => s.write_one(f),
-            Db::Postgres(p) => {
-                let mut c = p
-                    .pool()?
-                    .get()
-                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-                let PgConnection { client, statements } = &mut *c;
-                f(&mut PgConn {
-                    c: client,
-                    statements,
-                })
-            }
+            Db::Postgres(p) => p.autocommit(f),
         }
     }
 
