@@ -1186,6 +1186,50 @@ pub async fn my_report_proof(
     }
 }
 
+/// The case page after an action: its notice, or the store's refusal.
+async fn case_outcome(
+    state: &AppState,
+    ctx: Ctx,
+    ident: &Identity,
+    id: i64,
+    result: Result<(), StoreError>,
+    notice: &str,
+) -> Response {
+    match result {
+        Ok(()) => {
+            case_page(
+                state,
+                ctx,
+                ident,
+                id,
+                StatusCode::OK,
+                Flash {
+                    notice: Some(notice.to_string()),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(e) => match store_failure(e) {
+            Ok(m) => {
+                case_page(
+                    state,
+                    ctx,
+                    ident,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Flash {
+                        error: Some(m),
+                        ..Default::default()
+                    },
+                )
+                .await
+            }
+            Err(r) => r.into_response(),
+        },
+    }
+}
+
 #[derive(Deserialize)]
 pub struct DetailsForm {
     #[serde(default)]
@@ -1238,43 +1282,12 @@ pub async fn case_details(
         lead_id: opt(&f.lead_id),
         team_id: opt(&f.team_id),
     };
-    match state
+    let result = state
         .store
         .update_case(id, ch, ident.user.id, now_ms())
         .await
-    {
-        Ok(_) => {
-            case_page(
-                &state,
-                ctx,
-                &ident,
-                id,
-                StatusCode::OK,
-                Flash {
-                    notice: Some("Saved.".into()),
-                    ..Default::default()
-                },
-            )
-            .await
-        }
-        Err(e) => match store_failure(e) {
-            Ok(m) => {
-                case_page(
-                    &state,
-                    ctx,
-                    &ident,
-                    id,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Flash {
-                        error: Some(m),
-                        ..Default::default()
-                    },
-                )
-                .await
-            }
-            Err(r) => r.into_response(),
-        },
-    }
+        .map(|_| ());
+    case_outcome(&state, ctx, &ident, id, result, "Saved.").await
 }
 
 #[derive(Deserialize)]
@@ -1319,41 +1332,18 @@ pub async fn case_times(
         )
         .await;
     }
-    match state
+    let result = state
         .store
         .correct_times(id, occurred, detected, reason, ident.user.id, now)
         .await
-    {
-        Ok(()) => {
-            case_page(
-                &state,
-                ctx,
-                &ident,
-                id,
-                StatusCode::OK,
-                Flash {
-                    notice: Some("Times corrected; the change is in the audit log.".into()),
-                    ..Default::default()
-                },
-            )
-            .await
-        }
-        Err(e) => match store_failure(e) {
-            Ok(m) => {
-                case_page(
-                    &state,
-                    ctx,
-                    &ident,
-                    id,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Flash {
-                        error: Some(m),
-                        ..Default::default()
-                    },
-                )
-                .await
-            }
-            Err(r) => r.into_response(),
-        },
-    }
+        .map(|_| ());
+    case_outcome(
+        &state,
+        ctx,
+        &ident,
+        id,
+        result,
+        "Times corrected; the change is in the audit log.",
+    )
+    .await
 }
