@@ -276,7 +276,9 @@ impl Conn for SqliteConn<'_> {
 /// One writer connection plus a few readers (WAL lets them read while it writes).
 pub struct SqliteDb {
     path: PathBuf,
-    writer: Mutex<rusqlite::Connection>,
+    /// Fair: writers get the connection in the order they asked for it, so no
+    /// request waits behind a stream of later ones.
+    writer: parking_lot::FairMutex<rusqlite::Connection>,
     readers: Vec<Mutex<rusqlite::Connection>>,
 }
 
@@ -309,7 +311,7 @@ impl SqliteDb {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             path,
-            writer: Mutex::new(writer),
+            writer: parking_lot::FairMutex::new(writer),
             readers,
         })
     }
@@ -340,10 +342,7 @@ impl SqliteDb {
         &self,
         f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let c = self
-            .writer
-            .lock()
-            .map_err(|_| StoreError::Sql("writer lock poisoned".into()))?;
+        let c = self.writer.lock();
         f(&mut SqliteConn(&c))
     }
 
@@ -351,10 +350,7 @@ impl SqliteDb {
         &self,
         f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let c = self
-            .writer
-            .lock()
-            .map_err(|_| StoreError::Sql("writer lock poisoned".into()))?;
+        let c = self.writer.lock();
         c.execute_batch("BEGIN IMMEDIATE").map_err(sqlite_err)?;
         match f(&mut SqliteConn(&c)) {
             Ok(v) => {
@@ -370,10 +366,7 @@ impl SqliteDb {
 
     /// A consistent copy of the whole database into `dest` (VACUUM INTO).
     pub fn snapshot(&self, dest: &std::path::Path) -> Result<(), StoreError> {
-        let c = self
-            .writer
-            .lock()
-            .map_err(|_| StoreError::Sql("writer lock poisoned".into()))?;
+        let c = self.writer.lock();
         c.execute("VACUUM INTO ?1", [dest.to_string_lossy()])
             .map(|_| ())
             .map_err(sqlite_err)
