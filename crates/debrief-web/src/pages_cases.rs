@@ -317,19 +317,7 @@ pub async fn triage_open_case(
     }
     match state.store.create_case(n, now_ms()).await {
         Ok(cid) => Redirect::to(&format!("/cases/{cid}")).into_response(),
-        Err(e) => {
-            triage_refusal(
-                &state,
-                ctx,
-                &ident,
-                id,
-                e,
-                Extras {
-                    ..Default::default()
-                },
-            )
-            .await
-        }
+        Err(e) => triage_refusal(&state, ctx, &ident, id, e, Extras::default()).await,
     }
 }
 
@@ -356,19 +344,7 @@ pub async fn triage_attach(
     };
     match result {
         Ok(cid) => Redirect::to(&format!("/cases/{cid}")).into_response(),
-        Err(e) => {
-            triage_refusal(
-                &state,
-                ctx,
-                &ident,
-                id,
-                e,
-                Extras {
-                    ..Default::default()
-                },
-            )
-            .await
-        }
+        Err(e) => triage_refusal(&state, ctx, &ident, id, e, Extras::default()).await,
     }
 }
 
@@ -411,19 +387,7 @@ pub async fn triage_duplicate(
             )
             .await
         }
-        Err(e) => {
-            triage_refusal(
-                &state,
-                ctx,
-                &ident,
-                id,
-                e,
-                Extras {
-                    ..Default::default()
-                },
-            )
-            .await
-        }
+        Err(e) => triage_refusal(&state, ctx, &ident, id, e, Extras::default()).await,
     }
 }
 
