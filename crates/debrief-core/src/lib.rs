@@ -10,6 +10,7 @@ pub mod case;
 pub mod jobs;
 pub mod keys;
 pub mod report;
+pub mod review;
 pub mod role;
 pub mod secret;
 pub mod validate;
