@@ -330,7 +330,9 @@ mod tests {
 
     #[test]
     fn why_steps_drop_numbering_and_blank_lines() {
-        let s = why_steps("1. Why? The token was in the log\n\n2) the job echoed env\n  why? nobody reviewed CI templates ");
+        let s = why_steps(
+            "1. Why? The token was in the log\n\n2) the job echoed env\n  why? nobody reviewed CI templates ",
+        );
         assert_eq!(
             s,
             vec![
