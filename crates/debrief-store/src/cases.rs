@@ -263,30 +263,8 @@ impl Store {
         user_id: i64,
         now: i64,
     ) -> Result<Case> {
-        self.write(move |c| {
-            let row = c.query_opt(&format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"), &params![case_id])?.ok_or(StoreError::NotFound)?;
-            let case = case_from(&row)?;
-            let at = check_transition(case.status, to, at_ms, reason.as_deref(), case.last_transition_ms.min(now), now)
-                .map_err(StoreError::Transition)?;
-            c.execute(
-                "UPDATE cases SET status = $1, last_transition_ms = $2, updated_ms = $3 WHERE id = $4",
-                &params![to.as_str(), at, now, case_id],
-            )?;
-            if let Some(col) = milestone(to) {
-                c.execute(&format!("UPDATE cases SET {col} = $1 WHERE id = $2 AND {col} IS NULL"), &params![at, case_id])?;
-            }
-            let reason = reason.unwrap_or_default();
-            c.execute(
-                "INSERT INTO case_transitions (case_id, from_status, to_status, at_ms, recorded_ms, actor_id, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &params![case_id, case.status.as_str(), to.as_str(), at, now, user_id, reason.clone()],
-            )?;
-            let detail = if at_ms.is_some() { format!("{} -> {}; recorded after the fact: {reason}", case.status, to) } else { format!("{} -> {}", case.status, to) };
-            crate::audit::append(c, now, &format!("user:{user_id}"), "case.transition", &format!("case:{case_id}"), &detail)?;
-            c.execute("INSERT INTO case_participants (case_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &params![case_id, user_id])?;
-            let row = c.query_one(&format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"), &params![case_id])?;
-            case_from(&row)
-        })
-        .await
+        self.write(move |c| transition_tx(c, case_id, to, at_ms, reason, user_id, now))
+            .await
     }
 
     /// Adds a timeline entry.
@@ -348,6 +326,78 @@ impl Store {
         })
         .await
     }
+}
+
+/// Moves a case along its lifecycle inside an open transaction (see
+/// [`Store::transition`]). Reaching "in review" opens the case's blameless review.
+pub fn transition_tx(
+    c: &mut dyn Conn,
+    case_id: i64,
+    to: Status,
+    at_ms: Option<i64>,
+    reason: Option<String>,
+    user_id: i64,
+    now: i64,
+) -> Result<Case> {
+    let row = c
+        .query_opt(
+            &format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"),
+            &params![case_id],
+        )?
+        .ok_or(StoreError::NotFound)?;
+    let case = case_from(&row)?;
+    let at = check_transition(
+        case.status,
+        to,
+        at_ms,
+        reason.as_deref(),
+        case.last_transition_ms.min(now),
+        now,
+    )
+    .map_err(StoreError::Transition)?;
+    c.execute(
+        "UPDATE cases SET status = $1, last_transition_ms = $2, updated_ms = $3 WHERE id = $4",
+        &params![to.as_str(), at, now, case_id],
+    )?;
+    if let Some(col) = milestone(to) {
+        c.execute(
+            &format!("UPDATE cases SET {col} = $1 WHERE id = $2 AND {col} IS NULL"),
+            &params![at, case_id],
+        )?;
+    }
+    let reason = reason.unwrap_or_default();
+    c.execute(
+        "INSERT INTO case_transitions (case_id, from_status, to_status, at_ms, recorded_ms, actor_id, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &params![case_id, case.status.as_str(), to.as_str(), at, now, user_id, reason.clone()],
+    )?;
+    let detail = if at_ms.is_some() {
+        format!(
+            "{} -> {}; recorded after the fact: {reason}",
+            case.status, to
+        )
+    } else {
+        format!("{} -> {}", case.status, to)
+    };
+    crate::audit::append(
+        c,
+        now,
+        &format!("user:{user_id}"),
+        "case.transition",
+        &format!("case:{case_id}"),
+        &detail,
+    )?;
+    c.execute(
+        "INSERT INTO case_participants (case_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        &params![case_id, user_id],
+    )?;
+    if to == Status::InReview {
+        crate::reviews::open_review_tx(c, case_id, user_id, now)?;
+    }
+    let row = c.query_one(
+        &format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"),
+        &params![case_id],
+    )?;
+    case_from(&row)
 }
 
 impl From<TransitionError> for StoreError {

@@ -6,12 +6,14 @@
 )]
 
 pub mod accounts;
+pub mod action_items;
 pub mod audit;
 pub mod cases;
 pub mod db;
 pub mod jobs;
 pub mod migrate;
 pub mod reports;
+pub mod reviews;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
@@ -39,6 +41,9 @@ pub enum StoreError {
     Decode(String),
     #[error("{0}")]
     Invalid(String),
+    /// Someone else saved the same part first; nothing was written.
+    #[error("changed by someone else since it was opened")]
+    Conflict,
     #[error("{0}")]
     Transition(debrief_core::case::TransitionError),
 }

@@ -8,6 +8,8 @@ pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub sql: &'static str,
+    /// Rows the migration adds from the domain's own constants.
+    pub seed: Option<fn(&mut dyn Conn) -> Result<()>>,
 }
 
 const SQLITE: &[Migration] = &[
@@ -15,16 +17,25 @@ const SQLITE: &[Migration] = &[
         version: 1,
         name: "foundation",
         sql: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        seed: None,
     },
     Migration {
         version: 2,
         name: "reports and cases",
         sql: include_str!("../migrations/sqlite/0002_reports_cases.sql"),
+        seed: None,
     },
     Migration {
         version: 3,
         name: "audit head",
         sql: include_str!("../migrations/sqlite/0003_audit_head.sql"),
+        seed: None,
+    },
+    Migration {
+        version: 4,
+        name: "reviews and action items",
+        sql: include_str!("../migrations/sqlite/0004_reviews.sql"),
+        seed: Some(crate::reviews::seed_factor_categories),
     },
 ];
 
@@ -33,16 +44,25 @@ const POSTGRES: &[Migration] = &[
         version: 1,
         name: "foundation",
         sql: include_str!("../migrations/postgres/0001_foundation.sql"),
+        seed: None,
     },
     Migration {
         version: 2,
         name: "reports and cases",
         sql: include_str!("../migrations/postgres/0002_reports_cases.sql"),
+        seed: None,
     },
     Migration {
         version: 3,
         name: "audit head",
         sql: include_str!("../migrations/postgres/0003_audit_head.sql"),
+        seed: None,
+    },
+    Migration {
+        version: 4,
+        name: "reviews and action items",
+        sql: include_str!("../migrations/postgres/0004_reviews.sql"),
+        seed: Some(crate::reviews::seed_factor_categories),
     },
 ];
 
@@ -70,6 +90,9 @@ impl Store {
                     return Ok(false);
                 }
                 c.batch(m.sql).map_err(|e| StoreError::Sql(format!("migration {} ({}): {e}", m.version, m.name)))?;
+                if let Some(seed) = m.seed {
+                    seed(c)?;
+                }
                 c.execute(
                     "INSERT INTO schema_migrations (version, name, applied_ms) VALUES ($1, $2, $3)",
                     &params![m.version, m.name, now_ms()],

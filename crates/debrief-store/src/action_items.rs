@@ -1,0 +1,514 @@
+//! Action items: follow-ups from reviews, tracked separately from the document,
+//! each with one owner, a due day, a priority and a status; closing one can
+//! schedule an effectiveness check. Reminders become in-app notices.
+
+use crate::db::{Conn, Row};
+use crate::{Result, Store, StoreError, params};
+use debrief_core::review::{ActionPriority, ActionStatus, CheckOutcome, reminder_kind};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionItem {
+    pub id: i64,
+    pub case_id: i64,
+    pub case_title: String,
+    pub title: String,
+    pub description: String,
+    pub owner_id: i64,
+    pub owner_name: String,
+    /// `YYYY-MM-DD`.
+    pub due_day: String,
+    pub priority: ActionPriority,
+    pub status: ActionStatus,
+    pub factor_id: Option<i64>,
+    pub factor_label: Option<String>,
+    pub tracker_url: Option<String>,
+    /// What changed (done) or why not (won't do).
+    pub closing_note: Option<String>,
+    pub closed_ms: Option<i64>,
+    pub check_day: Option<String>,
+    pub check_owner_id: Option<i64>,
+    pub check_outcome: Option<CheckOutcome>,
+    pub check_note: Option<String>,
+    pub check_done_ms: Option<i64>,
+    pub version: i64,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+const ITEM_COLS: &str = "a.id, a.case_id, c.title, a.title, a.description, a.owner_id, u.name, a.due_day, a.priority, a.status, a.factor_id, k.label, a.tracker_url, a.closing_note, a.closed_ms, a.check_day, a.check_owner_id, a.check_outcome, a.check_note, a.check_done_ms, a.version, a.created_ms, a.updated_ms";
+const ITEM_FROM: &str = "action_items a JOIN cases c ON c.id = a.case_id JOIN users u ON u.id = a.owner_id LEFT JOIN review_factors f ON f.id = a.factor_id LEFT JOIN factor_categories k ON k.key = f.category";
+
+fn item_from(r: &Row) -> Result<ActionItem> {
+    let d = StoreError::Decode;
+    Ok(ActionItem {
+        id: r.i64(0)?,
+        case_id: r.i64(1)?,
+        case_title: r.text(2)?,
+        title: r.text(3)?,
+        description: r.text(4)?,
+        owner_id: r.i64(5)?,
+        owner_name: r.text(6)?,
+        due_day: r.text(7)?,
+        priority: r.text(8)?.parse().map_err(d)?,
+        status: r.text(9)?.parse().map_err(d)?,
+        factor_id: r.opt_i64(10)?,
+        factor_label: r.opt_text(11)?,
+        tracker_url: r.opt_text(12)?,
+        closing_note: r.opt_text(13)?,
+        closed_ms: r.opt_i64(14)?,
+        check_day: r.opt_text(15)?,
+        check_owner_id: r.opt_i64(16)?,
+        check_outcome: r.opt_text(17)?.map(|s| s.parse().map_err(d)).transpose()?,
+        check_note: r.opt_text(18)?,
+        check_done_ms: r.opt_i64(19)?,
+        version: r.i64(20)?,
+        created_ms: r.i64(21)?,
+        updated_ms: r.i64(22)?,
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct NewActionItem {
+    pub case_id: i64,
+    pub title: String,
+    pub description: String,
+    pub owner_id: i64,
+    pub due_day: String,
+    pub priority: ActionPriority,
+    pub factor_id: Option<i64>,
+    pub tracker_url: Option<String>,
+}
+
+/// Which items to list.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub case_id: Option<i64>,
+    pub owner_id: Option<i64>,
+    /// Only open and in-progress items.
+    pub open_only: bool,
+}
+
+/// Changes to an item; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ItemChanges {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub owner_id: Option<i64>,
+    pub due_day: Option<String>,
+    pub priority: Option<ActionPriority>,
+    pub factor_id: Option<Option<i64>>,
+    pub tracker_url: Option<Option<String>>,
+    /// A new status; closing needs `note` (what changed, or why it won't be done).
+    pub status: Option<ActionStatus>,
+    pub note: Option<String>,
+    /// On closing as done: when someone confirms the fix worked, and who.
+    pub check_day: Option<String>,
+    pub check_owner_id: Option<i64>,
+}
+
+fn check_owner(c: &mut dyn Conn, id: i64, what: &str) -> Result<()> {
+    if c.query_opt(
+        "SELECT id FROM users WHERE id = $1 AND disabled = 0",
+        &params![id],
+    )?
+    .is_none()
+    {
+        return Err(StoreError::Invalid(format!(
+            "The {what} must be an active account."
+        )));
+    }
+    Ok(())
+}
+
+fn check_factor(c: &mut dyn Conn, case_id: i64, factor: i64) -> Result<()> {
+    if c.query_opt(
+        "SELECT f.id FROM review_factors f JOIN reviews r ON r.id = f.review_id WHERE f.id = $1 AND r.case_id = $2",
+        &params![factor, case_id],
+    )?
+    .is_none()
+    {
+        return Err(StoreError::Invalid(
+            "The contributing factor must belong to this case's review.".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn item_tx(c: &mut dyn Conn, id: i64) -> Result<Option<ActionItem>> {
+    c.query_opt(
+        &format!("SELECT {ITEM_COLS} FROM {ITEM_FROM} WHERE a.id = $1"),
+        &params![id],
+    )?
+    .as_ref()
+    .map(item_from)
+    .transpose()
+}
+
+/// Inserts an item inside an open transaction (also used for demo data).
+pub fn insert_item_tx(
+    c: &mut dyn Conn,
+    n: &NewActionItem,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<i64> {
+    if c.query_opt("SELECT id FROM cases WHERE id = $1", &params![n.case_id])?
+        .is_none()
+    {
+        return Err(StoreError::NotFound);
+    }
+    check_owner(c, n.owner_id, "owner")?;
+    if let Some(f) = n.factor_id {
+        check_factor(c, n.case_id, f)?;
+    }
+    let id = c
+        .query_one(
+            "INSERT INTO action_items (case_id, title, description, owner_id, due_day, priority, status, factor_id, tracker_url, created_by, created_ms, updated_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, $10) RETURNING id",
+            &params![
+                n.case_id,
+                n.title.clone(),
+                n.description.clone(),
+                n.owner_id,
+                n.due_day.clone(),
+                n.priority.as_str(),
+                n.factor_id,
+                n.tracker_url.clone(),
+                user_id,
+                now
+            ],
+        )?
+        .i64(0)?;
+    Ok(id)
+}
+
+impl Store {
+    pub async fn create_action_item(
+        &self,
+        n: NewActionItem,
+        user_id: i64,
+        now: i64,
+    ) -> Result<ActionItem> {
+        self.write(move |c| {
+            let id = insert_item_tx(c, &n, Some(user_id), now)?;
+            crate::audit::append(
+                c,
+                now,
+                &format!("user:{user_id}"),
+                "action_item.created",
+                &format!("action_item:{id}"),
+                &format!("case:{} owner user:{}", n.case_id, n.owner_id),
+            )?;
+            if n.owner_id != user_id {
+                notify_tx(
+                    c,
+                    n.owner_id,
+                    "assigned",
+                    &format!("You own a new action item: {}", n.title),
+                    &format!("/action-items/{id}"),
+                    &format!("action:{id}:assigned:{}", n.owner_id),
+                    now,
+                )?;
+            }
+            item_tx(c, id)?.ok_or(StoreError::NotFound)
+        })
+        .await
+    }
+
+    pub async fn action_item(&self, id: i64) -> Result<Option<ActionItem>> {
+        self.read(move |c| item_tx(c, id)).await
+    }
+
+    /// Items, open ones first, then by due day (overdue ones come first), then priority.
+    pub async fn list_action_items(
+        &self,
+        f: ItemFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<ActionItem>, i64)> {
+        self.read(move |c| {
+            let filter = "($1 = 0 OR a.case_id = $1) AND ($2 = 0 OR a.owner_id = $2) AND ($3 = 0 OR a.status IN ('open', 'in_progress'))";
+            let p = params![
+                f.case_id.unwrap_or(0),
+                f.owner_id.unwrap_or(0),
+                f.open_only
+            ];
+            let total = c
+                .query_one(
+                    &format!("SELECT COUNT(*) FROM action_items a WHERE {filter}"),
+                    &p,
+                )?
+                .i64(0)?;
+            let mut all = p.to_vec();
+            all.extend(params![limit, offset]);
+            let rows = c.query(
+                &format!(
+                    "SELECT {ITEM_COLS} FROM {ITEM_FROM} WHERE {filter}
+                     ORDER BY CASE WHEN a.status IN ('open', 'in_progress') THEN 0 ELSE 1 END, a.due_day,
+                        CASE a.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, a.id
+                     LIMIT $4 OFFSET $5"
+                ),
+                &all,
+            )?;
+            Ok((rows.iter().map(item_from).collect::<Result<_>>()?, total))
+        })
+        .await
+    }
+
+    /// Effectiveness checks that `owner` has yet to record.
+    pub async fn due_checks(&self, owner: i64) -> Result<Vec<ActionItem>> {
+        self.read(move |c| {
+            c.query(
+                &format!(
+                    "SELECT {ITEM_COLS} FROM {ITEM_FROM} WHERE a.check_owner_id = $1 AND a.check_day IS NOT NULL AND a.check_done_ms IS NULL ORDER BY a.check_day, a.id"
+                ),
+                &params![owner],
+            )?
+            .iter()
+            .map(item_from)
+            .collect()
+        })
+        .await
+    }
+
+    /// Applies changes made from `expected` (the version the editor saw).
+    pub async fn update_action_item(
+        &self,
+        id: i64,
+        ch: ItemChanges,
+        expected: i64,
+        user_id: i64,
+        now: i64,
+    ) -> Result<ActionItem> {
+        self.write(move |c| {
+            let before = item_tx(c, id)?.ok_or(StoreError::NotFound)?;
+            if before.version != expected {
+                return Err(StoreError::Conflict);
+            }
+            if let Some(o) = ch.owner_id {
+                check_owner(c, o, "owner")?;
+            }
+            if let Some(Some(f)) = ch.factor_id {
+                check_factor(c, before.case_id, f)?;
+            }
+            let status = ch.status.unwrap_or(before.status);
+            let note = ch.note.clone().filter(|n| !n.trim().is_empty());
+            let closing = status.is_closed() && !before.status.is_closed();
+            let reopening = !status.is_closed() && before.status.is_closed();
+            if closing && note.is_none() {
+                return Err(StoreError::Invalid(match status {
+                    ActionStatus::WontDo => "Say in one line why this will not be done.".into(),
+                    _ => "Say in one line what changed.".into(),
+                }));
+            }
+            if ch.check_day.is_some() && status != ActionStatus::Done {
+                return Err(StoreError::Invalid(
+                    "An effectiveness check can only be scheduled for an item that is done.".into(),
+                ));
+            }
+            if let Some(o) = ch.check_owner_id {
+                check_owner(c, o, "person confirming the fix")?;
+            }
+            let (closing_note, closed_ms) = if closing {
+                (note.clone(), Some(now))
+            } else if reopening {
+                (None, None)
+            } else {
+                (before.closing_note.clone(), before.closed_ms)
+            };
+            let (check_day, check_owner_id) = match &ch.check_day {
+                Some(d) => (Some(d.clone()), Some(ch.check_owner_id.unwrap_or(ch.owner_id.unwrap_or(before.owner_id)))),
+                None if reopening => (None, None),
+                None => (before.check_day.clone(), before.check_owner_id),
+            };
+            let n = c.execute(
+                "UPDATE action_items SET title = $1, description = $2, owner_id = $3, due_day = $4, priority = $5, status = $6, factor_id = $7, tracker_url = $8,
+                    closing_note = $9, closed_ms = $10, check_day = $11, check_owner_id = $12, version = version + 1, updated_ms = $13
+                 WHERE id = $14 AND version = $15",
+                &params![
+                    ch.title.clone().unwrap_or(before.title.clone()),
+                    ch.description.clone().unwrap_or(before.description.clone()),
+                    ch.owner_id.unwrap_or(before.owner_id),
+                    ch.due_day.clone().unwrap_or(before.due_day.clone()),
+                    ch.priority.unwrap_or(before.priority).as_str(),
+                    status.as_str(),
+                    ch.factor_id.unwrap_or(before.factor_id),
+                    ch.tracker_url.clone().unwrap_or(before.tracker_url.clone()),
+                    closing_note,
+                    closed_ms,
+                    check_day,
+                    check_owner_id,
+                    now,
+                    id,
+                    expected
+                ],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Conflict);
+            }
+            let mut changed = Vec::new();
+            if status != before.status {
+                changed.push(format!("status {} -> {}", before.status, status));
+            }
+            if let Some(o) = ch.owner_id.filter(|o| *o != before.owner_id) {
+                changed.push(format!("owner user:{} -> user:{o}", before.owner_id));
+                if o != user_id {
+                    notify_tx(
+                        c,
+                        o,
+                        "assigned",
+                        &format!("You own an action item: {}", ch.title.as_deref().unwrap_or(&before.title)),
+                        &format!("/action-items/{id}"),
+                        &format!("action:{id}:assigned:{o}"),
+                        now,
+                    )?;
+                }
+            }
+            if ch.due_day.as_ref().is_some_and(|d| *d != before.due_day) {
+                changed.push("due day".into());
+            }
+            if ch.check_day.is_some() {
+                changed.push("effectiveness check scheduled".into());
+            }
+            if changed.is_empty() {
+                changed.push("details".into());
+            }
+            crate::audit::append(c, now, &format!("user:{user_id}"), "action_item.updated", &format!("action_item:{id}"), &changed.join("; "))?;
+            item_tx(c, id)?.ok_or(StoreError::NotFound)
+        })
+        .await
+    }
+
+    /// Records the outcome of an item's effectiveness check.
+    pub async fn record_check(
+        &self,
+        id: i64,
+        outcome: CheckOutcome,
+        note: String,
+        user_id: i64,
+        now: i64,
+    ) -> Result<ActionItem> {
+        self.write(move |c| {
+            let item = item_tx(c, id)?.ok_or(StoreError::NotFound)?;
+            if item.check_day.is_none() {
+                return Err(StoreError::Invalid("No effectiveness check is scheduled for this item.".into()));
+            }
+            if item.check_done_ms.is_some() {
+                return Err(StoreError::Invalid("This effectiveness check has already been recorded.".into()));
+            }
+            c.execute(
+                "UPDATE action_items SET check_outcome = $1, check_note = $2, check_done_ms = $3, version = version + 1, updated_ms = $3 WHERE id = $4",
+                &params![outcome.as_str(), note, now, id],
+            )?;
+            crate::audit::append(c, now, &format!("user:{user_id}"), "action_item.checked", &format!("action_item:{id}"), outcome.as_str())?;
+            item_tx(c, id)?.ok_or(StoreError::NotFound)
+        })
+        .await
+    }
+
+    /// Creates the reminders due on `today`: for open items due within a few
+    /// days or overdue, and for effectiveness checks that have come due. Each
+    /// reminder is created once (its unique key), however often this runs and on
+    /// however many nodes. Returns how many were created.
+    pub async fn remind_action_items(&self, today: chrono::NaiveDate, now: i64) -> Result<usize> {
+        self.write(move |c| {
+            let horizon = (today + chrono::Duration::days(debrief_core::review::REMIND_DAYS_BEFORE)).format("%Y-%m-%d").to_string();
+            let today_s = today.format("%Y-%m-%d").to_string();
+            let rows = c.query(
+                "SELECT id, owner_id, title, due_day FROM action_items WHERE status IN ('open', 'in_progress') AND due_day <= $1",
+                &params![horizon],
+            )?;
+            let mut created = 0;
+            for r in &rows {
+                let (id, owner, title, due) = (r.i64(0)?, r.i64(1)?, r.text(2)?, r.text(3)?);
+                let Ok(due_d) = debrief_core::review::parse_day(&due) else { continue };
+                let Some(kind) = reminder_kind(due_d, today) else { continue };
+                let body = match kind {
+                    "overdue" => format!("Overdue since {due}: {title}"),
+                    _ => format!("Due on {due}: {title}"),
+                };
+                created += notify_tx(c, owner, kind, &body, &format!("/action-items/{id}"), &format!("action:{id}:{kind}:{due}"), now)?;
+            }
+            let checks = c.query(
+                "SELECT id, check_owner_id, title, check_day FROM action_items WHERE check_day IS NOT NULL AND check_done_ms IS NULL AND check_day <= $1",
+                &params![today_s],
+            )?;
+            for r in &checks {
+                let (id, owner, title, day) = (r.i64(0)?, r.opt_i64(1)?, r.text(2)?, r.text(3)?);
+                let Some(owner) = owner else { continue };
+                created += notify_tx(
+                    c,
+                    owner,
+                    "check_due",
+                    &format!("Time to confirm the fix worked: {title}"),
+                    &format!("/action-items/{id}"),
+                    &format!("check:{id}:{day}"),
+                    now,
+                )?;
+            }
+            Ok(created)
+        })
+        .await
+    }
+
+    /// The caller's notices, unread first, newest first.
+    pub async fn notices(&self, user_id: i64, limit: i64) -> Result<Vec<Notice>> {
+        self.read(move |c| {
+            c.query(
+                "SELECT id, kind, body, link, created_ms, read_ms FROM notices WHERE user_id = $1 ORDER BY CASE WHEN read_ms IS NULL THEN 0 ELSE 1 END, created_ms DESC, id DESC LIMIT $2",
+                &params![user_id, limit],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(Notice {
+                    id: r.i64(0)?,
+                    kind: r.text(1)?,
+                    body: r.text(2)?,
+                    link: r.text(3)?,
+                    created_ms: r.i64(4)?,
+                    read: r.opt_i64(5)?.is_some(),
+                })
+            })
+            .collect()
+        })
+        .await
+    }
+
+    /// Marks all of the caller's notices read.
+    pub async fn mark_notices_read(&self, user_id: i64, now: i64) -> Result<u64> {
+        self.write(move |c| {
+            c.execute(
+                "UPDATE notices SET read_ms = $1 WHERE user_id = $2 AND read_ms IS NULL",
+                &params![now, user_id],
+            )
+        })
+        .await
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub id: i64,
+    pub kind: String,
+    pub body: String,
+    pub link: String,
+    pub created_ms: i64,
+    pub read: bool,
+}
+
+/// Adds a notice unless one with the same key exists; returns 1 if added.
+pub fn notify_tx(
+    c: &mut dyn Conn,
+    user_id: i64,
+    kind: &str,
+    body: &str,
+    link: &str,
+    key: &str,
+    now: i64,
+) -> Result<usize> {
+    let n = c.execute(
+        "INSERT INTO notices (user_id, kind, body, link, unique_key, created_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (unique_key) DO NOTHING",
+        &params![user_id, kind, body, link, key, now],
+    )?;
+    Ok(n as usize)
+}
