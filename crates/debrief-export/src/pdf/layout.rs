@@ -304,9 +304,10 @@ fn column_widths(
         if total <= 0.0 {
             break;
         }
+        // the column that needs the smallest part of its share goes first
         let fits = (0..cols)
-            .filter(|&c| !fixed[c])
-            .find(|&c| natural[c] <= remaining * weight(c) / total);
+            .filter(|&c| !fixed[c] && natural[c] <= remaining * weight(c) / total)
+            .min_by(|&a, &b| (natural[a] / weight(a)).total_cmp(&(natural[b] / weight(b))));
         match fits {
             Some(c) => {
                 width[c] = natural[c];
@@ -322,11 +323,11 @@ fn column_widths(
         }
     }
     if fixed.iter().all(|f| *f) && remaining > 0.0 {
-        // everything fits: spread the spare width by weight
-        let total: f32 = (0..cols).map(weight).sum();
-        for (c, w) in width.iter_mut().enumerate() {
-            *w += remaining * weight(c) / total;
-        }
+        // everything fits: the widest column by weight takes the spare width
+        let widest = (0..cols)
+            .max_by(|&a, &b| weight(a).total_cmp(&weight(b)))
+            .unwrap_or(0);
+        width[widest] += remaining;
     }
     // widen columns narrower than their longest word, taking the room from
     // the columns that have more than theirs
