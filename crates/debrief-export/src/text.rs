@@ -113,12 +113,13 @@ pub(crate) fn shorten_sentences(text: &str, max_chars: usize) -> Shortened {
         };
     }
     let mut best = 0;
+    let mut chars = 0;
     for end in sentence_ends(text) {
-        if text[..end].chars().count() <= max_chars {
-            best = end;
-        } else {
+        chars += text[best..end].chars().count();
+        if chars > max_chars {
             break;
         }
+        best = end;
     }
     Shortened {
         text: text[..best].trim_end().to_string(),

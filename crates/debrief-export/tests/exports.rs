@@ -616,3 +616,42 @@ fn a_short_review_is_not_shortened() {
     assert!(open < done);
     assert!(md.contains("1 of 2 action items open."));
 }
+
+#[test]
+fn a_summary_of_absurdly_long_fields_is_still_one_page() {
+    let long = "x".repeat(20_000);
+    let words = "word ".repeat(4_000);
+    let mut doc = fixtures::hostile();
+    doc.title = long.clone();
+    doc.severity = words.clone();
+    doc.facilitator = Some(long.clone());
+    doc.full_review_ref = long.clone();
+    doc.times = (0..500)
+        .map(|i| (format!("{i}{words}"), long.clone()))
+        .collect();
+    doc.what_happened = long.clone();
+    doc.impact.services = words.clone();
+    doc.impact.notes = words.clone();
+    for w in doc.whys.iter_mut() {
+        w.systemic_condition = long.clone();
+    }
+    doc.action_items = (0..1000)
+        .map(|_| debrief_export::ActionItem {
+            title: long.clone(),
+            owner: words.clone(),
+            due: long.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let bytes = pdf(&doc, Kind::Summary);
+    assert_eq!(pdf_pages(&bytes, "absurd-summary"), 1);
+    let text = flat(&pdftotext(&bytes, "absurd-summary"));
+    assert!(
+        text.contains("more action items in the full review."),
+        "{text}"
+    );
+    // the full review of the same keeps everything, so keep it to a few rows
+    doc.action_items.truncate(3);
+    doc.times.truncate(3);
+    assert!(pdf_pages(&pdf(&doc, Kind::Review), "absurd-review") > 10);
+}

@@ -474,6 +474,8 @@ impl<'f> Pen<'f> {
         self.gap(before);
         self.ensure(height + KEEP_WITH_HEADING);
         for line in &lines {
+            // only a heading longer than a page gets here without room
+            self.ensure(leading);
             let top = self.y;
             self.draw_line(line, LEFT, top, size, leading, color, color);
             self.y += leading;
@@ -781,6 +783,46 @@ mod tests {
         }
         let all: Vec<&str> = pages.iter().flat_map(texts).collect();
         assert!(all.contains(&"row 0") && all.contains(&"row 199"));
+    }
+
+    #[test]
+    fn nothing_is_drawn_outside_the_text_area() {
+        let f = fonts().unwrap();
+        let doc = Doc {
+            title: "t".into(),
+            footer: "f".into(),
+            blocks: vec![
+                Block::Heading(1, "x".repeat(12_000)),
+                Block::Meta(vec![("Case".into(), "y".repeat(5_000))]),
+                Block::Para(crate::ir::text("word ".repeat(5_000)), Tone::Normal),
+                Block::List {
+                    ordered: true,
+                    items: vec![crate::ir::text("z".repeat(9_000))],
+                },
+            ],
+        };
+        let pages = layout(&doc, f);
+        assert!(pages.len() > 3);
+        for p in &pages {
+            for op in &p.ops {
+                if let Op::Text {
+                    x,
+                    y,
+                    size,
+                    text,
+                    font,
+                    ..
+                } = op
+                {
+                    assert!(*y >= TOP && *y <= PAGE_H - 20.0, "y {y}");
+                    let right = x + f.get(*font).width(text, *size);
+                    assert!(
+                        *x >= LEFT - 20.0 && right <= PAGE_W - RIGHT + 0.01,
+                        "x {x}..{right}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
