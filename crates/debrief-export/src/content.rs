@@ -432,7 +432,7 @@ pub(crate) fn review(doc: &ReviewDocument) -> Doc {
 }
 
 /// How much of each part the summary may show.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Budget {
     narrative: usize,
     notes: usize,
@@ -490,22 +490,48 @@ fn budget(step: usize) -> Budget {
 /// on one A4 page.
 pub(crate) fn summary(doc: &ReviewDocument) -> Result<Doc, ExportError> {
     let first = summary_with(doc, budget(0));
-    if pdf::page_count(&first)? <= 1 {
+    if pdf::fits_one_page(&first)? {
         return Ok(first);
     }
     // Less budget never makes the summary longer, so search for the first
     // step that fits; the tightest step holds only labels of bounded length
-    // and always fits.
+    // and always fits. A summary that fits with room to spare fits on the
+    // page of its PDF.
     let (mut too_long, mut fits) = (0, STEPS);
     let mut best = summary_with(doc, budget(STEPS));
     while fits - too_long > 1 {
         let mid = (too_long + fits) / 2;
         let built = summary_with(doc, budget(mid));
-        if pdf::page_count(&built)? <= 1 {
+        if pdf::fits_one_page(&built)? {
             fits = mid;
             best = built;
         } else {
             too_long = mid;
+        }
+    }
+    // then give back what still fits, one part at a time, most important
+    // first: the top action items, the causes, the lessons, the narrative
+    let mut chosen = budget(fits);
+    let generous = budget(too_long);
+    let upgrades: [fn(&mut Budget, &Budget); 7] = [
+        |b, g| b.actions = g.actions,
+        |b, g| b.causes = g.causes,
+        |b, g| b.lessons = g.lessons,
+        |b, g| b.cause_chars = g.cause_chars,
+        |b, g| b.lesson_chars = g.lesson_chars,
+        |b, g| b.narrative = g.narrative,
+        |b, g| b.notes = g.notes,
+    ];
+    for upgrade in upgrades {
+        let mut trial = chosen;
+        upgrade(&mut trial, &generous);
+        if trial == chosen {
+            continue;
+        }
+        let built = summary_with(doc, trial);
+        if pdf::fits_one_page(&built)? {
+            chosen = trial;
+            best = built;
         }
     }
     Ok(best)

@@ -34,21 +34,26 @@ p { margin: .4rem 0 .6rem; }
 ul, ol { margin: .3rem 0 .8rem; padding-left: 1.6rem; }
 li { margin: .15rem 0; }
 table { width: 100%; border-collapse: collapse; margin: .4rem 0 1rem; font-size: .9rem; }
-th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--line); overflow-wrap: break-word; }
 th { background: var(--head); font-weight: 600; }
 a { color: var(--accent); }
 @media print {
-  @page { size: A4; margin: 16mm 17mm 18mm; }
-  body { background: #fff; font-size: 10pt; }
+  /* the same page as the PDF: A4, its margins, its type sizes */
+  @page { size: A4; margin: 17mm 17.6mm 20mm; }
+  body { background: #fff; font-size: 9.5pt; line-height: 1.33; }
   main { max-width: none; margin: 0; padding: 0; border: 0; border-radius: 0; }
-  h1 { font-size: 16pt; }
-  h2 { font-size: 12.5pt; margin-top: 12pt; }
-  h3 { font-size: 10.5pt; }
+  h1 { font-size: 16.5pt; line-height: 1.2; margin: 0 0 4pt; }
+  h2 { font-size: 12.5pt; margin: 11pt 0 5pt; padding-bottom: 2pt; }
+  h3 { font-size: 10.5pt; margin: 7pt 0 2pt; }
   h1, h2, h3 { break-after: avoid-page; page-break-after: avoid; }
-  table { font-size: 8.5pt; }
+  p { margin: 0 0 4pt; orphans: 3; widows: 3; }
+  .meta { font-size: 8.8pt; margin-bottom: 6pt; }
+  ul, ol { margin: 0 0 4pt; padding-left: 13pt; }
+  li { margin: 0 0 1.5pt; }
+  table { font-size: 8.3pt; line-height: 1.25; margin: 0 0 6pt; }
+  th, td { padding: 2.8pt 4pt; }
   thead { display: table-header-group; }
   tr, li { break-inside: avoid; page-break-inside: avoid; }
-  p { orphans: 3; widows: 3; }
   a { color: inherit; text-decoration: none; }
 }
 "#;

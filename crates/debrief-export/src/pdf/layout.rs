@@ -356,14 +356,17 @@ struct Pen<'f> {
     fonts: &'f Fonts,
     pages: Vec<Page>,
     y: f32,
+    /// Where the text area ends, from the top of the page.
+    bottom: f32,
 }
 
 impl<'f> Pen<'f> {
-    fn new(fonts: &'f Fonts) -> Self {
+    fn new(fonts: &'f Fonts, bottom: f32) -> Self {
         Pen {
             fonts,
             pages: vec![Page::default()],
             y: TOP,
+            bottom,
         }
     }
 
@@ -385,7 +388,7 @@ impl<'f> Pen<'f> {
     }
 
     fn room(&self) -> f32 {
-        CONTENT_BOTTOM - self.y
+        self.bottom - self.y
     }
 
     /// Starts a new page unless `h` points fit on this one.
@@ -586,7 +589,7 @@ impl<'f> Pen<'f> {
                 .collect();
             let n = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
             let row_h = n as f32 * TABLE_LEADING + 2.0 * PAD_Y;
-            let page_room = CONTENT_BOTTOM - TOP - head_h;
+            let page_room = self.bottom - TOP - head_h;
             if first {
                 // the header never stands alone at the bottom of a page
                 self.ensure(head_h + row_h.min(page_room));
@@ -710,7 +713,13 @@ impl<'f> Pen<'f> {
 
 /// Lays a document out on A4 pages, footers included.
 pub(crate) fn layout(doc: &Doc, fonts: &Fonts) -> Vec<Page> {
-    let mut pen = Pen::new(fonts);
+    layout_within(doc, fonts, 0.0)
+}
+
+/// Lays a document out with the text area `short` points shorter than
+/// usual: a document that fits on a page this way fits with room to spare.
+pub(crate) fn layout_within(doc: &Doc, fonts: &Fonts, short: f32) -> Vec<Page> {
+    let mut pen = Pen::new(fonts, CONTENT_BOTTOM - short.max(0.0));
     for block in &doc.blocks {
         pen.block(block);
     }

@@ -15,7 +15,19 @@ pub(crate) fn write(doc: &Doc) -> Result<Vec<u8>, ExportError> {
     write::pdf(doc, &pages, fonts)
 }
 
+/// Room the summary leaves free at the bottom of its page, so that the HTML
+/// summary, printed by a browser with its own line breaking, fits on one
+/// page too.
+const SUMMARY_SPARE: f32 = 36.0;
+
+/// Whether the document fits on one A4 page with room to spare.
+pub(crate) fn fits_one_page(doc: &Doc) -> Result<bool, ExportError> {
+    let fonts = font::fonts()?;
+    Ok(layout::layout_within(doc, fonts, SUMMARY_SPARE).len() <= 1)
+}
+
 /// How many A4 pages the document takes.
+#[cfg(test)]
 pub(crate) fn page_count(doc: &Doc) -> Result<usize, ExportError> {
     let fonts = font::fonts()?;
     Ok(layout::layout(doc, fonts).len())
