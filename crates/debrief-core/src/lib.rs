@@ -9,6 +9,7 @@ pub mod audit;
 pub mod case;
 pub mod jobs;
 pub mod keys;
+pub mod lint;
 pub mod report;
 pub mod review;
 pub mod role;
