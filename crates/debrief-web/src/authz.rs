@@ -43,6 +43,12 @@ const DASHBOARD_READERS: Access = Roles(&[Leadership, SecurityLead, Responder, F
 const PROGRAMME: Access = Roles(&[Champion, SecurityLead, Leadership, Admin]);
 const CONDUCT: Access = Roles(&[ConductReviewer]);
 const SECURITY_LEAD: Access = Roles(&[SecurityLead]);
+/// Who writes blameless reviews.
+const REVIEWERS: Access = Roles(&[Facilitator, SecurityLead]);
+/// Debrief interview notes are private to facilitators.
+const FACILITATORS: Access = Roles(&[Facilitator]);
+/// Who creates action items and changes their details.
+const ACTION_MANAGERS: Access = Roles(&[Facilitator, SecurityLead, Responder]);
 
 pub const ROUTES: &[RouteSpec] = &[
     // operations
@@ -86,8 +92,23 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/cases/{id}", CASE_READERS),
     r("POST", "/cases/{id}/transition", RESPONDERS),
     r("POST", "/cases/{id}/timeline", RESPONDERS),
+    // reviews: drafts are for case readers; published reviews are for everyone
+    r("GET", "/cases/{id}/review", CASE_READERS),
+    r("POST", "/cases/{id}/review", REVIEWERS),
+    r("POST", "/cases/{id}/review/{part}", REVIEWERS),
+    r("GET", "/cases/{id}/review/export", CASE_READERS),
+    r("POST", "/cases/{id}/interviews", FACILITATORS),
+    r("POST", "/cases/{id}/action-items", ACTION_MANAGERS),
     r("GET", "/library", SignedIn),
+    r("GET", "/library/{id}", SignedIn),
+    r("GET", "/library/{id}/export", SignedIn),
+    // action items: owners act on their own (checked per item in the handler)
     r("GET", "/action-items", SignedIn),
+    r("GET", "/action-items/all", CASE_READERS),
+    r("GET", "/action-items/{id}", SignedIn),
+    r("POST", "/action-items/{id}", SignedIn),
+    r("POST", "/action-items/{id}/check", SignedIn),
+    r("POST", "/notices/read", SignedIn),
     r("GET", "/dashboards", DASHBOARD_READERS),
     r("GET", "/programme", PROGRAMME),
     r("GET", "/conduct", CONDUCT),
@@ -137,6 +158,15 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/api/v1/cases/{id}/timeline", RESPONDERS),
     r("PUT", "/api/v1/cases/{id}/times", RESPONDERS),
     r("PATCH", "/api/v1/cases/{id}", RESPONDERS),
+    // reviews and action items
+    r("GET", "/api/v1/cases/{id}/review", CASE_READERS),
+    r("POST", "/api/v1/cases/{id}/review", REVIEWERS),
+    r("PATCH", "/api/v1/cases/{id}/review", REVIEWERS),
+    r("POST", "/api/v1/cases/{id}/review/state", REVIEWERS),
+    r("GET", "/api/v1/cases/{id}/action-items", CASE_READERS),
+    r("POST", "/api/v1/cases/{id}/action-items", ACTION_MANAGERS),
+    r("GET", "/api/v1/action-items", SignedIn),
+    r("PATCH", "/api/v1/action-items/{id}", SignedIn),
     r("POST", "/cases/{id}/details", RESPONDERS),
     r("POST", "/cases/{id}/times", RESPONDERS),
 ];

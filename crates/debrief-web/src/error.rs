@@ -98,6 +98,10 @@ impl From<StoreError> for ApiError {
                 )
             }
             StoreError::Invalid(m) => ApiError::new(StatusCode::CONFLICT, m),
+            StoreError::Conflict => ApiError::new(
+                StatusCode::CONFLICT,
+                "Someone else changed this since you read it; read it again and reapply your change with the new version.",
+            ),
             other => ApiError::internal(other),
         }
     }
@@ -136,6 +140,10 @@ impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => PageError::not_found(),
+            StoreError::Conflict => PageError::new(
+                StatusCode::CONFLICT,
+                "Someone else changed this while you were working on it. Go back, reload and apply your change again.",
+            ),
             StoreError::Unavailable(m) => {
                 tracing::error!(error = %m, "database unavailable");
                 PageError::new(

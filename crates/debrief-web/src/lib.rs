@@ -7,15 +7,19 @@
 
 pub mod api;
 pub mod api_reports;
+pub mod api_reviews;
 pub mod assets;
 pub mod auth;
 pub mod authz;
 pub mod error;
+pub mod export;
 pub mod intake;
 pub mod limiter;
 pub mod pages;
+pub mod pages_actions;
 pub mod pages_cases;
 pub mod pages_reports;
+pub mod pages_reviews;
 pub mod worker;
 
 use axum::Router;
@@ -84,8 +88,10 @@ impl Routes {
 pub fn app(state: AppState) -> Result<Router, String> {
     use api_reports as ar;
     use pages as p;
+    use pages_actions as pa;
     use pages_cases as pc;
     use pages_reports as pr;
+    use pages_reviews as pv;
     let r = Routes {
         router: Router::new(),
         missing: Vec::new(),
@@ -167,8 +173,39 @@ pub fn app(state: AppState) -> Result<Router, String> {
         post(pc::case_transition),
     )
     .add("/cases/{id}/timeline", &["POST"], post(pc::case_timeline))
-    .add("/library", &["GET"], get(p::library))
-    .add("/action-items", &["GET"], get(p::action_items))
+    .add(
+        "/cases/{id}/review",
+        &["GET", "POST"],
+        get(pv::review).post(pv::open_review),
+    )
+    .add(
+        "/cases/{id}/review/{part}",
+        &["POST"],
+        post(pv::review_part),
+    )
+    .add(
+        "/cases/{id}/review/export",
+        &["GET"],
+        get(export::case_export),
+    )
+    .add("/cases/{id}/interviews", &["POST"], post(pv::interview))
+    .add("/cases/{id}/action-items", &["POST"], post(pa::create_item))
+    .add("/library", &["GET"], get(pv::library))
+    .add("/library/{id}", &["GET"], get(pv::library_review))
+    .add(
+        "/library/{id}/export",
+        &["GET"],
+        get(export::library_export),
+    )
+    .add("/action-items", &["GET"], get(pv::my_action_items))
+    .add("/action-items/all", &["GET"], get(pv::all_action_items))
+    .add(
+        "/action-items/{id}",
+        &["GET", "POST"],
+        get(pa::item).post(pa::update_item),
+    )
+    .add("/action-items/{id}/check", &["POST"], post(pa::check_item))
+    .add("/notices/read", &["POST"], post(pv::read_notices))
     .add("/dashboards", &["GET"], get(p::dashboards))
     .add("/programme", &["GET"], get(p::programme))
     .add("/conduct", &["GET"], get(p::conduct))
@@ -288,7 +325,34 @@ pub fn app(state: AppState) -> Result<Router, String> {
         &["POST"],
         post(ar::post_timeline),
     )
-    .add("/api/v1/cases/{id}/times", &["PUT"], put(ar::put_times));
+    .add("/api/v1/cases/{id}/times", &["PUT"], put(ar::put_times))
+    .add(
+        "/api/v1/cases/{id}/review",
+        &["GET", "POST", "PATCH"],
+        get(api_reviews::get_review)
+            .post(api_reviews::post_review)
+            .patch(api_reviews::patch_review),
+    )
+    .add(
+        "/api/v1/cases/{id}/review/state",
+        &["POST"],
+        post(api_reviews::post_review_state),
+    )
+    .add(
+        "/api/v1/cases/{id}/action-items",
+        &["GET", "POST"],
+        get(api_reviews::case_items).post(api_reviews::post_case_item),
+    )
+    .add(
+        "/api/v1/action-items",
+        &["GET"],
+        get(api_reviews::list_items),
+    )
+    .add(
+        "/api/v1/action-items/{id}",
+        &["PATCH"],
+        axum::routing::patch(api_reviews::patch_item),
+    );
     if !r.missing.is_empty() {
         return Err(format!(
             "routes missing from the authorization table: {}",

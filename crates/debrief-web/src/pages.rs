@@ -569,18 +569,6 @@ macro_rules! area {
 }
 
 area!(
-    library,
-    "Learning library",
-    "Published blameless reviews: what happened, why the system allowed it, what was learned at the organisation, process and system level, and what changed.",
-    "No reviews have been published yet. When a facilitator publishes a review it appears here for everyone to read."
-);
-area!(
-    action_items,
-    "Action items",
-    "Follow-ups from reviews, tracked separately from the documents, each with an owner, a due date and a priority; overdue ones come first.",
-    "There are no action items yet. They are created in reviews and assigned to owners."
-);
-area!(
     dashboards,
     "Dashboards",
     "Whether the learning culture works: time to report, MTTD, MTTR, near-miss reports per quarter, repeat incidents and action-item completion.",

@@ -14,6 +14,7 @@ fn concrete_path(spec: &RouteSpec, target_user: i64, setup_token: &str) -> Strin
         .replace("{id}", &target_user.to_string())
         .replace("{file}", "app.css")
         .replace("{token}", setup_token)
+        .replace("{part}", "what")
 }
 
 /// A body the handler can read (its content may still be rejected, with 4xx other than 401/403).

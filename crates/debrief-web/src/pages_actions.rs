@@ -1,0 +1,536 @@
+//! Action-item pages: creating one from a review, an item's own page where its
+//! owner moves it along and closes it with a note, and effectiveness checks.
+
+use crate::AppState;
+use crate::auth::{Identity, Signed};
+use crate::error::PageError;
+use crate::pages::{Ctx, render_status, time_html};
+use crate::pages_reviews::{Fields, Flash, may, review_page, today};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use debrief_core::Validation;
+use debrief_core::review::{
+    ActionPriority, ActionStatus, CheckOutcome, parse_day, valid_tracker_url,
+};
+use debrief_store::action_items::{ActionItem, ItemChanges, NewActionItem};
+use debrief_store::{StoreError, now_ms};
+
+fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
+    f.get(name).map_or("", |s| s.as_str())
+}
+
+/// The fields of a new action item, validated: an owner, a due day that is not
+/// in the past, a priority, an http(s) tracker link if any.
+pub struct ItemInput {
+    pub title: String,
+    pub description: String,
+    pub owner_id: Option<i64>,
+    pub due_day: String,
+    pub priority: ActionPriority,
+    pub factor_id: Option<i64>,
+    pub tracker_url: Option<String>,
+}
+
+/// An action item as typed, before validation.
+pub struct ItemForm<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub owner: Option<i64>,
+    pub due: &'a str,
+    pub priority: &'a str,
+    pub factor: Option<i64>,
+    pub tracker: &'a str,
+}
+
+/// Validates an item; `new` items may not be due in the past.
+pub fn validate_item(
+    form: &ItemForm,
+    today: chrono::NaiveDate,
+    new: bool,
+) -> Result<ItemInput, Validation> {
+    let ItemForm {
+        title,
+        description,
+        owner,
+        due,
+        priority,
+        factor,
+        tracker,
+    } = *form;
+    let mut v = Validation::new();
+    let title = v.text("title", title, 300);
+    let description = description.trim().to_string();
+    if description.chars().count() > 10_000 {
+        v.add("description", "At most 10000 characters.");
+    }
+    if owner.is_none() {
+        v.add(
+            "owner_id",
+            "Every action item needs one owner: choose who will see it through.",
+        );
+    }
+    match parse_day(due) {
+        Ok(d) if new && d < today => v.add(
+            "due_day",
+            "The due date is in the past; choose today or a later day.",
+        ),
+        Ok(_) => {}
+        Err(e) => v.add("due_day", e),
+    }
+    let priority = match priority.parse::<ActionPriority>() {
+        Ok(p) => p,
+        Err(e) => {
+            v.add("priority", e);
+            ActionPriority::Medium
+        }
+    };
+    let tracker = tracker.trim();
+    if !tracker.is_empty() && !valid_tracker_url(tracker) {
+        v.add(
+            "tracker_url",
+            "Give the tracker link as an http:// or https:// address.",
+        );
+    }
+    if v.is_ok() {
+        Ok(ItemInput {
+            title,
+            description,
+            owner_id: owner,
+            due_day: due.trim().to_string(),
+            priority,
+            factor_id: factor,
+            tracker_url: Some(tracker.to_string()).filter(|t| !t.is_empty()),
+        })
+    } else {
+        Err(v)
+    }
+}
+
+fn opt_id(f: &Fields, name: &str) -> Option<i64> {
+    field(f, name).trim().parse::<i64>().ok()
+}
+
+fn messages(v: &Validation) -> String {
+    v.errors
+        .iter()
+        .map(|e| e.message.clone())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Adds an action item to a case, from the review's fifth section.
+pub async fn create_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Path(case_id): Path<i64>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let f: Fields = f.into_iter().collect();
+    let input = validate_item(
+        &ItemForm {
+            title: field(&f, "title"),
+            description: field(&f, "description"),
+            owner: opt_id(&f, "owner_id"),
+            due: field(&f, "due_day"),
+            priority: field(&f, "priority"),
+            factor: opt_id(&f, "factor_id"),
+            tracker: field(&f, "tracker_url"),
+        },
+        today(),
+        true,
+    );
+    let back = |msg: String, f: Fields| Flash {
+        error: Some(msg),
+        kept_part: "new-item".into(),
+        kept: f,
+        ..Default::default()
+    };
+    let input = match input {
+        Ok(i) => i,
+        Err(v) => {
+            let flash = back(messages(&v), f);
+            return review_page(
+                &state,
+                ctx,
+                &ident,
+                case_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                flash,
+            )
+            .await;
+        }
+    };
+    let n = NewActionItem {
+        case_id,
+        title: input.title,
+        description: input.description,
+        owner_id: input.owner_id.unwrap_or_default(),
+        due_day: input.due_day,
+        priority: input.priority,
+        factor_id: input.factor_id,
+        tracker_url: input.tracker_url,
+    };
+    match state
+        .store
+        .create_action_item(n, ident.user.id, now_ms())
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/cases/{case_id}/review#actions")).into_response(),
+        Err(StoreError::Invalid(m)) => {
+            let flash = back(m, f);
+            review_page(
+                &state,
+                ctx,
+                &ident,
+                case_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                flash,
+            )
+            .await
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "action_item.html")]
+struct ItemPage {
+    ctx: Ctx,
+    a: ActionItem,
+    overdue: bool,
+    closed: bool,
+    created: String,
+    closed_at: String,
+    check_done: String,
+    can_manage: bool,
+    can_update: bool,
+    can_check: bool,
+    people: Vec<(i64, String)>,
+    priorities: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    outcomes: Vec<(&'static str, &'static str)>,
+    today: String,
+    notice: Option<String>,
+    error: Option<String>,
+    kept: Fields,
+}
+
+impl ItemPage {
+    fn val(&self, name: &str, stored: &str) -> String {
+        self.kept
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| stored.to_string())
+    }
+}
+
+/// Who may see an item: its owner, the person confirming its fix, and anyone
+/// who reads cases.
+fn may_see(ident: &Identity, a: &ActionItem) -> bool {
+    a.owner_id == ident.user.id
+        || a.check_owner_id == Some(ident.user.id)
+        || may(ident, "GET", "/action-items/all")
+}
+
+/// Who may change an item: its owner and those who create items.
+fn may_update(ident: &Identity, a: &ActionItem) -> bool {
+    a.owner_id == ident.user.id || may(ident, "POST", "/cases/{id}/action-items")
+}
+
+/// What an item page says after an action, and the form input it keeps.
+struct Said {
+    notice: Option<String>,
+    error: Option<String>,
+    kept: Fields,
+}
+
+impl Said {
+    fn nothing() -> Said {
+        Said {
+            notice: None,
+            error: None,
+            kept: Fields::new(),
+        }
+    }
+    fn error(message: String, kept: Fields) -> Said {
+        Said {
+            notice: None,
+            error: Some(message),
+            kept,
+        }
+    }
+}
+
+async fn item_page(
+    state: &AppState,
+    ctx: Ctx,
+    ident: &Identity,
+    id: i64,
+    code: StatusCode,
+    said: Said,
+) -> Response {
+    let Said {
+        notice,
+        error,
+        kept,
+    } = said;
+    let a = match state.store.action_item(id).await {
+        Ok(Some(a)) if may_see(ident, &a) => a,
+        // an item one may not see is not there
+        Ok(_) => return PageError::not_found().into_response(),
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let people = state
+        .store
+        .list_users(1000, 0, None)
+        .await
+        .map(|x| x.0)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|u| !u.disabled)
+        .map(|u| (u.id, u.name))
+        .collect();
+    let today = today();
+    let page = ItemPage {
+        overdue: !a.status.is_closed() && parse_day(&a.due_day).is_ok_and(|d| d < today),
+        closed: a.status.is_closed(),
+        created: time_html(a.created_ms),
+        closed_at: a.closed_ms.map(time_html).unwrap_or_default(),
+        check_done: a.check_done_ms.map(time_html).unwrap_or_default(),
+        can_manage: may(ident, "POST", "/cases/{id}/action-items"),
+        can_update: may_update(ident, &a),
+        can_check: a.check_day.is_some()
+            && a.check_done_ms.is_none()
+            && (a.check_owner_id == Some(ident.user.id) || may_update(ident, &a)),
+        people,
+        priorities: ActionPriority::ALL
+            .iter()
+            .map(|p| (p.as_str(), p.label()))
+            .collect(),
+        statuses: ActionStatus::ALL
+            .iter()
+            .map(|p| (p.as_str(), p.label()))
+            .collect(),
+        outcomes: CheckOutcome::ALL
+            .iter()
+            .map(|p| (p.as_str(), p.label()))
+            .collect(),
+        today: today.format("%Y-%m-%d").to_string(),
+        notice,
+        error,
+        kept,
+        ctx,
+        a,
+    };
+    render_status(code, &page)
+}
+
+pub async fn item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    item_page(&state, ctx, &ident, id, StatusCode::OK, Said::nothing()).await
+}
+
+/// Changes an item: its details (managers), or its status (owner), closing it
+/// with a one-line note and optionally scheduling an effectiveness check.
+pub async fn update_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let f: Fields = f.into_iter().collect();
+    let a = match state.store.action_item(id).await {
+        Ok(Some(a)) if may_see(&ident, &a) => a,
+        Ok(_) => return PageError::not_found().into_response(),
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    if !may_update(&ident, &a) {
+        return PageError::new(
+            StatusCode::FORBIDDEN,
+            "Only the item's owner, facilitators, responders and security leads can change it.",
+        )
+        .into_response();
+    }
+    let mut v = Validation::new();
+    let mut ch = ItemChanges::default();
+    if f.contains_key("title") {
+        if !may(&ident, "POST", "/cases/{id}/action-items") {
+            return PageError::new(
+                StatusCode::FORBIDDEN,
+                "Only facilitators, responders and security leads can change an item's details.",
+            )
+            .into_response();
+        }
+        match validate_item(
+            &ItemForm {
+                title: field(&f, "title"),
+                description: field(&f, "description"),
+                owner: opt_id(&f, "owner_id"),
+                due: field(&f, "due_day"),
+                priority: field(&f, "priority"),
+                factor: a.factor_id,
+                tracker: field(&f, "tracker_url"),
+            },
+            today(),
+            false,
+        ) {
+            Ok(i) => {
+                ch.title = Some(i.title);
+                ch.description = Some(i.description);
+                ch.owner_id = i.owner_id;
+                ch.due_day = Some(i.due_day);
+                ch.priority = Some(i.priority);
+                ch.tracker_url = Some(i.tracker_url);
+            }
+            Err(e) => v.errors.extend(e.errors),
+        }
+    }
+    if let Some(s) = f.get("status") {
+        match s.parse::<ActionStatus>() {
+            Ok(s) => ch.status = Some(s),
+            Err(e) => v.add("status", e),
+        }
+        let note = field(&f, "note").trim();
+        if note.chars().count() > 500 {
+            v.add(
+                "note",
+                "Keep the note to one line (at most 500 characters).",
+            );
+        }
+        ch.note = Some(note.to_string());
+        let check = field(&f, "check_day").trim();
+        if !check.is_empty() {
+            match parse_day(check) {
+                Ok(d) if d <= today() => v.add("check_day", "Schedule the check for a later day."),
+                Ok(_) => ch.check_day = Some(check.to_string()),
+                Err(e) => v.add("check_day", e),
+            }
+            ch.check_owner_id = opt_id(&f, "check_owner_id");
+        }
+    }
+    let expected = opt_id(&f, "version").unwrap_or(-1);
+    if !v.is_ok() {
+        return item_page(
+            &state,
+            ctx,
+            &ident,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Said::error(messages(&v), f),
+        )
+        .await;
+    }
+    match state
+        .store
+        .update_action_item(id, ch, expected, ident.user.id, now_ms())
+        .await
+    {
+        Ok(_) => item_page(
+            &state,
+            ctx,
+            &ident,
+            id,
+            StatusCode::OK,
+            Said {
+                notice: Some("Saved.".into()),
+                error: None,
+                kept: Fields::new(),
+            },
+        )
+        .await,
+        Err(StoreError::Conflict) => {
+            item_page(
+                &state,
+                ctx,
+                &ident,
+                id,
+                StatusCode::CONFLICT,
+                Said::error("Someone else changed this item while you were editing it. The page now shows their changes; what you typed is kept in the form — check it and save again.".into(), f.into_iter().filter(|(k, _)| k != "version").collect()),
+            )
+            .await
+        }
+        Err(StoreError::Invalid(m)) => {
+            item_page(
+                &state,
+                ctx,
+                &ident,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Said::error(m, f),
+            )
+            .await
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+/// Records whether the fix worked.
+pub async fn check_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let f: Fields = f.into_iter().collect();
+    let a = match state.store.action_item(id).await {
+        Ok(Some(a)) if may_see(&ident, &a) => a,
+        Ok(_) => return PageError::not_found().into_response(),
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    if a.check_owner_id != Some(ident.user.id) && !may_update(&ident, &a) {
+        return PageError::new(
+            StatusCode::FORBIDDEN,
+            "Only the person confirming the fix or the item's owner can record the check.",
+        )
+        .into_response();
+    }
+    let mut v = Validation::new();
+    let outcome = match field(&f, "outcome").parse::<CheckOutcome>() {
+        Ok(o) => Some(o),
+        Err(_) => {
+            v.add("outcome", "Say whether the fix worked.");
+            None
+        }
+    };
+    let note = v.text("check_note", field(&f, "check_note"), 2_000);
+    let Some(outcome) = outcome.filter(|_| v.is_ok()) else {
+        return item_page(
+            &state,
+            ctx,
+            &ident,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Said::error(messages(&v), f),
+        )
+        .await;
+    };
+    match state
+        .store
+        .record_check(id, outcome, note, ident.user.id, now_ms())
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/action-items/{id}")).into_response(),
+        Err(StoreError::Invalid(m)) => {
+            item_page(
+                &state,
+                ctx,
+                &ident,
+                id,
+                StatusCode::CONFLICT,
+                Said::error(m, f),
+            )
+            .await
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}

@@ -1,0 +1,1083 @@
+//! The blameless review workspace (the Five Questions with the facilitator's
+//! guidance), interview notes, the learning library, and action items.
+
+use crate::AppState;
+use crate::auth::{Identity, Signed};
+use crate::authz;
+use crate::error::PageError;
+use crate::pages::{Ctx, render_status, time_html};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use debrief_core::Role;
+use debrief_core::review::{ActionPriority, LessonLevel, ReviewState, SECTIONS};
+use debrief_store::action_items::{ActionItem, ItemFilter};
+use debrief_store::reviews::{Edit, ReviewDetail};
+use debrief_store::{StoreError, now_ms};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub(crate) fn may(ident: &Identity, method: &str, path: &str) -> bool {
+    authz::lookup(method, path).is_some_and(|s| authz::allows(s.access, Some(ident.roles())))
+}
+
+/// A submitted form as name → value (the last value wins).
+pub type Fields = HashMap<String, String>;
+
+fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
+    f.get(name).map_or("", |s| s.as_str())
+}
+
+/// Whether a posted checkbox was ticked.
+fn ticked(f: &Fields, name: &str) -> bool {
+    matches!(field(f, name), "on" | "true" | "1" | "yes")
+}
+
+/// What a review page says after an action, and what it keeps of the form.
+#[derive(Default)]
+pub struct Flash {
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    /// The part the kept form belongs to (`what`, `why:12`, `new-why`, …).
+    pub kept_part: String,
+    pub kept: Fields,
+    pub conflict: Option<Conflict>,
+}
+
+/// Someone saved the same part first: both texts, so nothing typed is lost.
+pub struct Conflict {
+    pub part: String,
+    pub theirs: Vec<(String, String)>,
+}
+
+pub struct TimelineView {
+    pub at: String,
+    pub kind: String,
+    pub body: String,
+}
+
+pub struct ItemView {
+    pub id: i64,
+    pub title: String,
+    pub owner: String,
+    pub due: String,
+    pub overdue: bool,
+    pub priority: &'static str,
+    pub status: &'static str,
+    pub status_value: &'static str,
+    pub factor: Option<String>,
+    pub tracker_url: Option<String>,
+    pub case_id: i64,
+    pub case_title: String,
+    pub check_day: Option<String>,
+}
+
+pub fn item_view(a: &ActionItem, today: chrono::NaiveDate) -> ItemView {
+    let overdue = !a.status.is_closed()
+        && debrief_core::review::parse_day(&a.due_day).is_ok_and(|d| d < today);
+    ItemView {
+        id: a.id,
+        title: a.title.clone(),
+        owner: a.owner_name.clone(),
+        due: a.due_day.clone(),
+        overdue,
+        priority: a.priority.label(),
+        status: a.status.label(),
+        status_value: a.status.as_str(),
+        factor: a.factor_label.clone(),
+        tracker_url: a.tracker_url.clone(),
+        case_id: a.case_id,
+        case_title: a.case_title.clone(),
+        check_day: a.check_day.clone().filter(|_| a.check_done_ms.is_none()),
+    }
+}
+
+pub fn today() -> chrono::NaiveDate {
+    debrief_core::review::day_of(now_ms())
+}
+
+pub struct SectionHead {
+    pub key: &'static str,
+    pub number: usize,
+    pub title: &'static str,
+    pub prompts: &'static [&'static str],
+}
+
+fn section(key: &str) -> SectionHead {
+    let (i, (k, t, g)) = SECTIONS
+        .iter()
+        .enumerate()
+        .find(|(_, (k, _, _))| *k == key)
+        .unwrap_or((0, &SECTIONS[0]));
+    SectionHead {
+        key: k,
+        number: i + 1,
+        title: t,
+        prompts: g,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewPage {
+    ctx: Ctx,
+    case_id: i64,
+    case_title: String,
+    severity: &'static str,
+    case_status: &'static str,
+    d: Option<ReviewDetail>,
+    state_label: &'static str,
+    next_states: Vec<(&'static str, &'static str)>,
+    facilitator: Option<String>,
+    facilitators: Vec<(i64, String, bool)>,
+    people: Vec<(i64, String)>,
+    categories: Vec<(String, String, String)>,
+    levels: Vec<(&'static str, &'static str, &'static str)>,
+    priorities: Vec<(&'static str, &'static str)>,
+    timeline: Vec<TimelineView>,
+    items: Vec<ItemView>,
+    s_what: SectionHead,
+    s_impact: SectionHead,
+    s_why: SectionHead,
+    s_learn: SectionHead,
+    s_actions: SectionHead,
+    can_edit: bool,
+    can_interview: bool,
+    can_add_items: bool,
+    can_open: bool,
+    min_due: String,
+    flash: Flash,
+}
+
+impl ReviewPage {
+    /// What the form field shows: what the user typed when this part's form
+    /// came back, otherwise the stored value.
+    fn val(&self, part: &str, name: &str, stored: &str) -> String {
+        if self.flash.kept_part == part {
+            self.flash.kept.get(name).cloned().unwrap_or_default()
+        } else {
+            stored.to_string()
+        }
+    }
+    fn num(&self, part: &str, name: &str, stored: &Option<i64>) -> String {
+        let s = stored.map(|v| v.to_string()).unwrap_or_default();
+        self.val(part, name, &s)
+    }
+    fn is_kept(&self, part: &str) -> bool {
+        self.flash.kept_part == part
+    }
+    fn conflict_for(&self, part: &str) -> Option<&Conflict> {
+        self.flash.conflict.as_ref().filter(|c| c.part == part)
+    }
+    fn lessons_at(&self, level: &str) -> Vec<&debrief_store::reviews::Lesson> {
+        self.d
+            .as_ref()
+            .map(|d| {
+                d.lessons
+                    .iter()
+                    .filter(|l| l.level.as_str() == level)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Renders the review workspace of a case.
+pub async fn review_page(
+    state: &AppState,
+    ctx: Ctx,
+    ident: &Identity,
+    case_id: i64,
+    code: StatusCode,
+    flash: Flash,
+) -> Response {
+    let cd = match state.store.case_detail(case_id).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return PageError::not_found().into_response(),
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let can_interview = ident.roles().contains(Role::Facilitator);
+    let d = match state.store.review(case_id, can_interview).await {
+        Ok(d) => d,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let users = state
+        .store
+        .list_users(1000, 0, None)
+        .await
+        .map(|x| x.0)
+        .unwrap_or_default();
+    let categories = state.store.factor_categories().await.unwrap_or_default();
+    let items = match state
+        .store
+        .list_action_items(
+            ItemFilter {
+                case_id: Some(case_id),
+                ..Default::default()
+            },
+            500,
+            0,
+        )
+        .await
+    {
+        Ok(x) => x.0,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let today = today();
+    let facilitator_id = d.as_ref().and_then(|d| d.review.facilitator_id);
+    let page = ReviewPage {
+        case_id,
+        case_title: cd.case.title.clone(),
+        severity: cd.case.severity.label(),
+        case_status: cd.case.status.label(),
+        state_label: d.as_ref().map_or("Not opened", |d| d.review.state.label()),
+        next_states: d
+            .as_ref()
+            .map(|d| {
+                d.review
+                    .state
+                    .next()
+                    .iter()
+                    .map(|s| (s.as_str(), s.label()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        facilitator: facilitator_id
+            .and_then(|f| users.iter().find(|u| u.id == f))
+            .map(|u| u.name.clone()),
+        facilitators: users
+            .iter()
+            .filter(|u| !u.disabled && u.roles.contains(Role::Facilitator))
+            .map(|u| (u.id, u.name.clone(), Some(u.id) == facilitator_id))
+            .collect(),
+        people: users
+            .iter()
+            .filter(|u| !u.disabled)
+            .map(|u| (u.id, u.name.clone()))
+            .collect(),
+        categories: categories
+            .into_iter()
+            .map(|c| (c.key, c.label, c.description))
+            .collect(),
+        levels: LessonLevel::ALL
+            .iter()
+            .map(|l| (l.as_str(), l.label(), l.guidance()))
+            .collect(),
+        priorities: ActionPriority::ALL
+            .iter()
+            .map(|p| (p.as_str(), p.label()))
+            .collect(),
+        timeline: cd
+            .timeline
+            .iter()
+            .map(|t| TimelineView {
+                at: time_html(t.at_ms),
+                kind: t.kind.clone(),
+                body: t.body.clone(),
+            })
+            .collect(),
+        items: items.iter().map(|a| item_view(a, today)).collect(),
+        s_what: section("what"),
+        s_impact: section("impact"),
+        s_why: section("why"),
+        s_learn: section("learn"),
+        s_actions: section("actions"),
+        can_edit: may(ident, "POST", "/cases/{id}/review/{part}")
+            && d.as_ref()
+                .is_some_and(|d| d.review.state != ReviewState::Published),
+        can_interview,
+        can_add_items: may(ident, "POST", "/cases/{id}/action-items"),
+        can_open: may(ident, "POST", "/cases/{id}/review"),
+        min_due: today.format("%Y-%m-%d").to_string(),
+        d,
+        flash,
+        ctx,
+    };
+    render_status(code, &page)
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    review_page(&state, ctx, &ident, id, StatusCode::OK, Flash::default()).await
+}
+
+/// Opens a review before the case reaches "in review".
+pub async fn open_review(
+    State(state): State<AppState>,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    match state.store.open_review(id, ident.user.id, now_ms()).await {
+        Ok(_) => Redirect::to(&format!("/cases/{id}/review")).into_response(),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+/// A text of at most `max` characters, required or not.
+fn text(
+    v: &mut debrief_core::Validation,
+    f: &Fields,
+    name: &str,
+    max: usize,
+    required: bool,
+) -> String {
+    let s = field(f, name).trim();
+    if required && s.is_empty() {
+        v.add(name, "This field is required.");
+    } else if s.chars().count() > max {
+        v.add(name, format!("At most {max} characters."));
+    }
+    s.to_string()
+}
+
+/// A whole number of zero or more, or nothing.
+fn count(v: &mut debrief_core::Validation, f: &Fields, name: &str) -> Option<i64> {
+    let s = field(f, name).trim();
+    if s.is_empty() {
+        return None;
+    }
+    match s.replace([',', '_', ' '], "").parse::<i64>() {
+        Ok(n) if n >= 0 => Some(n),
+        _ => {
+            v.add(name, "Give a whole number of zero or more.");
+            None
+        }
+    }
+}
+
+fn opt_id(f: &Fields, name: &str) -> Option<i64> {
+    field(f, name).trim().parse::<i64>().ok()
+}
+
+const LONG: usize = 20_000;
+
+/// Turns a posted review form into an edit of the part named in the path.
+pub fn parse_edit(part: &str, f: &Fields) -> Result<Edit, debrief_core::Validation> {
+    let mut v = debrief_core::Validation::new();
+    let edit = match part {
+        "what" => Edit::What {
+            what_happened: text(&mut v, f, "what_happened", LONG, false),
+            interpretations: text(&mut v, f, "interpretations", LONG, false),
+        },
+        "impact" => Edit::Impact(debrief_store::reviews::Impact {
+            duration_minutes: count(&mut v, f, "duration_minutes"),
+            people_affected: count(&mut v, f, "people_affected"),
+            records_affected: count(&mut v, f, "records_affected"),
+            services: text(&mut v, f, "services", 2_000, false),
+            cost: text(&mut v, f, "cost", 200, false),
+            notes: text(&mut v, f, "notes", LONG, false),
+        }),
+        "learn" => Edit::Learn {
+            went_well: text(&mut v, f, "went_well", LONG, false),
+            got_lucky: text(&mut v, f, "got_lucky", LONG, false),
+        },
+        "why" => {
+            let problem = text(&mut v, f, "problem", 2_000, true);
+            let steps = debrief_core::review::why_steps(field(f, "steps"));
+            if steps.is_empty() {
+                v.add("steps", "Write at least one \"why?\" answer, one per line.");
+            } else if steps.len() > 20 || steps.iter().any(|s| s.chars().count() > 2_000) {
+                v.add("steps", "At most 20 answers of 2000 characters each.");
+            }
+            Edit::Why {
+                id: opt_id(f, "id"),
+                problem,
+                steps,
+                systemic_condition: text(&mut v, f, "systemic_condition", 2_000, true),
+                restricted: ticked(f, "restricted"),
+            }
+        }
+        "factor" => Edit::Factor {
+            id: opt_id(f, "id"),
+            category: text(&mut v, f, "category", 100, true),
+            explanation: text(&mut v, f, "explanation", 5_000, true),
+            restricted: ticked(f, "restricted"),
+        },
+        "lesson" => {
+            let level = match field(f, "level").parse::<LessonLevel>() {
+                Ok(l) => l,
+                Err(e) => {
+                    v.add("level", e);
+                    LessonLevel::Organisation
+                }
+            };
+            Edit::Lesson {
+                id: opt_id(f, "id"),
+                level,
+                body: text(&mut v, f, "body", 5_000, true),
+                restricted: ticked(f, "restricted"),
+            }
+        }
+        "interview" => Edit::Interview {
+            id: opt_id(f, "id"),
+            participant: text(&mut v, f, "participant", 200, true),
+            participant_id: opt_id(f, "participant_id"),
+            notes: text(&mut v, f, "notes", LONG, true),
+        },
+        "remove" => {
+            let what = match field(f, "what") {
+                "why" => "why",
+                "factor" => "factor",
+                "lesson" => "lesson",
+                "interview" => "interview",
+                _ => {
+                    v.add("what", "Say what to remove.");
+                    "why"
+                }
+            };
+            match opt_id(f, "id") {
+                Some(id) => Edit::Remove { part: what, id },
+                None => {
+                    v.add("id", "Say which one to remove.");
+                    Edit::Remove { part: what, id: 0 }
+                }
+            }
+        }
+        _ => {
+            v.add("part", "There is no such part of a review.");
+            Edit::Remove { part: "why", id: 0 }
+        }
+    };
+    if v.is_ok() { Ok(edit) } else { Err(v) }
+}
+
+/// The key under which a form's input is kept: the part and, for list items, the item.
+fn kept_key(part: &str, f: &Fields) -> String {
+    match opt_id(f, "id") {
+        Some(id) if part != "what" && part != "impact" && part != "learn" => format!("{part}:{id}"),
+        _ if matches!(part, "why" | "factor" | "lesson" | "interview") => format!("new-{part}"),
+        _ => part.to_string(),
+    }
+}
+
+/// The stored text of a part, to show beside the user's in a conflict.
+fn theirs(d: &ReviewDetail, part: &str, id: Option<i64>) -> Vec<(String, String)> {
+    let r = &d.review;
+    let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+    match part {
+        "what" => vec![
+            s("What happened", &r.what_happened),
+            s("Interpretations", &r.interpretations),
+        ],
+        "impact" => vec![
+            s(
+                "Duration (minutes)",
+                &r.impact
+                    .duration_minutes
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+            ),
+            s(
+                "People affected",
+                &r.impact
+                    .people_affected
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+            ),
+            s(
+                "Records affected",
+                &r.impact
+                    .records_affected
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+            ),
+            s("Services", &r.impact.services),
+            s("Cost", &r.impact.cost),
+            s("Notes", &r.impact.notes),
+        ],
+        "learn" => vec![
+            s("What went well", &r.went_well),
+            s("Where we got lucky", &r.got_lucky),
+        ],
+        "why" => d
+            .whys
+            .iter()
+            .filter(|w| Some(w.id) == id)
+            .flat_map(|w| {
+                vec![
+                    s("Problem", &w.problem),
+                    s("Why? answers", &w.steps.join("\n")),
+                    s("Systemic condition", &w.systemic_condition),
+                ]
+            })
+            .collect(),
+        "factor" => d
+            .factors
+            .iter()
+            .filter(|x| Some(x.id) == id)
+            .flat_map(|x| {
+                vec![
+                    s("Category", &x.category_label),
+                    s("Explanation", &x.explanation),
+                ]
+            })
+            .collect(),
+        "lesson" => d
+            .lessons
+            .iter()
+            .filter(|x| Some(x.id) == id)
+            .flat_map(|x| vec![s("Level", x.level.label()), s("Lesson", &x.body)])
+            .collect(),
+        "interview" => d
+            .interviews
+            .iter()
+            .filter(|x| Some(x.id) == id)
+            .flat_map(|x| vec![s("Participant", &x.participant), s("Notes", &x.notes)])
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The version a conflicting part has now, so that saving again replaces it deliberately.
+fn current_version(d: &ReviewDetail, part: &str, id: Option<i64>) -> Option<i64> {
+    let r = &d.review;
+    match part {
+        "what" => Some(r.what_version),
+        "impact" => Some(r.impact_version),
+        "learn" => Some(r.learn_version),
+        "why" => d.whys.iter().find(|x| Some(x.id) == id).map(|x| x.version),
+        "factor" => d
+            .factors
+            .iter()
+            .find(|x| Some(x.id) == id)
+            .map(|x| x.version),
+        "lesson" => d
+            .lessons
+            .iter()
+            .find(|x| Some(x.id) == id)
+            .map(|x| x.version),
+        "interview" => d
+            .interviews
+            .iter()
+            .find(|x| Some(x.id) == id)
+            .map(|x| x.version),
+        _ => None,
+    }
+}
+
+async fn save_part(
+    state: &AppState,
+    ctx: Ctx,
+    ident: &Identity,
+    id: i64,
+    part: &str,
+    f: Fields,
+) -> Response {
+    let key = kept_key(part, &f);
+    let edit = match parse_edit(part, &f) {
+        Ok(e) => e,
+        Err(v) => {
+            let msg = v
+                .errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            return review_page(
+                state,
+                ctx,
+                ident,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Flash {
+                    error: Some(msg),
+                    kept_part: key,
+                    kept: f,
+                    ..Default::default()
+                },
+            )
+            .await;
+        }
+    };
+    let expected = opt_id(&f, "version").unwrap_or(0);
+    let item = opt_id(&f, "id");
+    let removing = matches!(edit, Edit::Remove { .. });
+    let edit_part = edit.part();
+    match state
+        .store
+        .edit_review(id, edit, expected, ident.user.id, now_ms())
+        .await
+    {
+        Ok(_) => Redirect::to(&format!(
+            "/cases/{id}/review#{}",
+            section_of(if removing { edit_part } else { part })
+        ))
+        .into_response(),
+        Err(StoreError::Conflict) => {
+            let d = match state
+                .store
+                .review(id, ident.roles().contains(Role::Facilitator))
+                .await
+            {
+                Ok(Some(d)) => d,
+                Ok(None) => return PageError::not_found().into_response(),
+                Err(e) => return PageError::from(e).into_response(),
+            };
+            let mut kept = f;
+            if let Some(v) = current_version(&d, edit_part, item) {
+                kept.insert("version".into(), v.to_string());
+            }
+            let conflict = Conflict {
+                part: key.clone(),
+                theirs: theirs(&d, edit_part, item),
+            };
+            review_page(
+                state,
+                ctx,
+                ident,
+                id,
+                StatusCode::CONFLICT,
+                Flash {
+                    error: Some(
+                        "Someone else saved this part while you were editing it. Their version and yours are both shown below; nothing you typed is lost. Merge them and save again."
+                            .into(),
+                    ),
+                    kept_part: key,
+                    kept,
+                    conflict: Some(conflict),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(StoreError::NotFound) => PageError::not_found().into_response(),
+        Err(StoreError::Invalid(m)) => {
+            review_page(
+                state,
+                ctx,
+                ident,
+                id,
+                StatusCode::CONFLICT,
+                Flash {
+                    error: Some(m),
+                    kept_part: key,
+                    kept: f,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+/// The page anchor of the section a part belongs to.
+fn section_of(part: &str) -> &'static str {
+    match part {
+        "what" => "what",
+        "impact" => "impact",
+        "why" | "factor" => "why",
+        "learn" | "lesson" => "learn",
+        "interview" => "interviews",
+        _ => "top",
+    }
+}
+
+pub async fn review_part(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Path((id, part)): Path<(i64, String)>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let f: Fields = f.into_iter().collect();
+    match part.as_str() {
+        "facilitator" => set_facilitator(&state, ctx, &ident, id, &f).await,
+        "state" => set_state(&state, ctx, &ident, id, &f).await,
+        // interview notes have their own route, for facilitators only
+        "interview" => PageError::not_found().into_response(),
+        "remove" if field(&f, "what") == "interview" => PageError::not_found().into_response(),
+        _ => save_part(&state, ctx, &ident, id, &part, f).await,
+    }
+}
+
+pub async fn interview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let mut f: Fields = f.into_iter().collect();
+    if ticked(&f, "remove") {
+        f.insert("what".into(), "interview".into());
+        return save_part(&state, ctx, &ident, id, "remove", f).await;
+    }
+    save_part(&state, ctx, &ident, id, "interview", f).await
+}
+
+async fn set_facilitator(
+    state: &AppState,
+    ctx: Ctx,
+    ident: &Identity,
+    id: i64,
+    f: &Fields,
+) -> Response {
+    let who = opt_id(f, "facilitator_id");
+    match state
+        .store
+        .set_facilitator(id, who, ident.user.id, now_ms())
+        .await
+    {
+        Ok(involved) => {
+            let flash = if involved {
+                Flash {
+                    error: Some("Facilitator assigned, but they took part in this case. A facilitator should not have been involved: they cannot ask the naive questions that uncover how the work really looked. Consider someone from another team.".into()),
+                    ..Default::default()
+                }
+            } else {
+                Flash {
+                    notice: Some("Facilitator assigned.".into()),
+                    ..Default::default()
+                }
+            };
+            review_page(state, ctx, ident, id, StatusCode::OK, flash).await
+        }
+        Err(StoreError::Invalid(m)) => {
+            review_page(
+                state,
+                ctx,
+                ident,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Flash {
+                    error: Some(m),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+async fn set_state(state: &AppState, ctx: Ctx, ident: &Identity, id: i64, f: &Fields) -> Response {
+    let to = match field(f, "to").parse::<ReviewState>() {
+        Ok(t) => t,
+        Err(e) => {
+            return review_page(
+                state,
+                ctx,
+                ident,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Flash {
+                    error: Some(e),
+                    ..Default::default()
+                },
+            )
+            .await;
+        }
+    };
+    let warnings = 0;
+    match state
+        .store
+        .set_review_state(
+            id,
+            to,
+            warnings,
+            ticked(f, "acknowledge"),
+            ident.user.id,
+            now_ms(),
+        )
+        .await
+    {
+        Ok(r) => {
+            let msg = match r.state {
+                ReviewState::Published => {
+                    "Published: everyone can now read this review in the learning library."
+                }
+                ReviewState::InReview => "The review is ready for peers to read and comment.",
+                ReviewState::Draft => "Back to draft.",
+            };
+            review_page(
+                state,
+                ctx,
+                ident,
+                id,
+                StatusCode::OK,
+                Flash {
+                    notice: Some(msg.into()),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(StoreError::Invalid(m)) => {
+            review_page(
+                state,
+                ctx,
+                ident,
+                id,
+                StatusCode::CONFLICT,
+                Flash {
+                    error: Some(m),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+// ------------------------------------------------------------------ library
+
+#[derive(Template)]
+#[template(path = "library.html")]
+struct LibraryPage {
+    ctx: Ctx,
+    rows: Vec<LibraryRow>,
+    total: i64,
+    q: String,
+}
+
+pub struct LibraryRow {
+    pub case_id: i64,
+    pub title: String,
+    pub published: String,
+    pub excerpt: String,
+    pub lessons: i64,
+    pub factors: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct LibraryQuery {
+    q: Option<String>,
+}
+
+/// The first sentence or so of a text, for lists.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    match cut.rfind(['.', '!', '?']) {
+        Some(i) if i > max / 3 => cut[..=i].to_string(),
+        _ => match cut.rfind(' ') {
+            Some(i) => format!("{}…", &cut[..i]),
+            None => format!("{cut}…"),
+        },
+    }
+}
+
+pub async fn library(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<LibraryQuery>,
+) -> Response {
+    let query = q.q.unwrap_or_default();
+    let search = Some(query.trim().to_string()).filter(|s| !s.is_empty());
+    match state.store.list_published(search, 200, 0).await {
+        Ok((rows, total)) => render_status(
+            StatusCode::OK,
+            &LibraryPage {
+                ctx,
+                rows: rows
+                    .into_iter()
+                    .map(|r| LibraryRow {
+                        case_id: r.case_id,
+                        title: r.title,
+                        published: time_html(r.published_ms),
+                        excerpt: excerpt(&r.what_happened, 280),
+                        lessons: r.lessons,
+                        factors: r.factors,
+                    })
+                    .collect(),
+                total,
+                q: query,
+            },
+        ),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "library_review.html")]
+struct LibraryReviewPage {
+    ctx: Ctx,
+    case_id: i64,
+    title: String,
+    severity: &'static str,
+    published: String,
+    d: ReviewDetail,
+    levels: Vec<(&'static str, &'static str)>,
+    items: Vec<ItemView>,
+    s_what: SectionHead,
+    s_impact: SectionHead,
+    s_why: SectionHead,
+    s_learn: SectionHead,
+    s_actions: SectionHead,
+}
+
+impl LibraryReviewPage {
+    fn lessons_at(&self, level: &str) -> Vec<&debrief_store::reviews::Lesson> {
+        self.d
+            .lessons
+            .iter()
+            .filter(|l| l.level.as_str() == level)
+            .collect()
+    }
+}
+
+/// A published review as every employee reads it: no interview notes, nothing restricted.
+pub async fn library_review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Response {
+    let d = match state.store.review(id, false).await {
+        Ok(Some(d)) if d.review.state == ReviewState::Published => d.public(),
+        Ok(_) => return PageError::not_found().into_response(),
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let cd = match state.store.case_detail(id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return PageError::not_found().into_response(),
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let items = state
+        .store
+        .list_action_items(
+            ItemFilter {
+                case_id: Some(id),
+                ..Default::default()
+            },
+            500,
+            0,
+        )
+        .await
+        .map(|x| x.0)
+        .unwrap_or_default();
+    let today = today();
+    render_status(
+        StatusCode::OK,
+        &LibraryReviewPage {
+            ctx,
+            case_id: id,
+            title: cd.case.title,
+            severity: cd.case.severity.label(),
+            published: d.review.published_ms.map(time_html).unwrap_or_default(),
+            levels: LessonLevel::ALL
+                .iter()
+                .map(|l| (l.as_str(), l.label()))
+                .collect(),
+            items: items.iter().map(|a| item_view(a, today)).collect(),
+            s_what: section("what"),
+            s_impact: section("impact"),
+            s_why: section("why"),
+            s_learn: section("learn"),
+            s_actions: section("actions"),
+            d,
+        },
+    )
+}
+
+// ------------------------------------------------------------------ action items
+
+#[derive(Template)]
+#[template(path = "action_items.html")]
+struct ActionItemsPage {
+    ctx: Ctx,
+    heading: &'static str,
+    mine: bool,
+    items: Vec<ItemView>,
+    checks: Vec<ItemView>,
+    notices: Vec<(String, String, String, bool)>,
+    can_see_all: bool,
+}
+
+/// My action items: reminders, open items (overdue first), due effectiveness checks.
+pub async fn my_action_items(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+) -> Response {
+    let uid = ident.user.id;
+    let items = state
+        .store
+        .list_action_items(
+            ItemFilter {
+                owner_id: Some(uid),
+                ..Default::default()
+            },
+            500,
+            0,
+        )
+        .await;
+    let checks = state.store.due_checks(uid).await;
+    let notices = state.store.notices(uid, 20).await;
+    let (items, checks, notices) = match (items, checks, notices) {
+        (Ok(i), Ok(c), Ok(n)) => (i.0, c, n),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+            return PageError::from(e).into_response();
+        }
+    };
+    let today = today();
+    render_status(
+        StatusCode::OK,
+        &ActionItemsPage {
+            ctx,
+            heading: "My action items",
+            mine: true,
+            items: items.iter().map(|a| item_view(a, today)).collect(),
+            checks: checks.iter().map(|a| item_view(a, today)).collect(),
+            notices: notices
+                .into_iter()
+                .map(|n| (n.body, n.link, time_html(n.created_ms), n.read))
+                .collect(),
+            can_see_all: may(&ident, "GET", "/action-items/all"),
+        },
+    )
+}
+
+/// Every open action item, overdue ones first.
+pub async fn all_action_items(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+) -> Response {
+    match state
+        .store
+        .list_action_items(
+            ItemFilter {
+                open_only: true,
+                ..Default::default()
+            },
+            1000,
+            0,
+        )
+        .await
+    {
+        Ok((items, _)) => {
+            let today = today();
+            render_status(
+                StatusCode::OK,
+                &ActionItemsPage {
+                    ctx,
+                    heading: "All open action items",
+                    mine: false,
+                    items: items.iter().map(|a| item_view(a, today)).collect(),
+                    checks: Vec::new(),
+                    notices: Vec::new(),
+                    can_see_all: may(&ident, "GET", "/action-items/all"),
+                },
+            )
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+pub async fn read_notices(State(state): State<AppState>, Signed(ident): Signed) -> Response {
+    match state.store.mark_notices_read(ident.user.id, now_ms()).await {
+        Ok(_) => Redirect::to("/action-items").into_response(),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
