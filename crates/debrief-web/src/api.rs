@@ -739,7 +739,8 @@ pub async fn list_jobs(
         crate::api_reports::create_case, crate::api_reports::list_cases, crate::api_reports::get_case, crate::api_reports::post_transition,
         crate::api_reports::post_timeline, crate::api_reports::put_times, crate::api_reports::patch_case,
         crate::api_reviews::get_review, crate::api_reviews::post_review, crate::api_reviews::patch_review, crate::api_reviews::post_review_state,
-        crate::api_reviews::case_items, crate::api_reviews::post_case_item, crate::api_reviews::list_items, crate::api_reviews::patch_item),
+        crate::api_reviews::case_items, crate::api_reviews::post_case_item, crate::api_reviews::list_items, crate::api_reviews::patch_item,
+        crate::lint_web::post_lint),
     components(schemas(Problem, FieldError, UserOut, MeOut, TokenOut, NewTokenIn, NewTokenOut, NewUserIn, RolesIn, StatusIn, TeamOut, NewTeamIn, AuditEntry, JobOut, Role)),
     modifiers(&BearerAuth)
 )]

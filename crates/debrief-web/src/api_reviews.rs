@@ -208,12 +208,22 @@ pub async fn post_review_state(
             message: e,
         }])
     })?;
-    if state.store.review(id, false).await?.is_none() {
-        return Err(ApiError::not_found());
-    }
+    let d = state
+        .store
+        .review(id, false)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let warnings = crate::lint_web::warnings(&crate::lint_web::review_findings(&state, &d).await);
     state
         .store
-        .set_review_state(id, to, 0, b.acknowledge_warnings, ident.user.id, now_ms())
+        .set_review_state(
+            id,
+            to,
+            warnings,
+            b.acknowledge_warnings,
+            ident.user.id,
+            now_ms(),
+        )
         .await?;
     let facilitator = ident.roles().contains(Role::Facilitator);
     Ok(Json(read_review(&state, id, facilitator).await?))

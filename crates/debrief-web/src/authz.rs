@@ -167,6 +167,7 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/api/v1/cases/{id}/action-items", ACTION_MANAGERS),
     r("GET", "/api/v1/action-items", SignedIn),
     r("PATCH", "/api/v1/action-items/{id}", SignedIn),
+    r("POST", "/api/v1/lint", SignedIn),
     r("POST", "/cases/{id}/details", RESPONDERS),
     r("POST", "/cases/{id}/times", RESPONDERS),
 ];

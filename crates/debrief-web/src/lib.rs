@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod intake;
 pub mod limiter;
+pub mod lint_web;
 pub mod pages;
 pub mod pages_actions;
 pub mod pages_cases;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub keys: Arc<debrief_core::keys::Keys>,
     /// Failed receipt look-ups per client address, in memory only (never stored).
     pub receipt_limiter: Arc<limiter::Limiter>,
+    /// The blameless-language checker with the accounts as its people directory.
+    pub linter: Arc<lint_web::LinterCache>,
 }
 
 impl AppState {
@@ -61,6 +64,7 @@ impl AppState {
                 limiter::RECEIPT_FAILURES,
                 limiter::RECEIPT_WINDOW,
             )),
+            linter: Arc::new(lint_web::LinterCache::default()),
         }
     }
 }
@@ -348,6 +352,7 @@ pub fn app(state: AppState) -> Result<Router, String> {
         &["GET"],
         get(api_reviews::list_items),
     )
+    .add("/api/v1/lint", &["POST"], post(lint_web::post_lint))
     .add(
         "/api/v1/action-items/{id}",
         &["PATCH"],

@@ -148,7 +148,20 @@ struct ReviewPage {
     can_add_items: bool,
     can_open: bool,
     min_due: String,
+    lint: Vec<LintView>,
+    lint_warnings: usize,
     flash: Flash,
+}
+
+/// A checker finding as the review page shows it.
+pub struct LintView {
+    pub anchor: &'static str,
+    pub label: String,
+    pub severity: &'static str,
+    pub rule: &'static str,
+    pub matched: String,
+    pub message: String,
+    pub suggestion: Option<String>,
 }
 
 impl ReviewPage {
@@ -227,6 +240,26 @@ pub async fn review_page(
     };
     let today = today();
     let facilitator_id = d.as_ref().and_then(|d| d.review.facilitator_id);
+    let found = match &d {
+        Some(d) => crate::lint_web::review_findings(state, d).await,
+        None => Vec::new(),
+    };
+    let lint_warnings = crate::lint_web::warnings(&found);
+    let lint = found
+        .into_iter()
+        .flat_map(|p| {
+            let anchor = section_of(p.part.split(':').next().unwrap_or(""));
+            p.findings.into_iter().map(move |f| LintView {
+                anchor,
+                label: p.label.clone(),
+                severity: f.severity.as_str(),
+                rule: f.rule.id(),
+                matched: f.matched,
+                message: f.message,
+                suggestion: f.suggestion,
+            })
+        })
+        .collect();
     let page = ReviewPage {
         case_id,
         case_title: cd.case.title.clone(),
@@ -291,6 +324,8 @@ pub async fn review_page(
         can_add_items: may(ident, "POST", "/cases/{id}/action-items"),
         can_open: may(ident, "POST", "/cases/{id}/review"),
         min_due: today.format("%Y-%m-%d").to_string(),
+        lint,
+        lint_warnings,
         d,
         flash,
         ctx,
@@ -775,7 +810,13 @@ async fn set_state(state: &AppState, ctx: Ctx, ident: &Identity, id: i64, f: &Fi
             .await;
         }
     };
-    let warnings = 0;
+    let warnings = match state.store.review(id, false).await {
+        Ok(Some(d)) => {
+            crate::lint_web::warnings(&crate::lint_web::review_findings(state, &d).await)
+        }
+        Ok(None) => return PageError::not_found().into_response(),
+        Err(e) => return PageError::from(e).into_response(),
+    };
     match state
         .store
         .set_review_state(

@@ -9,10 +9,20 @@ use tokio::sync::watch;
 
 /// Kinds of job this version knows.
 pub const PURGE_SESSIONS: &str = "sessions.purge";
+/// Turns due and overdue action items and due effectiveness checks into notices.
+pub const REMIND_ACTION_ITEMS: &str = "action_items.remind";
+
+/// Jobs that run again after each run: (kind, interval in milliseconds).
+const PERIODIC: &[(&str, i64)] = &[
+    (PURGE_SESSIONS, 3_600_000),
+    (REMIND_ACTION_ITEMS, 15 * 60_000),
+];
 
 /// Runs jobs until `stop` turns true. `worker_id` names this process in claims.
 pub async fn run(store: Store, worker_id: String, mut stop: watch::Receiver<bool>) {
-    schedule_housekeeping(&store, now_ms()).await;
+    for (kind, _) in PERIODIC {
+        schedule(&store, kind, now_ms()).await;
+    }
     loop {
         if *stop.borrow() {
             return;
@@ -27,8 +37,8 @@ pub async fn run(store: Store, worker_id: String, mut stop: watch::Receiver<bool
                         let done = store
                             .complete_job(job.id, worker_id.clone(), finished)
                             .await;
-                        if job.kind == PURGE_SESSIONS {
-                            schedule_housekeeping(&store, finished + 3_600_000).await;
+                        if let Some((kind, every)) = PERIODIC.iter().find(|(k, _)| *k == job.kind) {
+                            schedule(&store, kind, finished + every).await;
                         }
                         done
                     }
@@ -63,21 +73,32 @@ async fn execute(store: &Store, job: &Job) -> Result<(), String> {
             tracing::info!(removed = n, "purged ended sessions");
             Ok(())
         }
+        REMIND_ACTION_ITEMS => {
+            let now = now_ms();
+            let n = store
+                .remind_action_items(debrief_core::review::day_of(now), now)
+                .await
+                .map_err(|e| e.to_string())?;
+            if n > 0 {
+                tracing::info!(created = n, "action-item reminders");
+            }
+            Ok(())
+        }
         other => Err(format!("unknown job kind '{other}'")),
     }
 }
 
-/// Keeps one session clean-up job queued (the unique key makes this idempotent
-/// across restarts and nodes).
-async fn schedule_housekeeping(store: &Store, at: i64) {
+/// Keeps one job of a periodic kind queued (the unique key makes this
+/// idempotent across restarts and nodes).
+async fn schedule(store: &Store, kind: &str, at: i64) {
     let job = NewJob {
-        kind: PURGE_SESSIONS.into(),
+        kind: kind.into(),
         payload: "{}".into(),
         run_at_ms: at,
-        unique_key: Some(PURGE_SESSIONS.into()),
+        unique_key: Some(kind.into()),
         max_attempts: 5,
     };
     if let Err(e) = store.enqueue(job).await {
-        tracing::warn!(error = %e, "could not schedule session clean-up");
+        tracing::warn!(error = %e, kind, "could not schedule a periodic job");
     }
 }

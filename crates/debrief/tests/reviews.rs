@@ -731,3 +731,117 @@ async fn exports_are_markdown_html_and_a_one_page_summary_pdf() {
         "not published yet"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checker_knows_the_people_directory_and_publishing_warnings_needs_an_acknowledgement() {
+    let app = TestApp::spawn().await;
+    app.add_user("zyxwa.quonk@example.org", RoleSet::default())
+        .await;
+    app.store
+        .write(|c| {
+            c.execute(
+                "UPDATE users SET name = 'Zyxwa Quonk' WHERE email = 'zyxwa.quonk@example.org'",
+                &[],
+            )
+        })
+        .await
+        .unwrap();
+    let t = app.token(&app.users[&Role::Reporter].clone()).await;
+    let r = api(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/lint",
+        &t,
+        Some(json!({"text": "Zyxwa misconfigured the firewall."})),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "person-agent", "{v}");
+    assert_eq!(f["severity"], "warning");
+    assert!(
+        f["replacement"]
+            .as_str()
+            .is_some_and(|s| !s.contains("Zyxwa")),
+        "{f}"
+    );
+    let r = api(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/lint",
+        &t,
+        Some(json!({"text": "The health check failed with error 500."})),
+    )
+    .await;
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{v}");
+    let r = client()
+        .post(app.url("/api/v1/lint"))
+        .json(&json!({"text": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    let id = case_in_review(&app, "Firewall rule opened the admin port").await;
+    let f = app.session_for(Role::Facilitator).await;
+    let r = app
+        .post_form(
+            &f,
+            &format!("/cases/{id}/review/what"),
+            &[
+                ("version", "1"),
+                (
+                    "what_happened",
+                    "The operator was careless and should have checked the rule before pushing it.",
+                ),
+                ("interpretations", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = text(app.get(&f, &format!("/cases/{id}/review")).await).await;
+    assert!(
+        page.contains("Blameless-language checker") && page.contains("careless"),
+        "findings are shown without JavaScript"
+    );
+    assert_eq!(
+        app.post_form(
+            &f,
+            &format!("/cases/{id}/review/state"),
+            &[("to", "in_review")]
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let (code, page) = text(
+        app.post_form(
+            &f,
+            &format!("/cases/{id}/review/state"),
+            &[("to", "published")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, StatusCode::CONFLICT);
+    assert!(page.contains("acknowledge"), "{page}");
+    let before = app.audit_count("review.state").await;
+    assert_eq!(
+        app.post_form(
+            &f,
+            &format!("/cases/{id}/review/state"),
+            &[("to", "published"), ("acknowledge", "on")]
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    assert_eq!(app.audit_count("review.state").await, before + 1);
+    let d = app.store.review(id, false).await.unwrap().unwrap();
+    assert_eq!(
+        d.review.lint_acknowledged_by,
+        Some(app.users[&Role::Facilitator].id)
+    );
+}
