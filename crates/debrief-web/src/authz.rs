@@ -124,6 +124,8 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/admin/settings", ADMIN),
     r("GET", "/admin/audit", AUDITORS),
     r("GET", "/admin/jobs", ADMIN),
+    r("GET", "/admin/factors", ADMIN),
+    r("POST", "/admin/factors", ADMIN),
     // JSON API
     r("GET", "/api/v1/me", SignedIn),
     r("GET", "/api/v1/me/tokens", SignedIn),

@@ -241,6 +241,11 @@ pub fn app(state: AppState) -> Result<Router, String> {
     )
     .add("/admin/audit", &["GET"], get(p::audit))
     .add("/admin/jobs", &["GET"], get(p::jobs))
+    .add(
+        "/admin/factors",
+        &["GET", "POST"],
+        get(pv::factors).post(pv::add_factor),
+    )
     .add("/api/v1/me", &["GET"], get(api::me))
     .add(
         "/api/v1/me/tokens",

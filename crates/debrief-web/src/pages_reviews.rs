@@ -1122,3 +1122,103 @@ pub async fn read_notices(State(state): State<AppState>, Signed(ident): Signed) 
         Err(e) => PageError::from(e).into_response(),
     }
 }
+
+// ------------------------------------------------------------------ taxonomy
+
+#[derive(Template)]
+#[template(path = "factors.html")]
+struct FactorsPage {
+    ctx: Ctx,
+    categories: Vec<debrief_store::reviews::FactorCategory>,
+    form_label: String,
+    form_description: String,
+    errors: debrief_core::Validation,
+}
+
+async fn factors_page(
+    state: &AppState,
+    ctx: Ctx,
+    code: StatusCode,
+    form: (String, String, debrief_core::Validation),
+) -> Response {
+    match state.store.factor_categories().await {
+        Ok(categories) => render_status(
+            code,
+            &FactorsPage {
+                ctx,
+                categories,
+                form_label: form.0,
+                form_description: form.1,
+                errors: form.2,
+            },
+        ),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+pub async fn factors(State(state): State<AppState>, ctx: Ctx) -> Response {
+    factors_page(
+        &state,
+        ctx,
+        StatusCode::OK,
+        (
+            String::new(),
+            String::new(),
+            debrief_core::Validation::new(),
+        ),
+    )
+    .await
+}
+
+/// The key of a category: its name in lower case, words joined by `_`.
+pub fn category_key(label: &str) -> String {
+    label
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+#[derive(Deserialize)]
+pub struct FactorForm {
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    description: String,
+}
+
+pub async fn add_factor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Form(f): Form<FactorForm>,
+) -> Response {
+    let mut v = debrief_core::Validation::new();
+    let label = v.text("label", &f.label, 80);
+    let description = v.text("description", &f.description, 300);
+    let key = category_key(&label);
+    if v.message_for("label").is_none() && key.is_empty() {
+        v.add("label", "Use at least one letter or digit.");
+    }
+    if v.is_ok() {
+        match state
+            .store
+            .add_factor_category(key, label, description, ident.user.id, now_ms())
+            .await
+        {
+            Ok(()) => return Redirect::to("/admin/factors").into_response(),
+            Err(StoreError::Unique(_)) => {
+                v.add("label", "A category with this name exists already.")
+            }
+            Err(e) => return PageError::from(e).into_response(),
+        }
+    }
+    factors_page(
+        &state,
+        ctx,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        (f.label, f.description, v),
+    )
+    .await
+}

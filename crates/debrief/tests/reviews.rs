@@ -845,3 +845,68 @@ async fn the_checker_knows_the_people_directory_and_publishing_warnings_needs_an
         Some(app.users[&Role::Facilitator].id)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administrators_extend_the_factor_taxonomy() {
+    let app = TestApp::spawn().await;
+    let admin = app.session_for(Role::Admin).await;
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/factors",
+            &[
+                ("label", "Vendor support"),
+                (
+                    "description",
+                    "A supplier's support process delayed the response.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (code, page) = text(
+        app.post_form(
+            &admin,
+            "/admin/factors",
+            &[("label", "Vendor  SUPPORT"), ("description", "again")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("exists already") && page.contains("Vendor  SUPPORT"));
+    let (code, _) = text(
+        app.post_form(
+            &admin,
+            "/admin/factors",
+            &[("label", "  "), ("description", "x")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    // facilitators can now choose it
+    let id = case_in_review(&app, "Vendor took two days to revoke a token").await;
+    let f = app.session_for(Role::Facilitator).await;
+    let (_, page) = text(app.get(&f, &format!("/cases/{id}/review")).await).await;
+    assert!(page.contains("value=\"vendor_support\""));
+    let r = app
+        .post_form(
+            &f,
+            &format!("/cases/{id}/review/factor"),
+            &[
+                ("category", "vendor_support"),
+                ("explanation", "Revocation needs a ticket with the vendor"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .post_form(
+            &f,
+            &format!("/cases/{id}/review/factor"),
+            &[("category", "no_such_thing"), ("explanation", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+}
