@@ -8,6 +8,7 @@ mod config;
 mod demo;
 mod demo_activity;
 mod keyfile;
+mod lint_cmd;
 
 use clap::{Args, Parser, Subcommand};
 use config::{DEFAULT_DATABASE, DEFAULT_LISTEN, FileConfig, pick};
@@ -100,6 +101,21 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Check postmortems for blameful language: exit 0 clean, 1 with warnings or errors, 2 on bad input.
+    Lint {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: lint_cmd::Format,
+        /// The people directory: one name per line, or a CSV export of users with a name column.
+        #[arg(long, value_name = "FILE")]
+        people: Option<PathBuf>,
+        /// The checker's TOML configuration (default: .debrief-lint.toml when present).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Files, or directories to search for .md, .markdown and .txt files; "-" reads standard input.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
     },
 }
 
@@ -235,7 +251,11 @@ fn anchor_audit(db: &DbArg, file: &FileConfig) -> Result<(), Fail> {
 }
 
 fn run(cli: Cli) -> Result<(), Fail> {
-    let file = FileConfig::load(cli.config.as_deref()).map_err(usage)?;
+    // `debrief lint --config` names the checker's own file, not the server's
+    let file = match &cli.command {
+        Command::Lint { .. } => FileConfig::default(),
+        _ => FileConfig::load(cli.config.as_deref()).map_err(usage)?,
+    };
     match cli.command {
         Command::Serve {
             db,
@@ -448,6 +468,23 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 Err(e) => Err(Fail {
                     code: 1,
                     message: format!("invalid: {e}"),
+                }),
+            }
+        }
+        Command::Lint {
+            format,
+            people,
+            config,
+            paths,
+        } => {
+            let from_flag = std::env::args_os()
+                .any(|a| a == "--config" || a.to_string_lossy().starts_with("--config="));
+            let outcome = lint_cmd::run(format, people, config, from_flag, paths);
+            match outcome.code {
+                0 => Ok(()),
+                code => Err(Fail {
+                    code,
+                    message: outcome.message.unwrap_or_default(),
                 }),
             }
         }

@@ -1,0 +1,554 @@
+//! `debrief lint`: the blameless-language checker on files and directories,
+//! with text (like a compiler's), JSON and SARIF 2.1.0 output.
+//!
+//! Exit codes: 0 when no finding is a warning or an error, 1 when one is, 2 for
+//! a usage or input error (a malformed configuration names its line; a run in
+//! which no file could be read).
+
+use debrief_core::lint::{Finding, LintConfig, Linter, People, Rule, Severity};
+use serde::Serialize;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+/// The configuration file looked for in the current directory when `--config`
+/// is not given.
+pub const DEFAULT_CONFIG: &str = ".debrief-lint.toml";
+const EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
+/// Bytes looked at to decide that a file is binary.
+const SNIFF: usize = 8192;
+
+/// What a run ends with: the exit code and, for codes 1 and 2, one line for
+/// standard error.
+pub struct Outcome {
+    pub code: u8,
+    pub message: Option<String>,
+}
+
+fn fail(message: impl Into<String>) -> Outcome {
+    Outcome {
+        code: 2,
+        message: Some(message.into()),
+    }
+}
+
+/// Runs the checker. `config_from_flag` tells whether `--config` was given on
+/// the command line (`DEBRIEF_CONFIG` names the server's file, not this one).
+pub fn run(
+    format: Format,
+    people: Option<PathBuf>,
+    config: Option<PathBuf>,
+    config_from_flag: bool,
+    paths: Vec<PathBuf>,
+) -> Outcome {
+    // configuration
+    let config_path = match config {
+        Some(p) if config_from_flag => Some(p),
+        _ => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
+    };
+    let config = match &config_path {
+        Some(p) => {
+            let text = match std::fs::read_to_string(p) {
+                Ok(t) => t,
+                Err(e) => return fail(format!("cannot read config file {}: {e}", p.display())),
+            };
+            match LintConfig::from_toml(&text) {
+                Ok(c) => c,
+                Err(e) => return fail(format!("config file {}, {e}", p.display())),
+            }
+        }
+        None => LintConfig::default(),
+    };
+    let people = match &people {
+        Some(p) => match std::fs::read(p) {
+            Ok(bytes) => People::parse(&String::from_utf8_lossy(&bytes)),
+            Err(e) => return fail(format!("cannot read people file {}: {e}", p.display())),
+        },
+        None => People::default(),
+    };
+    let linter = Linter::new(config, people);
+
+    // files
+    let mut files = Vec::new();
+    for p in &paths {
+        if p.as_os_str() == "-" {
+            files.push(Input::Stdin);
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                let before = files.len();
+                walk(p, &mut files);
+                if files.len() == before {
+                    eprintln!(
+                        "debrief: note: no .md, .markdown or .txt files under {}",
+                        p.display()
+                    );
+                }
+            }
+            Ok(_) => files.push(Input::File(p.clone())),
+            Err(e) => return fail(format!("cannot read {}: {e}", p.display())),
+        }
+    }
+
+    let stdout = std::io::stdout();
+    let mut out = Output::new(format, BufWriter::with_capacity(1 << 16, stdout.lock()));
+    let mut read = 0usize;
+    let mut skipped: Vec<(String, String)> = Vec::new();
+    let mut counts = [0usize; 3];
+    for input in &files {
+        let name = input.name();
+        let result = match input {
+            Input::File(path) => lint_file(&linter, path, &name, &mut out, &mut counts),
+            Input::Stdin => lint_stream(
+                &linter,
+                std::io::stdin().lock(),
+                &name,
+                &mut out,
+                &mut counts,
+            ),
+        };
+        match result {
+            Ok(()) => read += 1,
+            Err(why) => {
+                eprintln!("debrief: note: skipped {name}: {why}");
+                skipped.push((name, why));
+            }
+        }
+        if out.broken {
+            break;
+        }
+    }
+    out.finish(read, &skipped, &counts);
+    if !files.is_empty() && read == 0 {
+        return fail(format!(
+            "nothing could be read ({} file(s) skipped)",
+            skipped.len()
+        ));
+    }
+    let [notes, warnings, errors] = counts;
+    if warnings + errors > 0 {
+        Outcome {
+            code: 1,
+            message: Some(format!(
+                "{} in {} file(s) checked ({} note(s))",
+                plural(errors, "error", warnings, "warning"),
+                read,
+                notes
+            )),
+        }
+    } else {
+        Outcome {
+            code: 0,
+            message: None,
+        }
+    }
+}
+
+fn plural(errors: usize, e: &str, warnings: usize, w: &str) -> String {
+    let s = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, w_) => s(w_, w),
+        (e_, 0) => s(e_, e),
+        (e_, w_) => format!("{}, {}", s(e_, e), s(w_, w)),
+    }
+}
+
+enum Input {
+    File(PathBuf),
+    Stdin,
+}
+
+impl Input {
+    fn name(&self) -> String {
+        match self {
+            Input::Stdin => "-".to_string(),
+            Input::File(p) => {
+                let s = p.to_string_lossy().replace('\\', "/");
+                s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+            }
+        }
+    }
+}
+
+/// Markdown and text files under `dir`, in a stable order; hidden files and
+/// folders (and `node_modules`) are skipped; symbolic links are not followed.
+fn walk(dir: &Path, files: &mut Vec<Input>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name == "node_modules" {
+            continue;
+        }
+        let Ok(kind) = e.file_type() else { continue };
+        let path = e.path();
+        if kind.is_dir() {
+            walk(&path, files);
+        } else if kind.is_file() {
+            let ext = path
+                .extension()
+                .map(|x| x.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            if EXTENSIONS.contains(&ext.as_str()) {
+                files.push(Input::File(path));
+            }
+        }
+    }
+}
+
+/// Checks that a file is text (no NUL in its first bytes) and valid UTF-8,
+/// reading it once in bounded pieces, then lints it in a second, streaming pass.
+fn lint_file(
+    linter: &Linter,
+    path: &Path,
+    name: &str,
+    out: &mut Output<impl Write>,
+    counts: &mut [usize; 3],
+) -> Result<(), String> {
+    let mut f = File::open(path).map_err(|e| e.to_string())?;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut carry: Vec<u8> = Vec::new();
+    let mut line = 1usize;
+    let mut first = true;
+    loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.to_string()),
+        };
+        let chunk = &buf[..n];
+        if first {
+            first = false;
+            if chunk[..n.min(SNIFF)].contains(&0) {
+                return Err("binary file".to_string());
+            }
+        }
+        carry.extend_from_slice(chunk);
+        match std::str::from_utf8(&carry) {
+            Ok(s) => {
+                line += s.matches('\n').count();
+                carry.clear();
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                line += carry[..good].iter().filter(|&&b| b == b'\n').count();
+                if e.error_len().is_some() {
+                    return Err(format!("not valid UTF-8 (line {line})"));
+                }
+                // an incomplete character at the end: keep it for the next read
+                carry.drain(..good);
+            }
+        }
+    }
+    if !carry.is_empty() {
+        return Err(format!("not valid UTF-8 (line {line})"));
+    }
+    let f = File::open(path).map_err(|e| e.to_string())?;
+    lint_stream(
+        linter,
+        BufReader::with_capacity(1 << 16, f),
+        name,
+        out,
+        counts,
+    )
+}
+
+fn lint_stream(
+    linter: &Linter,
+    reader: impl BufRead,
+    name: &str,
+    out: &mut Output<impl Write>,
+    counts: &mut [usize; 3],
+) -> Result<(), String> {
+    linter
+        .check_reader(reader, |f| {
+            counts[match f.severity {
+                Severity::Note => 0,
+                Severity::Warning => 1,
+                Severity::Error => 2,
+            }] += 1;
+            out.finding(name, &f);
+        })
+        .map(|_| ())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => format!("not valid UTF-8 ({e})"),
+            _ => e.to_string(),
+        })
+}
+
+// ---------------------------------------------------------------------------
+// output
+
+struct Output<W: Write> {
+    format: Format,
+    w: W,
+    n: usize,
+    broken: bool,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    path: &'a str,
+    #[serde(flatten)]
+    finding: &'a Finding,
+}
+
+impl<W: Write> Output<W> {
+    fn new(format: Format, w: W) -> Self {
+        let mut o = Output {
+            format,
+            w,
+            n: 0,
+            broken: false,
+        };
+        match format {
+            Format::Text => {}
+            Format::Json => o.put("{\"findings\":["),
+            Format::Sarif => {
+                let head = sarif_head();
+                o.put(&head);
+            }
+        }
+        o
+    }
+
+    fn put(&mut self, s: &str) {
+        if !self.broken && self.w.write_all(s.as_bytes()).is_err() {
+            self.broken = true;
+        }
+    }
+
+    fn finding(&mut self, path: &str, f: &Finding) {
+        let sep = if self.n == 0 { "\n" } else { ",\n" };
+        self.n += 1;
+        match self.format {
+            Format::Text => {
+                let mut s = format!(
+                    "{path}:{}:{}: {}[{}]: {}\n",
+                    f.line, f.column, f.severity, f.rule, f.message
+                );
+                let snippet: String = f
+                    .matched
+                    .split('\n')
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(160)
+                    .collect();
+                s.push_str(&format!("  | {snippet}\n"));
+                if let Some(sug) = &f.suggestion {
+                    s.push_str(&format!("  = suggestion: {sug}\n"));
+                }
+                self.put(&s);
+            }
+            Format::Json => {
+                let j =
+                    serde_json::to_string(&JsonFinding { path, finding: f }).unwrap_or_default();
+                self.put(sep);
+                self.put(&j);
+            }
+            Format::Sarif => {
+                let j = serde_json::to_string(&sarif_result(path, f)).unwrap_or_default();
+                self.put(sep);
+                self.put(&j);
+            }
+        }
+    }
+
+    fn finish(&mut self, read: usize, skipped: &[(String, String)], counts: &[usize; 3]) {
+        let skipped_json: Vec<serde_json::Value> = skipped
+            .iter()
+            .map(|(p, why)| serde_json::json!({"path": p, "reason": why}))
+            .collect();
+        match self.format {
+            Format::Text => {}
+            Format::Json => {
+                let tail = serde_json::json!({
+                    "files_checked": read,
+                    "skipped": skipped_json,
+                    "summary": {"errors": counts[2], "warnings": counts[1], "notes": counts[0]},
+                });
+                let tail = tail.to_string();
+                // splice the summary into the open object
+                let tail = tail.strip_prefix('{').unwrap_or(&tail);
+                self.put(&format!("\n],{tail}\n"));
+            }
+            Format::Sarif => {
+                let notes: Vec<serde_json::Value> = skipped
+                    .iter()
+                    .map(|(p, why)| {
+                        serde_json::json!({
+                            "level": "note",
+                            "message": {"text": format!("skipped {p}: {why}")},
+                            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(p)}}}],
+                        })
+                    })
+                    .collect();
+                let inv = serde_json::json!([{
+                    "executionSuccessful": read != 0 || skipped.is_empty(),
+                    "toolExecutionNotifications": notes,
+                }]);
+                self.put(&format!("\n],\"invocations\":{inv}}}]}}\n"));
+            }
+        }
+        if !self.broken && self.w.flush().is_err() {
+            self.broken = true;
+        }
+    }
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+/// The SARIF log up to the opening of `results`: schema, version, the tool
+/// and its rules.
+fn sarif_head() -> String {
+    let config = LintConfig::default();
+    let rules: Vec<serde_json::Value> = Rule::ALL
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id(),
+                "name": rule_name(*r),
+                "shortDescription": {"text": r.summary()},
+                "fullDescription": {"text": r.help()},
+                "help": {"text": r.help(), "markdown": r.help()},
+                "defaultConfiguration": {"level": config.severity(*r).map_or("none", level)},
+                "properties": {"tags": ["blameless", "postmortem"]},
+            })
+        })
+        .collect();
+    let run = serde_json::json!({
+        "tool": {"driver": {
+            "name": "debrief-lint",
+            "fullName": "Debrief blameless-language checker",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "rules": rules,
+        }},
+        "columnKind": "unicodeCodePoints",
+    })
+    .to_string();
+    // the run object stays open: its results are streamed after it
+    let run = run.strip_suffix('}').unwrap_or(&run);
+    format!(
+        "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{run},\"results\":["
+    )
+}
+
+fn rule_name(r: Rule) -> &'static str {
+    match r {
+        Rule::PersonAgent => "PersonAsAgentOfFailure",
+        Rule::PersonNamed => "PersonNamed",
+        Rule::Blame => "BlameAndJudgement",
+        Rule::Hindsight => "HindsightAndCounterfactuals",
+        Rule::HumanError => "HumanErrorAsCause",
+        Rule::Suppression => "InvalidSuppression",
+    }
+}
+
+fn sarif_result(path: &str, f: &Finding) -> serde_json::Value {
+    let index = Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0);
+    let region = serde_json::json!({
+        "startLine": f.line,
+        "startColumn": f.column,
+        "endLine": f.end_line,
+        "endColumn": f.end_column,
+        "charOffset": f.start,
+        "charLength": f.end - f.start,
+        "snippet": {"text": f.matched},
+    });
+    let mut text = f.message.clone();
+    if let Some(s) = &f.suggestion {
+        text.push(' ');
+        text.push_str(s);
+    }
+    let mut result = serde_json::json!({
+        "ruleId": f.rule.id(),
+        "ruleIndex": index,
+        "level": level(f.severity),
+        "message": {"text": text},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": uri(path)},
+            "region": region,
+        }}],
+    });
+    if let Some(rep) = &f.replacement
+        && let Some(obj) = result.as_object_mut()
+    {
+        obj.insert(
+            "fixes".to_string(),
+            serde_json::json!([{
+                "description": {"text": if rep.is_empty() { "Remove the name".to_string() } else { format!("Rewrite as \"{rep}\"") }},
+                "artifactChanges": [{
+                    "artifactLocation": {"uri": uri(path)},
+                    "replacements": [{
+                        "deletedRegion": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column},
+                        "insertedContent": {"text": rep},
+                    }],
+                }],
+            }]),
+        );
+    }
+    result
+}
+
+/// A relative URI reference for a path: forward slashes, with characters
+/// outside the unreserved set percent-encoded.
+fn uri(path: &str) -> String {
+    let mut s = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_encoded() {
+        assert_eq!(
+            uri("docs/post mortem #1.md"),
+            "docs/post%20mortem%20%231.md"
+        );
+        assert_eq!(uri("a/é.md"), "a/%C3%A9.md");
+    }
+
+    #[test]
+    fn the_sarif_head_opens_the_results() {
+        let h = sarif_head();
+        assert!(h.ends_with(",\"results\":["), "{h}");
+        let full = format!("{h}],\"invocations\":[]}}]}}");
+        let v: serde_json::Value = serde_json::from_str(&full).unwrap();
+        assert_eq!(v["version"], "2.1.0");
+        assert_eq!(
+            v["runs"][0]["tool"]["driver"]["rules"][0]["id"],
+            "person-agent"
+        );
+    }
+}
