@@ -910,3 +910,56 @@ async fn administrators_extend_the_factor_taxonomy() {
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitator_who_took_part_in_the_case_is_flagged() {
+    let app = TestApp::spawn().await;
+    let id = case_in_review(&app, "Misrouted alert waited until Monday").await;
+    let involved = app.users[&Role::Responder].clone();
+    let outsider = app.users[&Role::Facilitator].clone();
+    app.store
+        .write({
+            let uid = involved.id;
+            move |c| {
+                c.execute(
+                    "UPDATE users SET roles = $1 WHERE id = $2",
+                    &debrief_store::params![
+                        (RoleSet::from_roles([Role::Responder, Role::Facilitator])).bits() as i64,
+                        uid
+                    ],
+                )
+            }
+        })
+        .await
+        .unwrap();
+    let lead = app.session_for(Role::SecurityLead).await;
+    let path = format!("/cases/{id}/review/facilitator");
+    let (code, page) = text(
+        app.post_form(
+            &lead,
+            &path,
+            &[("facilitator_id", &involved.id.to_string())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(page.contains("took part in this case"), "warned");
+    let (code, page) = text(
+        app.post_form(
+            &lead,
+            &path,
+            &[("facilitator_id", &outsider.id.to_string())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(!page.contains("took part in this case") && page.contains("Facilitator assigned."));
+    let (code, _) = text(
+        app.post_form(&lead, &path, &[("facilitator_id", "999999")])
+            .await,
+    )
+    .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+}
