@@ -512,3 +512,96 @@ pub fn notify_tx(
     )?;
     Ok(n as usize)
 }
+
+/// An action item as it stood at some point in the past, for importing history
+/// and for demonstration data: its state, closing note and effectiveness check
+/// are taken as given. Times are milliseconds since the epoch; days are
+/// `YYYY-MM-DD`.
+#[derive(Debug, Clone)]
+pub struct ItemRecord {
+    pub item: NewActionItem,
+    pub status: ActionStatus,
+    /// What changed (done) or why not (won't do); required once closed.
+    pub closing_note: Option<String>,
+    pub closed_ms: Option<i64>,
+    pub check_day: Option<String>,
+    pub check_owner_id: Option<i64>,
+    pub check_outcome: Option<CheckOutcome>,
+    pub check_note: Option<String>,
+    pub check_done_ms: Option<i64>,
+    pub created_by: Option<i64>,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+impl ItemRecord {
+    /// The same rules a live edit follows: a closed item says why and when, an
+    /// effectiveness check belongs to a done item, an outcome to a check.
+    fn check(&self) -> Result<()> {
+        let bad = |m: &str| Err(StoreError::Invalid(format!("{}: {m}", self.item.title)));
+        let closed = self.status.is_closed();
+        if closed
+            != (self.closed_ms.is_some()
+                && self
+                    .closing_note
+                    .as_deref()
+                    .is_some_and(|n| !n.trim().is_empty()))
+        {
+            return bad("a closed item has a closing note and a closing time, an open one neither");
+        }
+        if self.check_day.is_some() && self.status != ActionStatus::Done {
+            return bad("only a done item has an effectiveness check");
+        }
+        if self.check_outcome.is_some() != self.check_done_ms.is_some()
+            || (self.check_outcome.is_some() && self.check_day.is_none())
+        {
+            return bad("a recorded check has an outcome, a time and a scheduled day");
+        }
+        Ok(())
+    }
+}
+
+/// Inserts historic items inside an open transaction with one statement per
+/// hundred items, without the checks, audit entries and notices of a live
+/// edit: the caller vouches that cases, owners and factors exist and belong
+/// together. Returns how many were inserted.
+pub fn insert_item_records_tx(c: &mut dyn Conn, items: &[ItemRecord]) -> Result<u64> {
+    const COLS: usize = 19;
+    let mut inserted = 0;
+    for chunk in items.chunks(100) {
+        let mut values = Vec::with_capacity(chunk.len() * COLS);
+        for r in chunk {
+            r.check()?;
+            let n = &r.item;
+            values.extend(params![
+                n.case_id,
+                &n.title,
+                &n.description,
+                n.owner_id,
+                &n.due_day,
+                n.priority.as_str(),
+                r.status.as_str(),
+                n.factor_id,
+                n.tracker_url.clone(),
+                r.closing_note.clone(),
+                r.closed_ms,
+                r.check_day.clone(),
+                r.check_owner_id,
+                r.check_outcome.map(|o| o.as_str()),
+                r.check_note.clone(),
+                r.check_done_ms,
+                r.created_by,
+                r.created_ms,
+                r.updated_ms
+            ]);
+        }
+        inserted += c.execute(
+            &format!(
+                "INSERT INTO action_items (case_id, title, description, owner_id, due_day, priority, status, factor_id, tracker_url, closing_note, closed_ms, check_day, check_owner_id, check_outcome, check_note, check_done_ms, created_by, created_ms, updated_ms) VALUES {}",
+                crate::reviews::value_rows(chunk.len(), COLS)
+            ),
+            &values,
+        )?;
+    }
+    Ok(inserted)
+}
