@@ -69,6 +69,12 @@ const PEOPLE: &[(&str, &str, usize, &[Role])] = &[
 
 pub const DOMAIN: &str = "demo.debrief.example";
 
+/// The demo people's names, for checking demo texts against the directory.
+#[cfg(test)]
+pub(crate) fn people_names() -> Vec<&'static str> {
+    PEOPLE.iter().map(|p| p.0).collect()
+}
+
 /// Loads the demo people and teams unless they are there already. Returns the
 /// number of people created.
 pub fn load(store: &Store) -> Result<usize, StoreError> {

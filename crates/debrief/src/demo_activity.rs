@@ -1,6 +1,7 @@
 //! Realistic reports and cases spread over the last six quarters, for
-//! `serve --demo` and `debrief demo --scale N`. Deterministic for a given seed,
-//! so that screenshots and dashboards are comparable between runs.
+//! `serve --demo` and `debrief demo --scale N`; cases that reached review get
+//! a blameless review and action items (see `demo_reviews`). Deterministic for
+//! a given seed, so that screenshots and dashboards are comparable between runs.
 
 use debrief_core::case::{Severity, Status};
 use debrief_core::keys::Keys;
@@ -11,10 +12,21 @@ use debrief_store::cases::{
 use debrief_store::reports::{NewReport, add_message, insert_report};
 use debrief_store::{Store, StoreError, now_ms, params};
 
+use crate::demo_reviews;
+
 /// A small xorshift generator: demo data needs variety, not cryptography.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
+    /// A generator for one item of a run: the same seed and index always give
+    /// the same stream, independent of every other item's.
+    pub(crate) fn for_item(seed: u64, index: u64) -> Rng {
+        // splitmix64 of the pair, so that neighbouring indexes start far apart
+        let mut z = seed ^ index.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        Rng((z ^ (z >> 31)) | 1)
+    }
     fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
@@ -23,13 +35,13 @@ impl Rng {
         self.0 = x;
         x
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(crate) fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
 }
@@ -204,7 +216,61 @@ const TEMPLATES: &[Template] = &[
         systems: "on-call",
         facts: &["Secondary on-call added"],
     },
+    Template {
+        kind: Kind::Incident,
+        severity: Severity::Medium,
+        title: "Expired TLS certificate took the partner API offline",
+        description: "The certificate on the partner API expired at 02:00 UTC; partner integrations failed their TLS handshakes until a renewed certificate was deployed in the morning.",
+        systems: "partner API, certificates",
+        facts: &[
+            "Partner reported failing TLS handshakes",
+            "Renewed certificate deployed",
+            "Expiry monitoring added for the partner API",
+        ],
+    },
+    Template {
+        kind: Kind::Incident,
+        severity: Severity::Medium,
+        title: "Intrusion alerts routed to a retired mailbox",
+        description: "Since the alerting migration, intrusion detection alerts had been sent to a mailbox retired in the same move. A port scan and login attempts on a staging host went unseen until a weekly report.",
+        systems: "IDS, alerting, staging",
+        facts: &[
+            "Weekly report showed hundreds of unacknowledged IDS alerts",
+            "Staging host checked: no successful login",
+            "IDS alerts routed to the paging pipeline",
+        ],
+    },
+    Template {
+        kind: Kind::Incident,
+        severity: Severity::High,
+        title: "Supplier breach exposed support ticket attachments",
+        description: "Our support-desk vendor disclosed that an attacker accessed its attachment storage; attachments our customers uploaded over two years were in scope.",
+        systems: "support desk (vendor)",
+        facts: &[
+            "Vendor breach notification received",
+            "Attachment retention reduced to 30 days",
+            "Affected customers and the regulator notified",
+        ],
+    },
+    Template {
+        kind: Kind::Incident,
+        severity: Severity::Medium,
+        title: "Laptop with cached customer data lost on a train",
+        description: "A sales laptop was left on a train. The disk was encrypted, but the laptop was asleep and held an offline copy of a customer list.",
+        systems: "endpoints, CRM",
+        facts: &[
+            "Loss reported to the service desk",
+            "Remote wipe issued",
+            "Device checked in and was wiped",
+        ],
+    },
 ];
+
+/// The titles of the case templates (each has a review story).
+#[cfg(test)]
+pub(crate) fn template_titles() -> Vec<&'static str> {
+    TEMPLATES.iter().map(|t| t.title).collect()
+}
 
 const QUESTIONS: &[&str] = &[
     "Thank you for reporting. Do you remember roughly when you first noticed it?",
@@ -274,6 +340,8 @@ pub fn generate(
     } else {
         responders
     };
+    let cast = store.db().read_blocking(demo_reviews::Cast::load)?;
+    let mut coverage = demo_reviews::Coverage::default();
     let mut shown_receipt = None;
     let mut made = 0;
     // write in batches so that a large scale does not hold one huge transaction
@@ -319,6 +387,11 @@ pub fn generate(
                     };
                 }
                 let status = transitions.last().map_or(Status::Triage, |t| t.0);
+                let reached = |s: Status| transitions.iter().find(|t| t.0 == s).map(|t| t.1);
+                let (in_review_ms, published_ms) = (reached(Status::InReview), reached(Status::Published));
+                // the case records everyone who moved it as taking part
+                let mut participants: Vec<i64> = transitions.iter().filter_map(|t| t.2).collect();
+                participants.dedup();
                 let case_id = insert_case_record(
                     c,
                     &CaseRecord {
@@ -394,6 +467,19 @@ pub fn generate(
                         insert_timeline_record(c, case_id, at, kind, fact, Some(lead))?;
                     }
                 }
+                // cases that reached review have one, with its action items
+                if let Some(in_review_ms) = in_review_ms {
+                    let case = demo_reviews::CaseFacts {
+                        case_id,
+                        title: t.title,
+                        status,
+                        lead,
+                        participants: &participants,
+                        in_review_ms,
+                        published_ms,
+                    };
+                    demo_reviews::add(c, &mut Rng::for_item(seed, i as u64), &cast, &case, &mut coverage, now)?;
+                }
                 n += 1;
             }
             Ok((n, receipt))
@@ -444,5 +530,10 @@ pub fn generate(
         }
         Ok(())
     })?;
+    tracing::info!(
+        reviews = coverage.reviews,
+        action_items = coverage.items,
+        "generated demo reviews and action items"
+    );
     Ok((made, shown_receipt))
 }

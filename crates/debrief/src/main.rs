@@ -7,6 +7,7 @@
 mod config;
 mod demo;
 mod demo_activity;
+mod demo_reviews;
 mod keyfile;
 mod lint_cmd;
 
