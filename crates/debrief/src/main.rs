@@ -8,6 +8,7 @@ mod config;
 mod demo;
 mod demo_activity;
 mod demo_reviews;
+mod export_cmd;
 mod keyfile;
 mod lint_cmd;
 
@@ -118,6 +119,11 @@ enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Export a case's review: the one-page leadership summary or the full review.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -151,6 +157,29 @@ enum TokenCommand {
         #[arg(long, default_value = "created with debrief token create")]
         name: String,
     },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The one-page leadership summary (fits one A4 page).
+    Summary(ExportArgs),
+    /// The full technical review.
+    Review(ExportArgs),
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// The case whose review to export.
+    #[arg(long)]
+    case: i64,
+    /// md (Markdown for a wiki), html (standalone, prints well) or pdf.
+    #[arg(long)]
+    format: String,
+    /// Where to write it (default: standard output).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -488,6 +517,14 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     message: outcome.message.unwrap_or_default(),
                 }),
             }
+        }
+        Command::Export { command } => {
+            let (kind, args) = match command {
+                ExportCommand::Summary(a) => (debrief_export::Kind::Summary, a),
+                ExportCommand::Review(a) => (debrief_export::Kind::Review, a),
+            };
+            let store = open(&args.db, &file, false)?;
+            export_cmd::run(store, kind, args.case, &args.format, args.output)
         }
         Command::Audit {
             command: AuditCommand::Verify { db },
