@@ -36,7 +36,7 @@ pub struct ActionItem {
     pub updated_ms: i64,
 }
 
-const ITEM_COLS: &str = "a.id, a.case_id, c.title, a.title, a.description, a.owner_id, u.name, a.due_day, a.priority, a.status, a.factor_id, k.label, a.tracker_url, a.closing_note, a.closed_ms, a.check_day, a.check_owner_id, a.check_outcome, a.check_note, a.check_done_ms, a.version, a.created_ms, a.updated_ms";
+const ITEM_COLS: &str = "a.id, a.case_id, c.title, a.title, a.description, a.owner_id, u.name, a.due_day, a.priority, a.status, a.factor_id, k.label || ': ' || f.explanation, a.tracker_url, a.closing_note, a.closed_ms, a.check_day, a.check_owner_id, a.check_outcome, a.check_note, a.check_done_ms, a.version, a.created_ms, a.updated_ms";
 const ITEM_FROM: &str = "action_items a JOIN cases c ON c.id = a.case_id JOIN users u ON u.id = a.owner_id LEFT JOIN review_factors f ON f.id = a.factor_id LEFT JOIN factor_categories k ON k.key = f.category";
 
 fn item_from(r: &Row) -> Result<ActionItem> {

@@ -208,6 +208,8 @@ struct ItemPage {
     check_done: String,
     can_manage: bool,
     can_update: bool,
+    /// Where the item's review can be read by this person, if anywhere.
+    review_link: Option<String>,
     can_check: bool,
     people: Vec<(i64, String)>,
     priorities: Vec<(&'static str, &'static str)>,
@@ -295,7 +297,18 @@ async fn item_page(
         .map(|u| (u.id, u.name))
         .collect();
     let today = today();
+    let review_link = if may(ident, "GET", "/cases/{id}/review") {
+        Some(format!("/cases/{}/review", a.case_id))
+    } else {
+        match state.store.review(a.case_id, false).await {
+            Ok(Some(d)) if d.review.state == debrief_core::review::ReviewState::Published => {
+                Some(format!("/library/{}", a.case_id))
+            }
+            _ => None,
+        }
+    };
     let page = ItemPage {
+        review_link,
         overdue: !a.status.is_closed() && parse_day(&a.due_day).is_ok_and(|d| d < today),
         closed: a.status.is_closed(),
         created: time_html(a.created_ms),

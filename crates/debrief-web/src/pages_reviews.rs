@@ -86,7 +86,7 @@ pub fn item_view(a: &ActionItem, today: chrono::NaiveDate) -> ItemView {
         priority: a.priority.label(),
         status: a.status.label(),
         status_value: a.status.as_str(),
-        factor: a.factor_label.clone(),
+        factor: a.factor_label.as_deref().map(|f| excerpt(f, 90)),
         tracker_url: a.tracker_url.clone(),
         case_id: a.case_id,
         case_title: a.case_title.clone(),
@@ -177,6 +177,20 @@ impl ReviewPage {
     fn num(&self, part: &str, name: &str, stored: &Option<i64>) -> String {
         let s = stored.map(|v| v.to_string()).unwrap_or_default();
         self.val(part, name, &s)
+    }
+    /// The stored impact fields, as the `base:` values of the impact form.
+    fn impact_base(&self) -> Vec<(&'static str, String)> {
+        let Some(d) = &self.d else { return Vec::new() };
+        let i = &d.review.impact;
+        let n = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+        vec![
+            ("duration_minutes", n(i.duration_minutes)),
+            ("people_affected", n(i.people_affected)),
+            ("records_affected", n(i.records_affected)),
+            ("services", i.services.clone()),
+            ("cost", i.cost.clone()),
+            ("notes", i.notes.clone()),
+        ]
     }
     fn is_kept(&self, part: &str) -> bool {
         self.flash.kept_part == part
@@ -491,44 +505,42 @@ fn kept_key(part: &str, f: &Fields) -> String {
     }
 }
 
-/// The stored text of a part, to show beside the user's in a conflict.
-fn theirs(d: &ReviewDetail, part: &str, id: Option<i64>) -> Vec<(String, String)> {
+/// The stored fields of a part, to show beside the user's in a conflict:
+/// (label, form field, value).
+fn theirs(d: &ReviewDetail, part: &str, id: Option<i64>) -> Vec<(String, &'static str, String)> {
     let r = &d.review;
-    let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+    let s = |label: &str, field: &'static str, value: &str| {
+        (label.to_string(), field, value.to_string())
+    };
+    let n = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     match part {
         "what" => vec![
-            s("What happened", &r.what_happened),
-            s("Interpretations", &r.interpretations),
+            s("What happened", "what_happened", &r.what_happened),
+            s("Interpretations", "interpretations", &r.interpretations),
         ],
         "impact" => vec![
             s(
                 "Duration (minutes)",
-                &r.impact
-                    .duration_minutes
-                    .map(|v| v.to_string())
-                    .unwrap_or_default(),
+                "duration_minutes",
+                &n(r.impact.duration_minutes),
             ),
             s(
                 "People affected",
-                &r.impact
-                    .people_affected
-                    .map(|v| v.to_string())
-                    .unwrap_or_default(),
+                "people_affected",
+                &n(r.impact.people_affected),
             ),
             s(
                 "Records affected",
-                &r.impact
-                    .records_affected
-                    .map(|v| v.to_string())
-                    .unwrap_or_default(),
+                "records_affected",
+                &n(r.impact.records_affected),
             ),
-            s("Services", &r.impact.services),
-            s("Cost", &r.impact.cost),
-            s("Notes", &r.impact.notes),
+            s("Services", "services", &r.impact.services),
+            s("Cost", "cost", &r.impact.cost),
+            s("Notes", "notes", &r.impact.notes),
         ],
         "learn" => vec![
-            s("What went well", &r.went_well),
-            s("Where we got lucky", &r.got_lucky),
+            s("What went well", "went_well", &r.went_well),
+            s("Where we got lucky", "got_lucky", &r.got_lucky),
         ],
         "why" => d
             .whys
@@ -536,9 +548,13 @@ fn theirs(d: &ReviewDetail, part: &str, id: Option<i64>) -> Vec<(String, String)
             .filter(|w| Some(w.id) == id)
             .flat_map(|w| {
                 vec![
-                    s("Problem", &w.problem),
-                    s("Why? answers", &w.steps.join("\n")),
-                    s("Systemic condition", &w.systemic_condition),
+                    s("Problem", "problem", &w.problem),
+                    s("Why? answers", "steps", &w.steps.join("\n")),
+                    s(
+                        "Systemic condition",
+                        "systemic_condition",
+                        &w.systemic_condition,
+                    ),
                 ]
             })
             .collect(),
@@ -548,8 +564,8 @@ fn theirs(d: &ReviewDetail, part: &str, id: Option<i64>) -> Vec<(String, String)
             .filter(|x| Some(x.id) == id)
             .flat_map(|x| {
                 vec![
-                    s("Category", &x.category_label),
-                    s("Explanation", &x.explanation),
+                    s("Category", "category", &x.category),
+                    s("Explanation", "explanation", &x.explanation),
                 ]
             })
             .collect(),
@@ -557,16 +573,48 @@ fn theirs(d: &ReviewDetail, part: &str, id: Option<i64>) -> Vec<(String, String)
             .lessons
             .iter()
             .filter(|x| Some(x.id) == id)
-            .flat_map(|x| vec![s("Level", x.level.label()), s("Lesson", &x.body)])
+            .flat_map(|x| {
+                vec![
+                    s("Level", "level", x.level.as_str()),
+                    s("Lesson", "body", &x.body),
+                ]
+            })
             .collect(),
         "interview" => d
             .interviews
             .iter()
             .filter(|x| Some(x.id) == id)
-            .flat_map(|x| vec![s("Participant", &x.participant), s("Notes", &x.notes)])
+            .flat_map(|x| vec![s("Notes", "notes", &x.notes)])
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// Merges a refused save with what was saved meanwhile, field by field: a field
+/// the editor did not change (it still equals the `base:` value the form was
+/// rendered with) takes the newly saved value; a field only the editor changed
+/// keeps the editor's text; a field both changed keeps the editor's text and is
+/// listed as a conflict beside the other person's.
+fn merge(kept: &mut Fields, stored: Vec<(String, &'static str, String)>) -> Vec<(String, String)> {
+    let mut conflicts = Vec::new();
+    for (label, field, value) in stored {
+        let mine = kept.get(field).cloned().unwrap_or_default();
+        let base = kept.get(&format!("base:{field}")).cloned();
+        let untouched = base.as_deref().is_some_and(|b| norm(b) == norm(&mine));
+        let only_mine = base.as_deref().is_some_and(|b| norm(b) == norm(&value));
+        if untouched || norm(&mine) == norm(&value) {
+            kept.insert(field.to_string(), value.clone());
+        } else if !only_mine {
+            conflicts.push((label, value.clone()));
+        }
+        kept.insert(format!("base:{field}"), value);
+    }
+    conflicts
+}
+
+/// Text compared as a browser sends it back (line ends normalised, outer space trimmed).
+fn norm(s: &str) -> String {
+    s.replace("\r\n", "\n").trim().to_string()
 }
 
 /// The version a conflicting part has now, so that saving again replaces it deliberately.
@@ -660,7 +708,7 @@ async fn save_part(
             }
             let conflict = Conflict {
                 part: key.clone(),
-                theirs: theirs(&d, edit_part, item),
+                theirs: merge(&mut kept, theirs(&d, edit_part, item)),
             };
             review_page(
                 state,
@@ -670,7 +718,7 @@ async fn save_part(
                 StatusCode::CONFLICT,
                 Flash {
                     error: Some(
-                        "Someone else saved this part while you were editing it. Their version and yours are both shown below; nothing you typed is lost. Merge them and save again."
+                        "Someone else saved this part while you were editing it. Fields you did not change now show their text; where you both changed a field, theirs is shown above the form and yours is still in it. Nothing you typed is lost: merge and save again."
                             .into(),
                     ),
                     kept_part: key,
@@ -877,7 +925,12 @@ struct LibraryPage {
     rows: Vec<LibraryRow>,
     total: i64,
     q: String,
+    prev: Option<i64>,
+    next: Option<i64>,
 }
+
+/// Published reviews per library page.
+const LIBRARY_PAGE: i64 = 20;
 
 pub struct LibraryRow {
     pub case_id: i64,
@@ -891,6 +944,7 @@ pub struct LibraryRow {
 #[derive(Deserialize, Default)]
 pub struct LibraryQuery {
     q: Option<String>,
+    offset: Option<i64>,
 }
 
 /// The first sentence or so of a text, for lists.
@@ -916,7 +970,12 @@ pub async fn library(
 ) -> Response {
     let query = q.q.unwrap_or_default();
     let search = Some(query.trim().to_string()).filter(|s| !s.is_empty());
-    match state.store.list_published(search, 200, 0).await {
+    let offset = q.offset.unwrap_or(0).max(0);
+    match state
+        .store
+        .list_published(search, LIBRARY_PAGE, offset)
+        .await
+    {
         Ok((rows, total)) => render_status(
             StatusCode::OK,
             &LibraryPage {
@@ -934,6 +993,8 @@ pub async fn library(
                     .collect(),
                 total,
                 q: query,
+                prev: (offset > 0).then(|| (offset - LIBRARY_PAGE).max(0)),
+                next: (offset + LIBRARY_PAGE < total).then_some(offset + LIBRARY_PAGE),
             },
         ),
         Err(e) => PageError::from(e).into_response(),

@@ -963,3 +963,68 @@ async fn a_facilitator_who_took_part_in_the_case_is_flagged() {
     .await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_save_takes_the_others_changes_in_fields_it_did_not_touch() {
+    let app = TestApp::spawn().await;
+    let id = case_in_review(&app, "Expired certificate on the partner API").await;
+    let a = app.session_for(Role::Facilitator).await;
+    let b_user = app
+        .add_user(
+            "b.facilitator@example.org",
+            RoleSet::from_roles([Role::Facilitator]),
+        )
+        .await;
+    let b = app.session(&b_user).await;
+    let path = format!("/cases/{id}/review/what");
+    let base = [("base:what_happened", ""), ("base:interpretations", "")];
+    // A writes the interpretations only, B the narrative only, both from version 1
+    let mut fa = vec![
+        ("version", "1"),
+        ("what_happened", ""),
+        ("interpretations", "Renewal looked automatic to everyone"),
+    ];
+    fa.extend(base);
+    assert_eq!(
+        app.post_form(&a, &path, &fa).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let mut fb = vec![
+        ("version", "1"),
+        ("what_happened", "The certificate expired at 02:00"),
+        ("interpretations", ""),
+    ];
+    fb.extend(base);
+    let (code, page) = text(app.post_form(&b, &path, &fb).await).await;
+    assert_eq!(code, StatusCode::CONFLICT);
+    assert!(
+        page.contains("You changed different fields"),
+        "no field was changed by both"
+    );
+    assert!(
+        page.contains(">Renewal looked automatic to everyone</textarea>"),
+        "A's interpretations fill B's untouched field"
+    );
+    assert!(
+        page.contains(">The certificate expired at 02:00</textarea>"),
+        "B's text is kept"
+    );
+    let r = app
+        .post_form(
+            &b,
+            &path,
+            &[
+                ("version", "2"),
+                ("what_happened", "The certificate expired at 02:00"),
+                ("interpretations", "Renewal looked automatic to everyone"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let d = app.store.review(id, false).await.unwrap().unwrap();
+    assert_eq!(d.review.what_happened, "The certificate expired at 02:00");
+    assert_eq!(
+        d.review.interpretations,
+        "Renewal looked automatic to everyone"
+    );
+}
