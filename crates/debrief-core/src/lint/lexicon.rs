@@ -336,10 +336,34 @@ impl Hasher for Fx {
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
-/// The vocabulary: lower-cased word → meanings.
+/// The vocabulary: lower-cased word → meanings. Words are added to a hash
+/// map; [`Lexicon::freeze`] then lays them out for lookups in an open-addressing
+/// table whose keys sit in one byte arena (one hash, usually one probe).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Lexicon {
     map: FxMap<Box<str>, Entry>,
+    slots: Vec<Slot>,
+    arena: Vec<u8>,
+    mask: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    entry: Entry,
+    hash: u32,
+    off: u32,
+    /// 0 for an empty slot.
+    len: u32,
+}
+
+/// The hash of a key for the frozen table.
+#[inline]
+fn hash(key: &[u8]) -> u64 {
+    let mut h = Fx(key.len() as u64);
+    h.write(key);
+    // spread the high bits, which the multiplication mixes best, to the low ones
+    let x = h.finish();
+    x ^ (x >> 29)
 }
 
 impl Lexicon {
@@ -386,11 +410,13 @@ impl Lexicon {
                 e.phrases |= 1 << i;
             }
         }
+        lx.freeze();
         lx
     }
 
-    /// Adds meanings to a word (lower-cased here).
+    /// Adds meanings to a word (lower-cased here). Unfreezes the table.
     pub(crate) fn add(&mut self, word: &str, flags: u64) {
+        self.slots.clear();
         let key = normalise(word);
         if key.is_empty() {
             return;
@@ -398,17 +424,64 @@ impl Lexicon {
         self.map.entry(key.into_boxed_str()).or_default().flags |= flags;
     }
 
-    /// Removes meanings from a word.
+    /// Removes meanings from a word. Unfreezes the table.
     pub(crate) fn remove(&mut self, word: &str, flags: u64) {
+        self.slots.clear();
         let key = normalise(word);
         if let Some(e) = self.map.get_mut(key.as_str()) {
             e.flags &= !flags;
         }
     }
 
+    /// Lays the words out for fast lookups; call after the last `add`.
+    pub(crate) fn freeze(&mut self) {
+        let n = (self.map.len() * 2).next_power_of_two().max(64);
+        let mut slots = vec![Slot::default(); n];
+        let mut arena = Vec::new();
+        for (k, e) in &self.map {
+            let kb = k.as_bytes();
+            let h = hash(kb);
+            let mut i = (h as usize) & (n - 1);
+            while slots[i].len != 0 {
+                i = (i + 1) & (n - 1);
+            }
+            slots[i] = Slot {
+                entry: *e,
+                hash: (h >> 32) as u32,
+                off: arena.len() as u32,
+                len: kb.len() as u32,
+            };
+            arena.extend_from_slice(kb);
+        }
+        self.slots = slots;
+        self.arena = arena;
+        self.mask = n - 1;
+    }
+
     #[inline]
     pub(crate) fn get(&self, lower: &str) -> Entry {
-        self.map.get(lower).copied().unwrap_or_default()
+        if self.slots.is_empty() {
+            return self.map.get(lower).copied().unwrap_or_default();
+        }
+        let kb = lower.as_bytes();
+        let h = hash(kb);
+        let tag = (h >> 32) as u32;
+        let mut i = (h as usize) & self.mask;
+        loop {
+            let Some(s) = self.slots.get(i) else {
+                return Entry::default();
+            };
+            if s.len == 0 {
+                return Entry::default();
+            }
+            if s.hash == tag
+                && s.len as usize == kb.len()
+                && self.arena.get(s.off as usize..(s.off + s.len) as usize) == Some(kb)
+            {
+                return s.entry;
+            }
+            i = (i + 1) & self.mask;
+        }
     }
 
     pub(crate) fn len(&self) -> usize {

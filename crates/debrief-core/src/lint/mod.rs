@@ -275,6 +275,7 @@ impl Linter {
                 lexicon.remove(part, f::GIVEN | f::DIR_GIVEN | f::DIR_FAMILY);
             }
         }
+        lexicon.freeze();
         Linter {
             lexicon,
             extras,
@@ -347,7 +348,13 @@ impl Linter {
             }
             let room = MAX_PIECE.saturating_sub(line.len()).max(1);
             let window = &buf[..buf.len().min(room)];
-            match window.iter().position(|&b| b == b'\n') {
+            match memchr::memchr(b'\n', window) {
+                Some(p) if line.is_empty() => {
+                    // the whole line is in the reader's buffer: no copy
+                    let piece = utf8(&window[..=p], s.line)?;
+                    s.push(piece, true, &mut sink);
+                    reader.consume(p + 1);
+                }
                 Some(p) => {
                     line.extend_from_slice(&window[..=p]);
                     reader.consume(p + 1);
@@ -438,6 +445,7 @@ struct Session<'a> {
     line: usize,
     col: usize,
     pending: Vec<Allow>,
+    blank: Vec<u8>,
     scan: Scan,
     raws: Vec<Raw>,
     persons: Vec<rules::Person>,
@@ -460,6 +468,7 @@ impl<'a> Session<'a> {
             line: 1,
             col: 0,
             pending: Vec::new(),
+            blank: Vec::new(),
             scan: Scan::default(),
             raws: Vec::new(),
             persons: Vec::new(),
@@ -472,9 +481,11 @@ impl<'a> Session<'a> {
         if ends_line && self.col == 0 && piece.trim().is_empty() {
             // a blank line ends the paragraph
             self.flush(sink);
-            let mut blank_mask = Vec::new();
-            let mut dirs = Vec::new();
-            self.blocks.mask_line(piece, 0, &mut blank_mask, &mut dirs);
+            // keep the fence and comment state moving; the bytes are not needed
+            self.blank.clear();
+            self.blocks
+                .mask_line(piece, 0, &mut self.blank, &mut self.directives);
+            self.directives.clear();
             self.offset += piece.len();
             self.line += 1;
             return;
@@ -520,11 +531,12 @@ impl<'a> Session<'a> {
                 extras: &self.linter.extras,
             };
             let seen = &mut self.seen;
-            let mut first = |key: &str| {
-                if seen.contains(key) || seen.len() >= MAX_SEEN {
+            let mut first = |name: &str| {
+                // names are compared as written: "Priya" and "priya" are two mentions
+                if seen.contains(name) || seen.len() >= MAX_SEEN {
                     false
                 } else {
-                    seen.insert(key.to_string());
+                    seen.insert(name.to_string());
                     true
                 }
             };

@@ -183,11 +183,9 @@ pub(crate) fn sentence(
         }
         match agent(cx, &p, s0, s1, persons) {
             Some(kind) => out.push(person_finding(cx, &p, kind, s1)),
-            None if !p.pronoun => {
-                let key = cx.name_text(&p).to_lowercase();
-                if first_mention(&key) {
-                    let name = cx.name_text(&p);
-                    out.push(Raw {
+            None if !p.pronoun && first_mention(cx.name_text(&p)) => {
+                let name = cx.name_text(&p);
+                out.push(Raw {
                         rule: Rule::PersonNamed,
                         start: cx.t(p.first).start as usize,
                         end: cx.t(p.last).end as usize,
@@ -197,7 +195,6 @@ pub(crate) fn sentence(
                         suggestion: Some("Consider the person's role instead of their name.".into()),
                         replacement: None,
                     });
-                }
             }
             None => {}
         }

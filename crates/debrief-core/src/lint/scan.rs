@@ -154,7 +154,6 @@ fn finish_comment(at: usize, text: &str, directives: &mut Vec<Directive>) {
 }
 
 static SCHEME: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"://"));
-static WWW: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"www."));
 static MAILTO: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"mailto:"));
 
 /// Masks URLs: anything with a scheme ("https://", "ssh://"), "www." and
@@ -175,6 +174,23 @@ fn mask_urls(b: &[u8], o: &mut [u8]) {
         }
         e
     };
+    if memchr::memchr(b':', b).is_some() {
+        mask_schemes(b, o, &url_end);
+    }
+    // "www.": look at each '.' (rare) rather than searching for the word
+    for p in memchr::memchr_iter(b'.', b) {
+        if p >= 3
+            && b[p - 3..p].eq_ignore_ascii_case(b"www")
+            && (p == 3 || !b[p - 4].is_ascii_alphanumeric())
+        {
+            let e = url_end(p + 1);
+            fill(o, p - 3, e);
+        }
+    }
+}
+
+/// "scheme://…" and "mailto:…".
+fn mask_schemes(b: &[u8], o: &mut [u8], url_end: &dyn Fn(usize) -> usize) {
     for p in SCHEME.find_iter(b) {
         let mut s = p;
         while s > 0 && (b[s - 1].is_ascii_alphanumeric() || matches!(b[s - 1], b'+' | b'-' | b'.'))
@@ -186,7 +202,7 @@ fn mask_urls(b: &[u8], o: &mut [u8]) {
             fill(o, s, e);
         }
     }
-    for finder in [&*WWW, &*MAILTO] {
+    for finder in [&*MAILTO] {
         for p in finder.find_iter(b) {
             if p == 0 || !b[p - 1].is_ascii_alphanumeric() {
                 let e = url_end(p + finder.needle().len());
@@ -196,7 +212,8 @@ fn mask_urls(b: &[u8], o: &mut [u8]) {
     }
 }
 
-/// ``` or ~~~ (three or more) after at most three spaces: (char, count, rest).
+/// A code fence (three or more backticks or tildes) after at most three
+/// spaces: (char, count, rest).
 fn fence_marker(line: &str) -> Option<(u8, usize, &str)> {
     let t = line.trim_start_matches(' ');
     if line.len() - t.len() > 3 {
@@ -326,9 +343,21 @@ const ABBREVIATIONS: &[&str] = &[
     "jr", "sr", "prof", "ca", "viz", "resp", "incl", "min", "max", "approx",
 ];
 
+/// ASCII letters, digits and '_'.
+static WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_';
+        c += 1;
+    }
+    t
+};
+
 #[inline]
 fn word_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
+    WORD_BYTE[c as usize]
 }
 
 impl Scan {
