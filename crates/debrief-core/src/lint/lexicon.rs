@@ -335,6 +335,10 @@ impl Hasher for Fx {
 }
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+pub(crate) type FxSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fx>>;
+
+/// Longer words are never in the vocabulary.
+const MAX_KEY: usize = 64;
 
 /// The vocabulary: lower-cased word → meanings. Words are added to a hash
 /// map; [`Lexicon::freeze`] then lays them out for lookups in an open-addressing
@@ -349,11 +353,24 @@ pub(crate) struct Lexicon {
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Slot {
-    entry: Entry,
-    hash: u32,
+    /// The key's first eight bytes, zero-padded: most words are compared
+    /// without touching the arena.
+    prefix: u64,
+    flags: u64,
+    phrases: u32,
     off: u32,
+    tag: u16,
     /// 0 for an empty slot.
-    len: u32,
+    len: u16,
+}
+
+/// The first eight bytes of a key, zero-padded, as one integer.
+#[inline]
+fn prefix8(kb: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    let n = kb.len().min(8);
+    w[..n].copy_from_slice(&kb[..n]);
+    u64::from_le_bytes(w)
 }
 
 /// The hash of a key for the frozen table.
@@ -440,16 +457,21 @@ impl Lexicon {
         let mut arena = Vec::new();
         for (k, e) in &self.map {
             let kb = k.as_bytes();
+            if kb.len() > MAX_KEY {
+                continue;
+            }
             let h = hash(kb);
             let mut i = (h as usize) & (n - 1);
             while slots[i].len != 0 {
                 i = (i + 1) & (n - 1);
             }
             slots[i] = Slot {
-                entry: *e,
-                hash: (h >> 32) as u32,
+                prefix: prefix8(kb),
+                flags: e.flags,
+                phrases: e.phrases,
                 off: arena.len() as u32,
-                len: kb.len() as u32,
+                tag: (h >> 48) as u16,
+                len: kb.len() as u16,
             };
             arena.extend_from_slice(kb);
         }
@@ -464,8 +486,12 @@ impl Lexicon {
             return self.map.get(lower).copied().unwrap_or_default();
         }
         let kb = lower.as_bytes();
+        if kb.len() > MAX_KEY {
+            return Entry::default();
+        }
         let h = hash(kb);
-        let tag = (h >> 32) as u32;
+        let tag = (h >> 48) as u16;
+        let pre = prefix8(kb);
         let mut i = (h as usize) & self.mask;
         loop {
             let Some(s) = self.slots.get(i) else {
@@ -474,11 +500,19 @@ impl Lexicon {
             if s.len == 0 {
                 return Entry::default();
             }
-            if s.hash == tag
+            if s.tag == tag
+                && s.prefix == pre
                 && s.len as usize == kb.len()
-                && self.arena.get(s.off as usize..(s.off + s.len) as usize) == Some(kb)
+                && (kb.len() <= 8
+                    || self
+                        .arena
+                        .get(s.off as usize + 8..s.off as usize + kb.len())
+                        == kb.get(8..))
             {
-                return s.entry;
+                return Entry {
+                    flags: s.flags,
+                    phrases: s.phrases,
+                };
             }
             i = (i + 1) & self.mask;
         }

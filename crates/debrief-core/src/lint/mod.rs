@@ -30,11 +30,10 @@ mod tests;
 pub use config::{ConfigError, Level, LintConfig};
 pub use people::People;
 
-use lexicon::{Lexicon, f};
+use lexicon::{FxSet, Lexicon, f};
 use rules::{Extras, Raw};
 use scan::{Blocks, Directive, Scan};
 use serde::Serialize;
-use std::collections::HashSet;
 use std::fmt;
 use std::io::BufRead;
 use std::str::FromStr;
@@ -449,7 +448,7 @@ struct Session<'a> {
     scan: Scan,
     raws: Vec<Raw>,
     persons: Vec<rules::Person>,
-    seen: HashSet<String>,
+    seen: FxSet<String>,
 }
 
 impl<'a> Session<'a> {
@@ -472,7 +471,7 @@ impl<'a> Session<'a> {
             scan: Scan::default(),
             raws: Vec::new(),
             persons: Vec::new(),
-            seen: HashSet::new(),
+            seen: FxSet::default(),
         }
     }
 
