@@ -47,6 +47,21 @@ pub struct Flash {
 }
 
 /// Someone saved the same part first: both texts, so nothing typed is lost.
+impl Flash {
+    pub fn error(message: impl Into<String>) -> Flash {
+        Flash {
+            error: Some(message.into()),
+            ..Default::default()
+        }
+    }
+    pub fn notice(message: impl Into<String>) -> Flash {
+        Flash {
+            notice: Some(message.into()),
+            ..Default::default()
+        }
+    }
+}
+
 pub struct Conflict {
     pub part: String,
     pub theirs: Vec<(String, String)>,
@@ -810,15 +825,11 @@ async fn set_facilitator(
     {
         Ok(involved) => {
             let flash = if involved {
-                Flash {
-                    error: Some("Facilitator assigned, but they took part in this case. A facilitator should not have been involved: they cannot ask the naive questions that uncover how the work really looked. Consider someone from another team.".into()),
-                    ..Default::default()
-                }
+                Flash::error(
+                    "Facilitator assigned, but they took part in this case. A facilitator should not have been involved: they cannot ask the naive questions that uncover how the work really looked. Consider someone from another team.",
+                )
             } else {
-                Flash {
-                    notice: Some("Facilitator assigned.".into()),
-                    ..Default::default()
-                }
+                Flash::notice("Facilitator assigned.")
             };
             review_page(state, ctx, ident, id, StatusCode::OK, flash).await
         }
@@ -829,10 +840,7 @@ async fn set_facilitator(
                 ident,
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Flash {
-                    error: Some(m),
-                    ..Default::default()
-                },
+                Flash::error(m),
             )
             .await
         }
@@ -850,10 +858,7 @@ async fn set_state(state: &AppState, ctx: Ctx, ident: &Identity, id: i64, f: &Fi
                 ident,
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Flash {
-                    error: Some(e),
-                    ..Default::default()
-                },
+                Flash::error(e),
             )
             .await;
         }
@@ -885,32 +890,10 @@ async fn set_state(state: &AppState, ctx: Ctx, ident: &Identity, id: i64, f: &Fi
                 ReviewState::InReview => "The review is ready for peers to read and comment.",
                 ReviewState::Draft => "Back to draft.",
             };
-            review_page(
-                state,
-                ctx,
-                ident,
-                id,
-                StatusCode::OK,
-                Flash {
-                    notice: Some(msg.into()),
-                    ..Default::default()
-                },
-            )
-            .await
+            review_page(state, ctx, ident, id, StatusCode::OK, Flash::notice(msg)).await
         }
         Err(StoreError::Invalid(m)) => {
-            review_page(
-                state,
-                ctx,
-                ident,
-                id,
-                StatusCode::CONFLICT,
-                Flash {
-                    error: Some(m),
-                    ..Default::default()
-                },
-            )
-            .await
+            review_page(state, ctx, ident, id, StatusCode::CONFLICT, Flash::error(m)).await
         }
         Err(e) => PageError::from(e).into_response(),
     }
