@@ -219,9 +219,10 @@ fn lint_file(
     counts: &mut [usize; 3],
 ) -> Result<(), String> {
     let mut f = File::open(path).map_err(|e| e.to_string())?;
-    let mut buf = vec![0u8; 1 << 16];
+    let mut buf = vec![0u8; 1 << 18];
     let mut carry: Vec<u8> = Vec::new();
-    let mut line = 1usize;
+    // bytes validated before the current piece
+    let mut done = 0u64;
     let mut first = true;
     loop {
         let n = match f.read(&mut buf) {
@@ -237,25 +238,31 @@ fn lint_file(
                 return Err("binary file".to_string());
             }
         }
-        carry.extend_from_slice(chunk);
-        match std::str::from_utf8(&carry) {
-            Ok(s) => {
-                line += s.matches('\n').count();
+        let piece: &[u8] = if carry.is_empty() {
+            chunk
+        } else {
+            carry.extend_from_slice(chunk);
+            &carry
+        };
+        match std::str::from_utf8(piece) {
+            Ok(_) => {
+                done += piece.len() as u64;
                 carry.clear();
             }
             Err(e) => {
                 let good = e.valid_up_to();
-                line += carry[..good].iter().filter(|&&b| b == b'\n').count();
                 if e.error_len().is_some() {
+                    let line = line_at(path, done + good as u64);
                     return Err(format!("not valid UTF-8 (line {line})"));
                 }
                 // an incomplete character at the end: keep it for the next read
-                carry.drain(..good);
+                done += good as u64;
+                carry = piece[good..].to_vec();
             }
         }
     }
     if !carry.is_empty() {
-        return Err(format!("not valid UTF-8 (line {line})"));
+        return Err(format!("not valid UTF-8 (line {})", line_at(path, done)));
     }
     let f = File::open(path).map_err(|e| e.to_string())?;
     lint_stream(
@@ -265,6 +272,25 @@ fn lint_file(
         out,
         counts,
     )
+}
+
+/// The 1-based line of byte `offset` in a file (read again only to name the
+/// line of a bad byte).
+fn line_at(path: &Path, offset: u64) -> usize {
+    let Ok(f) = File::open(path) else { return 0 };
+    let mut line = 1;
+    let mut r = BufReader::new(f.take(offset));
+    loop {
+        let n = match r.fill_buf() {
+            Ok(buf) if !buf.is_empty() => {
+                line += buf.iter().filter(|&&c| c == b'\n').count();
+                buf.len()
+            }
+            _ => break,
+        };
+        r.consume(n);
+    }
+    line
 }
 
 fn lint_stream(
@@ -337,23 +363,22 @@ impl<W: Write> Output<W> {
         self.n += 1;
         match self.format {
             Format::Text => {
-                let mut s = format!(
-                    "{path}:{}:{}: {}[{}]: {}\n",
+                let first_line = f.matched.split('\n').next().unwrap_or("");
+                let snippet = match first_line.char_indices().nth(160) {
+                    Some((i, _)) => &first_line[..i],
+                    None => first_line,
+                };
+                let mut r = write!(
+                    self.w,
+                    "{path}:{}:{}: {}[{}]: {}\n  | {snippet}\n",
                     f.line, f.column, f.severity, f.rule, f.message
                 );
-                let snippet: String = f
-                    .matched
-                    .split('\n')
-                    .next()
-                    .unwrap_or("")
-                    .chars()
-                    .take(160)
-                    .collect();
-                s.push_str(&format!("  | {snippet}\n"));
                 if let Some(sug) = &f.suggestion {
-                    s.push_str(&format!("  = suggestion: {sug}\n"));
+                    r = r.and_then(|()| writeln!(self.w, "  = suggestion: {sug}"));
                 }
-                self.put(&s);
+                if r.is_err() {
+                    self.broken = true;
+                }
             }
             Format::Json => {
                 let j =

@@ -364,23 +364,30 @@ struct Slot {
     len: u16,
 }
 
-/// The first eight bytes of a key, zero-padded, as one integer.
+/// Up to eight bytes as one little-endian integer, zero-padded.
 #[inline]
-fn prefix8(kb: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    let n = kb.len().min(8);
-    w[..n].copy_from_slice(&kb[..n]);
-    u64::from_le_bytes(w)
+fn load8(b: &[u8]) -> u64 {
+    let mut w = 0u64;
+    for (j, &c) in b.iter().take(8).enumerate() {
+        w |= u64::from(c) << (8 * j);
+    }
+    w
 }
 
-/// The hash of a key for the frozen table.
+/// The hash of a key for the frozen table, and its first eight bytes: one
+/// multiplication per eight bytes, so most words cost one.
 #[inline]
-fn hash(key: &[u8]) -> u64 {
-    let mut h = Fx(key.len() as u64);
-    h.write(key);
+fn hash(key: &[u8]) -> (u64, u64) {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let prefix = load8(key);
+    let mut h = ((key.len() as u64).rotate_left(5) ^ prefix).wrapping_mul(K);
+    let mut rest = key.get(8..).unwrap_or(&[]);
+    while !rest.is_empty() {
+        h = (h.rotate_left(5) ^ load8(rest)).wrapping_mul(K);
+        rest = rest.get(8..).unwrap_or(&[]);
+    }
     // spread the high bits, which the multiplication mixes best, to the low ones
-    let x = h.finish();
-    x ^ (x >> 29)
+    (h ^ (h >> 29), prefix)
 }
 
 impl Lexicon {
@@ -460,13 +467,13 @@ impl Lexicon {
             if kb.len() > MAX_KEY {
                 continue;
             }
-            let h = hash(kb);
+            let (h, prefix) = hash(kb);
             let mut i = (h as usize) & (n - 1);
             while slots[i].len != 0 {
                 i = (i + 1) & (n - 1);
             }
             slots[i] = Slot {
-                prefix: prefix8(kb),
+                prefix,
                 flags: e.flags,
                 phrases: e.phrases,
                 off: arena.len() as u32,
@@ -489,9 +496,8 @@ impl Lexicon {
         if kb.len() > MAX_KEY {
             return Entry::default();
         }
-        let h = hash(kb);
+        let (h, pre) = hash(kb);
         let tag = (h >> 48) as u16;
-        let pre = prefix8(kb);
         let mut i = (h as usize) & self.mask;
         loop {
             let Some(s) = self.slots.get(i) else {
