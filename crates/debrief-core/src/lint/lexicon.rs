@@ -72,6 +72,8 @@ pub(crate) mod f {
     pub const EXTRA_PHRASE: u64 = 1 << 29;
     /// Adverbs ending in -ly that are judgement (carelessly): dropped in rewrites.
     pub const JUDGE_ADV: u64 = 1 << 30;
+    /// Titles before a family name (Mr, Ms, Dr).
+    pub const TITLE: u64 = 1 << 31;
 }
 
 /// The built-in given names: a few hundred across many languages. Names that
@@ -422,6 +424,7 @@ impl Lexicon {
             (CONDITIONS, f::CONDITION),
             (PREVENT_WORDS, f::PREVENT),
             (PREPOSITIONS, f::PREP),
+            ("mr mrs ms dr mx", f::TITLE),
         ];
         for &(list, flags) in lists {
             for w in list.split_whitespace() {

@@ -539,7 +539,10 @@ impl<'a> Session<'a> {
                     true
                 }
             };
-            for &(s0, s1) in &self.scan.sents {
+            for (k, &(s0, s1)) in self.scan.sents.iter().enumerate() {
+                if !self.scan.live.get(k).copied().unwrap_or(true) {
+                    continue;
+                }
                 rules::sentence(&cx, s0, s1, &mut self.persons, &mut self.raws, &mut first);
             }
         }

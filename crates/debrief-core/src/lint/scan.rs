@@ -2,6 +2,7 @@
 //! then words, punctuation and sentences, with each word looked up once.
 
 use super::lexicon::Lexicon;
+use super::lexicon::f;
 use memchr::memmem::Finder;
 use std::sync::LazyLock;
 
@@ -334,6 +335,12 @@ pub(crate) struct Scan {
     pub toks: Vec<Tok>,
     /// Token ranges of the sentences.
     pub sents: Vec<(usize, usize)>,
+    /// For each sentence, whether any rule can start from one of its words
+    /// (a name, a handle, a trigger word); the others need no rule pass.
+    pub live: Vec<bool>,
+    /// Meanings seen since the current sentence started.
+    acc: u64,
+    acc_shape: u16,
     pub lower: String,
 }
 
@@ -342,6 +349,17 @@ const ABBREVIATIONS: &[&str] = &[
     "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "st", "no", "approx", "fig", "cf", "al", "inc", "ltd",
     "jr", "sr", "prof", "ca", "viz", "resp", "incl", "min", "max", "approx",
 ];
+
+/// Words from which some rule starts: names, pronouns, titles, blame words and
+/// the first words of phrases.
+const LIVE_FLAGS: u64 = f::GIVEN
+    | f::DIR_GIVEN
+    | f::DIR_FAMILY
+    | f::PRONOUN
+    | f::BLAME
+    | f::TRIGGER
+    | f::EXTRA_PHRASE
+    | f::TITLE;
 
 /// ASCII letters, digits and '_'.
 static WORD_BYTE: [bool; 256] = {
@@ -364,6 +382,9 @@ impl Scan {
     pub(crate) fn clear(&mut self) {
         self.toks.clear();
         self.sents.clear();
+        self.live.clear();
+        self.acc = 0;
+        self.acc_shape = 0;
         self.lower.clear();
     }
 
@@ -509,21 +530,45 @@ impl Scan {
         self.end_sentence(&mut sent_start);
     }
 
+    #[inline]
     fn push_tok(&mut self, t: Tok) {
+        self.acc |= t.flags;
+        self.acc_shape |= t.shape;
         self.toks.push(t);
     }
 
     fn end_sentence(&mut self, sent_start: &mut usize) {
         if self.toks.len() > *sent_start {
             self.sents.push((*sent_start, self.toks.len()));
+            self.live.push(
+                self.acc & LIVE_FLAGS != 0 || self.acc_shape & (shape::HANDLE | shape::EMAIL) != 0,
+            );
         }
         *sent_start = self.toks.len();
+        self.acc = 0;
+        self.acc_shape = 0;
     }
 
     /// Reads one word starting at `i`; returns where it ends.
     fn word(&mut self, s: &str, i: usize, lx: &Lexicon, at_start: &mut bool) -> usize {
         let b = s.as_bytes();
         let n = b.len();
+        // the common case: ASCII letters and digits, not followed by a joiner
+        // ("e.g", "on-call", "didn't", "a@b") or by a non-ASCII letter
+        if b[i] != b'@' {
+            let mut e = i;
+            while e < n && word_byte(b[e]) {
+                e += 1;
+            }
+            let plain = match b.get(e) {
+                None => true,
+                Some(&c) if c >= 0x80 => false,
+                Some(&c) => !(matches!(c, b'-' | b'.' | b'\'' | b'@') && next_is_word(s, e + 1)),
+            };
+            if plain && e > i {
+                return self.plain_word(s, i, e, lx, at_start);
+            }
+        }
         let mut e = i;
         let mut has_at = false;
         let mut ascii = true;
@@ -626,7 +671,8 @@ impl Scan {
             }
         }
         let lo_end = self.lower.len();
-        let entry = if shape & (shape::HANDLE | shape::EMAIL) != 0 || lo_end - lo > 40 {
+        let entry = if shape & (shape::HANDLE | shape::EMAIL | shape::NUM) != 0 || lo_end - lo > 40
+        {
             Default::default()
         } else {
             lx.get(self.lower.get(lo..lo_end).unwrap_or(""))
@@ -634,6 +680,58 @@ impl Scan {
         self.push_tok(Tok {
             start: i as u32,
             end: end as u32,
+            full_end: e as u32,
+            lo: lo as u32,
+            lo_end: lo_end as u32,
+            flags: entry.flags,
+            phrases: entry.phrases,
+            shape,
+            punct: 0,
+        });
+        e
+    }
+}
+
+impl Scan {
+    /// An ASCII word without joiners: no possessive, handle or email to find.
+    #[inline]
+    fn plain_word(
+        &mut self,
+        s: &str,
+        i: usize,
+        e: usize,
+        lx: &Lexicon,
+        at_start: &mut bool,
+    ) -> usize {
+        let b = s.as_bytes();
+        let first = b[i];
+        let mut shape = 0u16;
+        if first.is_ascii_uppercase() {
+            shape |= shape::CAP;
+            if e - i > 1 && !b[i + 1..e].iter().any(u8::is_ascii_lowercase) {
+                shape |= shape::ALLCAPS;
+            }
+        } else if first.is_ascii_digit() {
+            shape |= shape::NUM;
+        }
+        if *at_start {
+            shape |= shape::START;
+            *at_start = false;
+        }
+        let lo = self.lower.len();
+        self.lower.push_str(s.get(i..e).unwrap_or(""));
+        if let Some(added) = self.lower.get_mut(lo..) {
+            added.make_ascii_lowercase();
+        }
+        let lo_end = self.lower.len();
+        let entry = if shape & shape::NUM != 0 || e - i > 40 {
+            Default::default()
+        } else {
+            lx.get(self.lower.get(lo..lo_end).unwrap_or(""))
+        };
+        self.push_tok(Tok {
+            start: i as u32,
+            end: e as u32,
             full_end: e as u32,
             lo: lo as u32,
             lo_end: lo_end as u32,
