@@ -83,17 +83,31 @@ document.addEventListener("DOMContentLoaded", function () {
     var timer = null, seq = 0;
     function check() {
       var text = field.value, mine = ++seq;
-      if (!text.trim()) { box.textContent = ""; return; }
+      if (!text.trim()) {
+        box.textContent = "";
+        box.classList.remove("stale");
+        box.removeAttribute("aria-busy");
+        return;
+      }
       fetch("/api/v1/lint", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         credentials: "same-origin",
         body: JSON.stringify({ text: text }),
       }).then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (out) { if (out && mine === seq) show(field, box, text, out.findings); })
+        .then(function (out) {
+          if (out && mine === seq) {
+            box.classList.remove("stale");
+            box.removeAttribute("aria-busy");
+            show(field, box, text, out.findings);
+          }
+        })
         .catch(function () {});
     }
     field.addEventListener("input", function () {
+      // findings of the previous text stay visible, marked as out of date
+      box.classList.add("stale");
+      box.setAttribute("aria-busy", "true");
       clearTimeout(timer);
       timer = setTimeout(check, 500);
     });
