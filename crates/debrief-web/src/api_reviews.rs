@@ -3,9 +3,10 @@
 use crate::AppState;
 use crate::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};
 use crate::auth::Signed;
+use crate::auth::may;
 use crate::error::{ApiError, Problem};
 use crate::pages_actions::{ItemForm, validate_item};
-use crate::pages_reviews::{Fields, may, parse_edit, today};
+use crate::pages_reviews::{Fields, parse_edit, today};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -377,6 +377,11 @@ pub fn can(identity: Option<&Identity>, access: Access) -> bool {
     authz::allows(access, identity.map(Identity::roles))
 }
 
+/// Whether a signed-in caller may call the route `method path` of the table.
+pub fn may(ident: &Identity, method: &str, path: &str) -> bool {
+    authz::lookup(method, path).is_some_and(|s| authz::allows(s.access, Some(ident.roles())))
+}
+
 /// Verifies a password off the async threads.
 pub async fn check_password(password: String, phc: String) -> bool {
     tokio::task::spawn_blocking(move || debrief_core::secret::verify_password(&password, &phc))

@@ -2,10 +2,11 @@
 //! owner moves it along and closes it with a note, and effectiveness checks.
 
 use crate::AppState;
+use crate::auth::may;
 use crate::auth::{Identity, Signed};
 use crate::error::PageError;
 use crate::pages::{Ctx, render_status, time_html};
-use crate::pages_reviews::{Fields, Flash, may, review_page, today};
+use crate::pages_reviews::{Fields, Flash, field, messages, opt_id, review_page, today};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -17,10 +18,6 @@ use debrief_core::review::{
 };
 use debrief_store::action_items::{ActionItem, ItemChanges, NewActionItem};
 use debrief_store::{StoreError, now_ms};
-
-fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
-    f.get(name).map_or("", |s| s.as_str())
-}
 
 /// The fields of a new action item, validated: an owner, a due day that is not
 /// in the past, a priority, an http(s) tracker link if any.
@@ -107,18 +104,6 @@ pub fn validate_item(
     } else {
         Err(v)
     }
-}
-
-fn opt_id(f: &Fields, name: &str) -> Option<i64> {
-    field(f, name).trim().parse::<i64>().ok()
-}
-
-fn messages(v: &Validation) -> String {
-    v.errors
-        .iter()
-        .map(|e| e.message.clone())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Adds an action item to a case, from the review's fifth section.
@@ -238,6 +223,16 @@ fn may_see(ident: &Identity, a: &ActionItem) -> bool {
         || may(ident, "GET", "/action-items/all")
 }
 
+/// The item, if it exists and the caller may see it; otherwise the page to answer with.
+async fn visible_item(state: &AppState, ident: &Identity, id: i64) -> Result<ActionItem, Response> {
+    match state.store.action_item(id).await {
+        Ok(Some(a)) if may_see(ident, &a) => Ok(a),
+        // an item one may not see is not there
+        Ok(_) => Err(PageError::not_found().into_response()),
+        Err(e) => Err(PageError::from(e).into_response()),
+    }
+}
+
 /// Who may change an item: its owner and those who create items.
 fn may_update(ident: &Identity, a: &ActionItem) -> bool {
     a.owner_id == ident.user.id || may(ident, "POST", "/cases/{id}/action-items")
@@ -280,11 +275,9 @@ async fn item_page(
         error,
         kept,
     } = said;
-    let a = match state.store.action_item(id).await {
-        Ok(Some(a)) if may_see(ident, &a) => a,
-        // an item one may not see is not there
-        Ok(_) => return PageError::not_found().into_response(),
-        Err(e) => return PageError::from(e).into_response(),
+    let a = match visible_item(state, ident, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
     };
     let people = state
         .store
@@ -361,10 +354,9 @@ pub async fn update_item(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
     let f: Fields = f.into_iter().collect();
-    let a = match state.store.action_item(id).await {
-        Ok(Some(a)) if may_see(&ident, &a) => a,
-        Ok(_) => return PageError::not_found().into_response(),
-        Err(e) => return PageError::from(e).into_response(),
+    let a = match visible_item(&state, &ident, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
     };
     if !may_update(&ident, &a) {
         return PageError::new(
@@ -495,10 +487,9 @@ pub async fn check_item(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
     let f: Fields = f.into_iter().collect();
-    let a = match state.store.action_item(id).await {
-        Ok(Some(a)) if may_see(&ident, &a) => a,
-        Ok(_) => return PageError::not_found().into_response(),
-        Err(e) => return PageError::from(e).into_response(),
+    let a = match visible_item(&state, &ident, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
     };
     if a.check_owner_id != Some(ident.user.id) && !may_update(&ident, &a) {
         return PageError::new(

@@ -4,8 +4,7 @@ use crate::AppState;
 use crate::api_reports::{
     CaseIn, team_message_kind, timeline_kind, transition_error, validate_case,
 };
-use crate::auth::{Identity, ReauthAt, Signed};
-use crate::authz;
+use crate::auth::{Identity, ReauthAt, Signed, may};
 use crate::error::PageError;
 use crate::pages::{Ctx, render_status, time_html};
 use crate::pages_reports::{MessageView, message_views};
@@ -20,10 +19,6 @@ use debrief_core::report::Kind;
 use debrief_store::reports::{Report, ReportFilter, ReportStatus};
 use debrief_store::{StoreError, now_ms};
 use serde::Deserialize;
-
-fn may(ident: &Identity, method: &str, path: &str) -> bool {
-    authz::lookup(method, path).is_some_and(|s| authz::allows(s.access, Some(ident.roles())))
-}
 
 /// "3 h", "2 d": how long a report has waited.
 pub fn age(ms: i64, now: i64) -> String {

@@ -2,8 +2,7 @@
 //! guidance), interview notes, the learning library, and action items.
 
 use crate::AppState;
-use crate::auth::{Identity, Signed};
-use crate::authz;
+use crate::auth::{Identity, Signed, may};
 use crate::error::PageError;
 use crate::pages::{Ctx, render_status, time_html};
 use askama::Template;
@@ -19,14 +18,10 @@ use debrief_store::{StoreError, now_ms};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-pub(crate) fn may(ident: &Identity, method: &str, path: &str) -> bool {
-    authz::lookup(method, path).is_some_and(|s| authz::allows(s.access, Some(ident.roles())))
-}
-
 /// A submitted form as name → value (the last value wins).
 pub type Fields = HashMap<String, String>;
 
-fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
+pub(crate) fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
     f.get(name).map_or("", |s| s.as_str())
 }
 
@@ -415,7 +410,16 @@ fn count(v: &mut debrief_core::Validation, f: &Fields, name: &str) -> Option<i64
     }
 }
 
-fn opt_id(f: &Fields, name: &str) -> Option<i64> {
+/// Every field error of a form in one line.
+pub(crate) fn messages(v: &debrief_core::Validation) -> String {
+    v.errors
+        .iter()
+        .map(|e| e.message.clone())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub(crate) fn opt_id(f: &Fields, name: &str) -> Option<i64> {
     field(f, name).trim().parse::<i64>().ok()
 }
 
@@ -671,12 +675,7 @@ async fn save_part(
     let edit = match parse_edit(part, &f) {
         Ok(e) => e,
         Err(v) => {
-            let msg = v
-                .errors
-                .iter()
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let msg = messages(&v);
             return review_page(
                 state,
                 ctx,
