@@ -164,6 +164,28 @@ pub fn normalize_receipt(code: &str) -> Option<String> {
     (digits.len() == RECEIPT_DIGITS && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
+/// Report identifiers are drawn at random from this range (ten digits, safe as a
+/// JavaScript number) instead of counting up: a sequential id would place an
+/// anonymous report between the named reports received just before and after
+/// it, whose exact times are known, and so date it to the second.
+pub const REPORT_ID_RANGE: std::ops::Range<i64> = 1_000_000_000..10_000_000_000;
+
+/// A new random report identifier in [`REPORT_ID_RANGE`], uniform by rejection
+/// sampling.
+pub fn new_report_id() -> Result<i64, keys::KeyError> {
+    let span = (REPORT_ID_RANGE.end - REPORT_ID_RANGE.start) as u64;
+    // the largest multiple of span that fits in a u64, so every id is equally likely
+    let zone = u64::MAX - (u64::MAX % span);
+    loop {
+        let mut b = [0u8; 8];
+        getrandom::fill(&mut b).map_err(|_| keys::KeyError::Random)?;
+        let x = u64::from_le_bytes(b);
+        if x < zone {
+            return Ok(REPORT_ID_RANGE.start + (x % span) as i64);
+        }
+    }
+}
+
 /// Anonymous reports keep their times only to the minute.
 pub fn to_minute(ms: i64) -> i64 {
     ms - ms.rem_euclid(60_000)

@@ -148,28 +148,42 @@ pub fn messages(c: &mut dyn Conn, report_id: i64) -> Result<Vec<Message>> {
     .collect()
 }
 
+/// Inserts a report under a new random identifier (see
+/// [`debrief_core::report::new_report_id`]); an identifier already taken is
+/// skipped without aborting the transaction.
 pub fn insert_report(c: &mut dyn Conn, r: &NewReport) -> Result<i64> {
-    c.query_one(
-        "INSERT INTO reports (kind, confidentiality, title, description, systems, occurred_text, occurred_ms, detected_ms,
-             received_ms, reporter_id, reporter_sealed, receipt_hash, content_sha256, status, updated_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'new', $9) RETURNING id",
-        &params![
-            r.kind.as_str(),
-            r.confidentiality.as_str(),
-            r.title.clone(),
-            r.description.clone(),
-            r.systems.clone(),
-            r.occurred_text.clone(),
-            r.occurred_ms,
-            r.detected_ms,
-            r.received_ms,
-            r.reporter_id,
-            r.reporter_sealed.clone(),
-            r.receipt_hash.clone(),
-            r.content_sha256.clone(),
-        ],
-    )?
-    .i64(0)
+    for _ in 0..8 {
+        let id = debrief_core::report::new_report_id()
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let row = c.query_opt(
+            "INSERT INTO reports (id, kind, confidentiality, title, description, systems, occurred_text, occurred_ms, detected_ms,
+                 received_ms, reporter_id, reporter_sealed, receipt_hash, content_sha256, status, updated_ms)
+             VALUES ($14, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'new', $9)
+             ON CONFLICT (id) DO NOTHING RETURNING id",
+            &params![
+                r.kind.as_str(),
+                r.confidentiality.as_str(),
+                r.title.clone(),
+                r.description.clone(),
+                r.systems.clone(),
+                r.occurred_text.clone(),
+                r.occurred_ms,
+                r.detected_ms,
+                r.received_ms,
+                r.reporter_id,
+                r.reporter_sealed.clone(),
+                r.receipt_hash.clone(),
+                r.content_sha256.clone(),
+                id,
+            ],
+        )?;
+        if let Some(row) = row {
+            return row.i64(0);
+        }
+    }
+    Err(StoreError::Sql(
+        "no free report identifier after 8 draws".into(),
+    ))
 }
 
 pub fn add_message(

@@ -130,6 +130,9 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     let headers = req.headers().clone();
     let mut identity = None;
     let mut clear_session = false;
+    // a signed-in person may report anonymously: on those routes nothing records
+    // when their session or token was last used
+    let anonymous = crate::anonymous_route(req.method(), &path);
 
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
         let token = auth
@@ -143,7 +146,9 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         };
         match state.store.token_user(sha256_hex(token)).await {
             Ok(Some((user, token_id))) => {
-                let _ = state.store.touch_token(token_id, now).await;
+                if !anonymous {
+                    let _ = state.store.touch_token(token_id, now).await;
+                }
                 identity = Some(Identity {
                     user,
                     via: Via::Token(token_id),
@@ -159,7 +164,7 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         let hash = sha256_hex(sid);
         match state.store.session_user(hash.clone(), now).await {
             Ok(Some(su)) if su.last_seen_ms > now - SESSION_IDLE_MS => {
-                if su.last_seen_ms < now - 60_000 {
+                if !anonymous && su.last_seen_ms < now - 60_000 {
                     let _ = state.store.touch_session(hash.clone(), now).await;
                 }
                 let mut ident = Identity {
@@ -209,10 +214,16 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
             let (parts, body) = req.into_parts();
             let bytes = match to_bytes(body, MAX_BODY).await {
                 Ok(b) => b,
-                Err(_) => {
+                Err(e) if too_large(&e) => {
                     return crate::pages::error_page(
                         StatusCode::PAYLOAD_TOO_LARGE,
                         "What you sent is larger than 1 MiB.",
+                    );
+                }
+                Err(_) => {
+                    return crate::pages::error_page(
+                        StatusCode::REQUEST_TIMEOUT,
+                        "What you sent did not arrive completely. Go back and send it again.",
                     );
                 }
             };
@@ -264,6 +275,19 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         );
     }
     resp
+}
+
+/// Whether a body could not be read because it is over the size limit (rather
+/// than cut off or too slow).
+fn too_large(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// When the session last confirmed its password.

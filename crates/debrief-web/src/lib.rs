@@ -30,11 +30,9 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get, post, put};
 use debrief_store::Store;
-use std::net::SocketAddr;
 use std::sync::Arc;
-use tower_http::request_id::{
-    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-};
+use std::time::Duration;
+use tower_http::request_id::PropagateRequestIdLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 #[derive(Debug, Clone, Default)]
@@ -377,18 +375,24 @@ pub fn app(state: AppState) -> Result<Router, String> {
         .layer(DefaultBodyLimit::max(auth::MAX_BODY))
         .layer(middleware::from_fn(body_limit))
         .layer(middleware::map_response(security_headers))
-        .layer(PropagateRequestIdLayer::new(HeaderName::from_static("x-request-id")))
+        .layer(PropagateRequestIdLayer::new(HeaderName::from_static(REQUEST_ID)))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
                     // the client address is never logged: anonymous reporters must stay anonymous
-                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-                    tracing::info_span!("request", id = %id, method = %req.method(), path = %loggable_path(req.uri().path()))
+                    let path = loggable_path(req.uri().path());
+                    if anonymous_route(req.method(), req.uri().path()) {
+                        // no request id, and the log formatter writes these lines' times to the minute
+                        tracing::info_span!(ANONYMOUS_SPAN, method = %req.method(), path = %path)
+                    } else {
+                        let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+                        tracing::info_span!("request", id = %id, method = %req.method(), path = %path)
+                    }
                 })
                 .on_request(())
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
-        .layer(SetRequestIdLayer::new(HeaderName::from_static("x-request-id"), RandomId))
+        .layer(middleware::from_fn(request_id))
         .with_state(state.clone());
     // Probes answer without the session, CSRF and logging layers: they are public,
     // carry no identity and are called often. They are still in the table.
@@ -422,15 +426,58 @@ pub fn loggable_path(path: &str) -> String {
     path.to_string()
 }
 
-#[derive(Clone, Copy)]
-struct RandomId;
+pub const REQUEST_ID: &str = "x-request-id";
 
-impl MakeRequestId for RandomId {
-    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        HeaderValue::from_str(&debrief_core::secret::random_hex(8))
-            .ok()
-            .map(RequestId::new)
+/// The name of the log span of anonymous intake and receipt routes; lines
+/// inside it carry no request id and a time to the minute only.
+pub const ANONYMOUS_SPAN: &str = "anonymous_request";
+
+/// The routes an anonymous reporter uses: the report form and its submission,
+/// and every receipt route. Whatever mode the report turns out to be, the
+/// decision has to be made before the body is read, so these routes are
+/// handled as anonymous for everyone: their log lines are timed to the minute,
+/// carry no request id, and a signed-in caller's session or token is not
+/// marked as used.
+pub fn anonymous_route(method: &axum::http::Method, path: &str) -> bool {
+    use axum::http::Method;
+    let path = path.trim_end_matches('/');
+    match path {
+        "/report" => matches!(*method, Method::GET | Method::POST),
+        "/api/v1/reports" => *method == Method::POST,
+        "/receipt" => true,
+        _ => path.starts_with("/receipt/") || path.starts_with("/api/v1/receipts/"),
     }
+}
+
+/// Whether a client-sent request id may be kept: 8 to 64 letters, digits, `-`
+/// or `_` (a UUID, a ULID, hex). Anything else could forge log fields.
+pub fn acceptable_request_id(id: &str) -> bool {
+    (8..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Gives every request a request id made by the server, or keeps the client's
+/// when it is well-formed, except on anonymous routes, where a client id could
+/// be joined with another system's log and none is kept or made.
+async fn request_id(mut req: Request, next: Next) -> Response {
+    let anonymous = anonymous_route(req.method(), req.uri().path());
+    let kept = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !anonymous && acceptable_request_id(v))
+        .and_then(|v| HeaderValue::from_str(v).ok());
+    let headers = req.headers_mut();
+    headers.remove(REQUEST_ID);
+    if !anonymous {
+        let id = kept.or_else(|| HeaderValue::from_str(&debrief_core::secret::random_hex(8)).ok());
+        if let Some(id) = id {
+            headers.insert(REQUEST_ID, id);
+        }
+    }
+    next.run(req).await
 }
 
 /// Headers every page and API answer carries, unless the handler set its own.
@@ -521,20 +568,83 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// How long a client may take to send a request's headers (also the idle time
+/// allowed between requests on a kept-alive connection).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may take to send a request's body.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connections served at once; further clients wait in the listen backlog.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// How long requests still in flight may take to finish after shutdown starts.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.
+///
+/// The connection loop is Debrief's own (hyper's, configured) rather than
+/// `axum::serve`, which sets no header-read timeout: a client that opens a
+/// connection and sends a header a byte at a time is dropped after
+/// [`HEADER_READ_TIMEOUT`], and at most [`MAX_CONNECTIONS`] are served at once.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let app = app(state)?;
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(|e| e.to_string())
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let app = app(state)?.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        BODY_READ_TIMEOUT,
+    ));
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(c) => c,
+                Err(e) => {
+                    // out of file descriptors and the like: wait a moment, keep serving
+                    tracing::warn!(error = %e, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(req)
+            },
+        );
+        let conn = builder.serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still running after the shutdown grace period were cut off");
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -547,5 +657,45 @@ mod tests {
             "/api/v1/receipts/***/messages"
         );
         assert_eq!(super::loggable_path("/admin/users/4"), "/admin/users/4");
+    }
+
+    #[test]
+    fn only_well_formed_request_ids_are_kept() {
+        assert!(super::acceptable_request_id(
+            "0f8e2c6a-1b2c-4d5e-8f90-a1b2c3d4e5f6"
+        ));
+        assert!(super::acceptable_request_id("01HZX3M6Q8R9S0T1V2W3X4Y5Z6"));
+        for bad in [
+            "x status=200 path=/reveal",
+            "short",
+            "a\nb-0000000",
+            "é-00000000",
+            &"a".repeat(65),
+        ] {
+            assert!(!super::acceptable_request_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn anonymous_routes() {
+        use axum::http::Method;
+        for (m, p) in [
+            (Method::GET, "/report"),
+            (Method::POST, "/report"),
+            (Method::POST, "/api/v1/reports"),
+            (Method::GET, "/receipt"),
+            (Method::POST, "/receipt/reply"),
+            (Method::GET, "/api/v1/receipts/1234/proof"),
+        ] {
+            assert!(super::anonymous_route(&m, p), "{m} {p}");
+        }
+        for (m, p) in [
+            (Method::GET, "/api/v1/reports"),
+            (Method::GET, "/api/v1/reports/3"),
+            (Method::GET, "/reports"),
+            (Method::GET, "/my-reports"),
+        ] {
+            assert!(!super::anonymous_route(&m, p), "{m} {p}");
+        }
     }
 }

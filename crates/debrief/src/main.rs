@@ -11,6 +11,7 @@ mod demo_reviews;
 mod export_cmd;
 mod keyfile;
 mod lint_cmd;
+mod logs;
 
 use clap::{Args, Parser, Subcommand};
 use config::{DEFAULT_DATABASE, DEFAULT_LISTEN, FileConfig, pick};
@@ -233,7 +234,6 @@ fn main() -> ExitCode {
 }
 
 fn init_logs(file: &FileConfig) {
-    use tracing_subscriber::EnvFilter;
     let filter = std::env::var("DEBRIEF_LOG")
         .ok()
         .or_else(|| file.log.clone())
@@ -242,15 +242,7 @@ fn init_logs(file: &FileConfig) {
         .ok()
         .or_else(|| file.log_format.clone())
         .is_some_and(|f| f == "json");
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::new(filter))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    if json {
-        builder.json().init();
-    } else {
-        builder.compact().init();
-    }
+    logs::init(filter, json);
 }
 
 fn open(db: &DbArg, file: &FileConfig, migrate: bool) -> Result<Store, Fail> {

@@ -737,3 +737,43 @@ async fn setup_link_creates_the_first_admin_once() {
     // used once
     assert_eq!(app.get(&anon, &path).await.status(), StatusCode::NOT_FOUND);
 }
+
+/// Slowloris: clients that open connections and never finish their headers are
+/// dropped after the header-read timeout, and the server keeps answering others
+/// meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_that_never_finish_their_headers_are_dropped() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn().await;
+    let mut slow = Vec::new();
+    for _ in 0..50 {
+        let mut s = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: debrief\r\nX-Slow: a")
+            .await
+            .unwrap();
+        slow.push(s);
+    }
+    // others are still served while the slow sockets hang
+    let ok = client().get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let limit = debrief_web::HEADER_READ_TIMEOUT + std::time::Duration::from_secs(20);
+    let closed = tokio::time::timeout(limit, async {
+        for s in &mut slow {
+            let mut buf = [0u8; 256];
+            // the server closes the connection (EOF, or a reset) instead of waiting forever
+            loop {
+                match s.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+        }
+    })
+    .await;
+    assert!(
+        closed.is_ok(),
+        "connections with unfinished headers were still open after {limit:?}"
+    );
+    let ok = client().get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+}

@@ -348,7 +348,12 @@ fn proofs_verify_offline_with_the_cli() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("valid: report 1"));
+    let id = json_field(&body, "id").unwrap().as_i64().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with(&format!("valid: report {id}")),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 
     let fingerprint = json_field(&proof, "key_fingerprint")
         .unwrap()
@@ -388,5 +393,212 @@ fn proofs_verify_offline_with_the_cli() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// Adds an account with `roles` and an API token for it, straight in the database.
+fn add_account(db: &TestDb, email: &str, roles: debrief_core::RoleSet) -> (i64, String) {
+    let store = debrief_store::Store::connect(&db.url).unwrap();
+    let token = debrief_core::secret::new_api_token();
+    let hash = debrief_core::secret::sha256_hex(&token);
+    let email = email.to_string();
+    let id = store
+        .db()
+        .write_blocking(move |c| {
+            let u = debrief_store::accounts::insert_user(
+                c,
+                &debrief_store::accounts::NewUser {
+                    email: email.clone(),
+                    name: email.clone(),
+                    password_hash: "unused".into(),
+                    roles,
+                },
+                1_700_000_000_000,
+            )?;
+            c.execute(
+                "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_ms) VALUES ($1, 'test', $2, 'dbt_', 1)",
+                &debrief_store::params![u.id, hash],
+            )?;
+            Ok(u.id)
+        })
+        .unwrap();
+    (id, token)
+}
+
+fn token_last_used(db: &TestDb, user_id: i64) -> Option<i64> {
+    let store = debrief_store::Store::connect(&db.url).unwrap();
+    store
+        .db()
+        .read_blocking(move |c| {
+            c.query_one(
+                "SELECT last_used_ms FROM api_tokens WHERE user_id = $1",
+                &debrief_store::params![user_id],
+            )?
+            .opt_i64(0)
+        })
+        .unwrap()
+}
+
+/// Named, anonymous, anonymous, named in a row: nothing a responder, an
+/// administrator, the audit log or the server's log can read places the
+/// anonymous reports more finely than their minute.
+#[test]
+fn anonymous_reports_cannot_be_dated_to_the_second() {
+    use debrief_core::{Role, RoleSet};
+    let db = TestDb::new();
+    let tmp = tempfile_dir("minute");
+    let log = tmp.join("server.log");
+    let server = start(&db.url, "127.0.0.1:0", &tmp.join("debrief.key"), Some(&log));
+    let (_, named) = add_account(
+        &db,
+        "named@example.org",
+        RoleSet::from_roles([Role::Reporter]),
+    );
+    let (lurker, lurker_token) = add_account(
+        &db,
+        "lurker@example.org",
+        RoleSet::from_roles([Role::Reporter]),
+    );
+    let (_, responder) = add_account(
+        &db,
+        "responder@example.org",
+        RoleSet::from_roles([Role::Responder]),
+    );
+    let (_, admin) = add_account(&db, "admin@example.org", RoleSet::from_roles([Role::Admin]));
+    let addr = server.addr.clone();
+    let report = |title: &str, mode: &str, extra: &[(&str, &str)]| {
+        let body = format!(
+            r#"{{"kind":"near_miss","title":"{title}","description":"d","confidentiality":"{mode}"}}"#
+        );
+        let mut headers = vec![("Content-Type", "application/json")];
+        headers.extend_from_slice(extra);
+        let (status, b) = request(&addr, "POST", "/api/v1/reports", &headers, &body).unwrap();
+        assert_eq!(status, 201, "{b}");
+        json_field(&b, "id").and_then(|v| v.as_i64()).unwrap()
+    };
+    let bearer = |t: &str| format!("Bearer {t}");
+    let forged = "x status=200 path=/reveal forged-marker-7f3a";
+    let n1 = report(
+        "first named",
+        "named",
+        &[("Authorization", &bearer(&named))],
+    );
+    let a1 = report("first anonymous", "anonymous", &[("X-Request-Id", forged)]);
+    // a signed-in person reporting anonymously: their token is not marked as used
+    let lurker_auth = bearer(&lurker_token);
+    let a2 = report(
+        "second anonymous",
+        "anonymous",
+        &[
+            ("Authorization", &lurker_auth),
+            ("X-Request-Id", "0123456789abcdef"),
+        ],
+    );
+    assert_eq!(
+        token_last_used(&db, lurker),
+        None,
+        "anonymous intake marked the reporter's token as used"
+    );
+    let n2 = report(
+        "second named",
+        "named",
+        &[("Authorization", &bearer(&named))],
+    );
+
+    // identifiers do not give the order of arrival
+    let ids = [n1, a1, a2, n2];
+    for id in ids {
+        assert!(
+            debrief_core::report::REPORT_ID_RANGE.contains(&id),
+            "report id {id} is not a random one"
+        );
+    }
+    assert!(
+        ids.windows(2).all(|w| (w[1] - w[0]).abs() > 1),
+        "report ids count up: {ids:?}"
+    );
+
+    // what a responder reads: anonymous reports are dated to the minute
+    let (status, list) = request(
+        &addr,
+        "GET",
+        "/api/v1/reports?limit=10",
+        &[("Authorization", &bearer(&responder))],
+        "",
+    )
+    .unwrap();
+    assert_eq!(status, 200);
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 4);
+    for item in items {
+        let id = item["id"].as_i64().unwrap();
+        let at =
+            chrono::DateTime::parse_from_rfc3339(item["received_at"].as_str().unwrap()).unwrap();
+        if id == a1 || id == a2 {
+            assert_eq!(at.timestamp_millis() % 60_000, 0, "{item}");
+        }
+    }
+
+    // the audit log says nothing about the anonymous reports
+    let (status, audit) = request(
+        &addr,
+        "GET",
+        "/api/v1/audit?limit=1000",
+        &[("Authorization", &bearer(&admin))],
+        "",
+    )
+    .unwrap();
+    assert_eq!(status, 200);
+    assert!(audit.contains(&format!("report:{n1}")), "{audit}");
+    for a in [a1, a2] {
+        assert!(!audit.contains(&a.to_string()), "the audit log names {a}");
+    }
+
+    // a well-formed request id on another route is kept and returned; a malformed one is replaced
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        s,
+        "GET /api/v1/me HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAuthorization: {}\r\nX-Request-Id: trace-0000-1111\r\n\r\n",
+        bearer(&named)
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    assert!(
+        resp.to_ascii_lowercase()
+            .contains("x-request-id: trace-0000-1111"),
+        "{resp}"
+    );
+    terminate(server);
+
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("trace-0000-1111"),
+        "the log keeps well-formed ids"
+    );
+    assert!(
+        !logged.contains("forged-marker-7f3a"),
+        "a forged request id reached the log"
+    );
+    assert!(
+        !logged.contains("0123456789abcdef"),
+        "a client id on an anonymous route reached the log"
+    );
+    let intake: Vec<&str> = logged
+        .lines()
+        .filter(|l| l.contains("/api/v1/reports") && l.contains("POST"))
+        .collect();
+    assert!(
+        intake.len() >= 4,
+        "the intake requests are in the log:\n{logged}"
+    );
+    for line in intake {
+        let stamp = line.split_whitespace().next().unwrap_or("");
+        assert!(
+            stamp.len() == "2026-12-01T10:15Z".len() && stamp.ends_with('Z'),
+            "an intake log line is timed finer than the minute: {line}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&tmp);
 }

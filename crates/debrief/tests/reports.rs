@@ -751,3 +751,57 @@ async fn case_times_are_corrected_from_the_case_page_with_a_reason() {
     assert_eq!(c["occurred_at"], "2026-02-01T08:00:00Z");
     assert_eq!(app.audit_count("case.times_corrected").await, 1);
 }
+
+/// A signed-in person who reports anonymously leaves no trace on their session:
+/// its last-seen time is not moved to the moment of the report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_intake_never_touches_the_session() {
+    let app = TestApp::spawn().await;
+    let reporter = app.users[&Role::Reporter].clone();
+    let s = app.session(&reporter).await;
+    let hash = debrief_core::secret::sha256_hex(&s.sid);
+    let old = debrief_store::now_ms() - 10 * 60_000;
+    let h = hash.clone();
+    app.store
+        .write(move |c| {
+            c.execute(
+                "UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2",
+                &debrief_store::params![old, h],
+            )
+            .map(|_| ())
+        })
+        .await
+        .unwrap();
+    let form = app.get(&s, "/report").await;
+    assert_eq!(form.status(), 200);
+    let sent = app
+        .post_form(
+            &s,
+            "/report",
+            &[
+                ("kind", "near_miss"),
+                ("title", "Badge reader let two people through"),
+                ("description", "Tailgating at the side door."),
+                ("confidentiality", "anonymous"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status(), 201, "{}", sent.text().await.unwrap());
+    let seen = app
+        .store
+        .read(move |c| {
+            c.query_one(
+                "SELECT last_seen_ms FROM sessions WHERE id_hash = $1",
+                &debrief_store::params![hash],
+            )?
+            .i64(0)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        seen, old,
+        "the anonymous report moved the session's last-seen time"
+    );
+    // the session still works, and is marked as used on ordinary pages
+    assert_eq!(app.get(&s, "/my-reports").await.status(), 200);
+}

@@ -1,0 +1,100 @@
+//! Log output. Every line carries a UTC time to the microsecond, except the
+//! lines written while handling an anonymous intake or receipt route (inside a
+//! span named [`debrief_web::ANONYMOUS_SPAN`]): those carry the minute only, so
+//! that the log cannot date an anonymous report more finely than the report
+//! itself is dated.
+
+use std::cell::Cell;
+use std::fmt;
+use tracing::{Event, Subscriber};
+use tracing_subscriber::fmt::format::{FormatEvent, FormatFields, Writer};
+use tracing_subscriber::fmt::time::FormatTime;
+use tracing_subscriber::fmt::{FmtContext, format};
+use tracing_subscriber::registry::LookupSpan;
+
+thread_local! {
+    /// Set while the current event is being formatted inside an anonymous span.
+    static COARSE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The time of a log line: to the microsecond, or to the minute for lines of
+/// anonymous routes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LineTime;
+
+impl FormatTime for LineTime {
+    fn format_time(&self, w: &mut Writer<'_>) -> fmt::Result {
+        write!(w, "{}", stamp(chrono::Utc::now(), COARSE.with(Cell::get)))
+    }
+}
+
+/// A log time as written: `2026-03-14T09:30:12.345678Z`, or `2026-03-14T09:30Z`
+/// when `coarse`.
+pub fn stamp(t: chrono::DateTime<chrono::Utc>, coarse: bool) -> String {
+    if coarse {
+        t.format("%Y-%m-%dT%H:%MZ").to_string()
+    } else {
+        t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    }
+}
+
+/// Formats events with `inner`, telling [`LineTime`] whether the event belongs
+/// to an anonymous route.
+pub struct AnonymityAware<F>(pub F);
+
+impl<S, N, F> FormatEvent<S, N> for AnonymityAware<F>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+    F: FormatEvent<S, N>,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        let anonymous = ctx
+            .event_scope()
+            .is_some_and(|mut scope| scope.any(|s| s.name() == debrief_web::ANONYMOUS_SPAN));
+        COARSE.with(|c| c.set(anonymous));
+        let result = self.0.format_event(ctx, writer, event);
+        COARSE.with(|c| c.set(false));
+        result
+    }
+}
+
+/// Installs the global subscriber: compact text or JSON lines on stderr.
+pub fn init(filter: String, json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    if json {
+        builder
+            .fmt_fields(format::JsonFields::new())
+            .event_format(AnonymityAware(format().json().with_timer(LineTime)))
+            .init();
+    } else {
+        builder
+            .event_format(AnonymityAware(format().compact().with_timer(LineTime)))
+            .init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn anonymous_lines_carry_the_minute_only() {
+        let t = chrono::Utc
+            .with_ymd_and_hms(2026, 3, 14, 9, 30, 12)
+            .single()
+            .unwrap();
+        assert_eq!(stamp(t, true), "2026-03-14T09:30Z");
+        assert_eq!(stamp(t, false), "2026-03-14T09:30:12.000000Z");
+    }
+}
