@@ -135,10 +135,45 @@ impl Keys {
         B64.encode(self.signing.verifying_key().to_bytes())
     }
 
-    /// A short fingerprint of the public key, for people to compare.
+    /// A short fingerprint of the public key: a label to tell keys apart, not
+    /// proof of who signed (64 bits can be matched by brute force).
     pub fn fingerprint(&self) -> String {
         fingerprint(&self.signing.verifying_key().to_bytes())
     }
+
+    /// The whole Ed25519 public key.
+    pub fn public_key(&self) -> [u8; 32] {
+        self.signing.verifying_key().to_bytes()
+    }
+
+    /// The whole public key in hex, in groups of four digits, for people to compare.
+    pub fn public_key_hex(&self) -> String {
+        public_key_hex(&self.public_key())
+    }
+}
+
+/// A public key in hex, in groups of four digits.
+pub fn public_key_hex(public_key: &[u8]) -> String {
+    hex::encode_upper(public_key)
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Reads a whole Ed25519 public key as published: base64 (44 characters) or
+/// 64 hex digits, spaces and colons ignored. A short fingerprint is refused.
+pub fn parse_public_key(text: &str) -> Option<[u8; 32]> {
+    let t = text.trim();
+    let squeezed: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ':')
+        .collect();
+    if squeezed.len() == 64 && squeezed.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return hex::decode(&squeezed).ok()?.try_into().ok();
+    }
+    B64.decode(t).ok()?.try_into().ok()
 }
 
 // HMAC accepts keys of any length; this is never reached.
@@ -250,5 +285,21 @@ mod tests {
         assert_eq!(Keys::from_hex("abc").err(), Some(KeyError::Malformed));
         assert!(format!("{:?}", keys()).starts_with("Keys { public: "));
         assert_eq!(keys().fingerprint().len(), 19);
+    }
+
+    #[test]
+    fn public_keys_are_read_whole_in_base64_or_hex() {
+        let k = keys();
+        let pk = k.public_key();
+        assert_eq!(parse_public_key(&k.public_key_b64()), Some(pk));
+        assert_eq!(parse_public_key(&k.public_key_hex()), Some(pk));
+        assert_eq!(parse_public_key(&hex::encode(pk)), Some(pk));
+        assert_eq!(
+            parse_public_key(&k.public_key_hex().replace(' ', ":")),
+            Some(pk)
+        );
+        assert_eq!(parse_public_key(&k.fingerprint()), None, "too short");
+        assert_eq!(parse_public_key("AAAA"), None);
+        assert_eq!(k.public_key_hex().len(), 64 + 15);
     }
 }

@@ -232,7 +232,9 @@ pub struct Proof {
     pub received_at: String,
     /// The deployment's Ed25519 public key (base64).
     pub public_key: String,
-    /// Short fingerprint of the public key, to compare with the one the organisation publishes.
+    /// Short fingerprint of the public key, to tell keys apart at a glance. It is
+    /// not proof of the signer: compare the whole `public_key` with the one the
+    /// organisation publishes.
     pub key_fingerprint: String,
     /// Ed25519 signature (base64) over the lines of `signed_message`.
     pub signature: String,

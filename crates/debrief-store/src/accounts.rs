@@ -164,10 +164,12 @@ impl Store {
         .await
     }
 
-    /// Changes a user's roles. Rights are read from the user row on every request,
+    /// Changes a user's roles, refusing to remove the admin role from the last
+    /// enabled administrator. Rights are read from the user row on every request,
     /// so the change applies to their very next request.
     pub async fn set_roles(&self, user_id: i64, roles: RoleSet) -> Result<()> {
         self.write(move |c| {
+            keep_an_admin(c, user_id, Some(roles), None)?;
             let n = c.execute(
                 "UPDATE users SET roles = $1 WHERE id = $2",
                 &params![i64::from(roles.bits()), user_id],
@@ -181,9 +183,11 @@ impl Store {
         .await
     }
 
-    /// Disables or re-enables an account. Disabling ends all its sessions and revokes its tokens.
+    /// Disables or re-enables an account, refusing to disable the last enabled
+    /// administrator. Disabling ends all its sessions and revokes its tokens.
     pub async fn set_disabled(&self, user_id: i64, disabled: bool, now: i64) -> Result<()> {
         self.write(move |c| {
+            keep_an_admin(c, user_id, None, Some(disabled))?;
             let n = c.execute("UPDATE users SET disabled = $1 WHERE id = $2", &params![disabled, user_id])?;
             if n == 0 {
                 return Err(StoreError::NotFound);
@@ -200,24 +204,32 @@ impl Store {
         .await
     }
 
-    /// Sets a new password and ends every other session of the user.
+    /// Sets a new password, ends every other session of the user and revokes
+    /// all of their API tokens (a token made by someone who knew the old password
+    /// must not outlive it). Returns how many tokens were revoked.
     pub async fn set_password(
         &self,
         user_id: i64,
         hash: String,
         keep_session: Option<String>,
         now: i64,
-    ) -> Result<()> {
+    ) -> Result<u64> {
         self.write(move |c| {
-            c.execute(
+            let n = c.execute(
                 "UPDATE users SET password_hash = $1, password_changed_ms = $2 WHERE id = $3",
                 &params![hash, now, user_id],
             )?;
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
             c.execute(
                 "DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2",
                 &params![user_id, keep_session.unwrap_or_default()],
             )?;
-            Ok(())
+            c.execute(
+                "UPDATE api_tokens SET revoked_ms = $1 WHERE user_id = $2 AND revoked_ms IS NULL",
+                &params![now, user_id],
+            )
         })
         .await
     }
@@ -557,6 +569,56 @@ impl Store {
         })
         .await
     }
+}
+
+/// Serialises every change to who is an enabled administrator, across processes.
+const ADMINS_LOCK: i64 = 0x6465_6272_6965_6603;
+
+/// The message when a change would leave no enabled administrator.
+pub const LAST_ADMIN: &str =
+    "This is the last enabled administrator; make someone else an administrator first.";
+
+/// Refuses, inside the write transaction that is about to change `user_id`'s
+/// roles and/or disabled flag, a change that would leave no enabled
+/// administrator. It takes the administrators' lock first (PostgreSQL: an
+/// advisory lock held to the end of the transaction; SQLite: the write
+/// transaction already holds the single write lock), so two administrators
+/// changing each other at the same moment are counted one after the other and
+/// the second is refused. Returns the user's roles and disabled flag before the
+/// change; NotFound if there is no such user.
+pub fn keep_an_admin(
+    c: &mut dyn Conn,
+    user_id: i64,
+    roles_after: Option<RoleSet>,
+    disabled_after: Option<bool>,
+) -> Result<(RoleSet, bool)> {
+    c.lock(ADMINS_LOCK)?;
+    let r = c
+        .query_opt(
+            "SELECT roles, disabled FROM users WHERE id = $1",
+            &params![user_id],
+        )?
+        .ok_or(StoreError::NotFound)?;
+    let before = RoleSet::from_bits(
+        u16::try_from(r.i64(0)?).map_err(|e| StoreError::Decode(e.to_string()))?,
+    );
+    let was_disabled = r.bool(1)?;
+    let admin = debrief_core::Role::Admin;
+    let was_admin = before.contains(admin) && !was_disabled;
+    let will_be_admin =
+        roles_after.unwrap_or(before).contains(admin) && !disabled_after.unwrap_or(was_disabled);
+    if was_admin && !will_be_admin {
+        let admins = c
+            .query_one(
+                "SELECT COUNT(*) FROM users WHERE disabled = 0 AND (roles & $1) <> 0",
+                &params![i64::from(admin.bit())],
+            )?
+            .i64(0)?;
+        if admins <= 1 {
+            return Err(StoreError::Invalid(LAST_ADMIN.into()));
+        }
+    }
+    Ok((before, was_disabled))
 }
 
 /// Creates a team inside an open transaction.

@@ -93,6 +93,21 @@ async fn users_sessions_and_tokens() {
             "expired"
         );
 
+        // the last enabled administrator keeps the role
+        let refused = s
+            .set_roles(u.id, RoleSet::from_roles([Role::Responder]))
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Invalid(_))),
+            "{e:?}: {refused:?}"
+        );
+        let refused = s.set_disabled(u.id, true, now).await;
+        assert!(
+            matches!(refused, Err(StoreError::Invalid(_))),
+            "{e:?}: {refused:?}"
+        );
+        add_user(&s, "grace@example.org", RoleSet::from_roles([Role::Admin])).await;
+
         // role changes are visible on the next lookup
         s.set_roles(u.id, RoleSet::from_roles([Role::Responder]))
             .await

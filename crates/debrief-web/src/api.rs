@@ -406,7 +406,7 @@ pub async fn post_user(
     let mut v = Validation::new();
     let name = v.text("name", &body.name, 200);
     let email = v.email("email", &body.email);
-    v.new_password("password", &body.password);
+    v.new_password("password", &body.password, &email, &name);
     let roles = parse_roles(&body.roles, &mut v);
     v.finish().map_err(ApiError::invalid)?;
     match create_user(&state, &ident.actor(), name, email, body.password, roles).await {
@@ -426,30 +426,11 @@ pub async fn change_roles(
     id: i64,
     roles: RoleSet,
 ) -> Result<(), ApiError> {
-    let admin_bit = i64::from(Role::Admin.bit());
     let actor = ident.actor();
     let result = state
         .store
         .write(move |c| {
-            let r = c.query_one(
-                "SELECT roles, disabled FROM users WHERE id = $1",
-                &debrief_store::params![id],
-            )?;
-            let before = RoleSet::from_bits(u16::try_from(r.i64(0)?).unwrap_or(0));
-            if before.contains(Role::Admin) && !roles.contains(Role::Admin) && !r.bool(1)? {
-                let admins = c
-                    .query_one(
-                        "SELECT COUNT(*) FROM users WHERE disabled = 0 AND (roles & $1) <> 0",
-                        &debrief_store::params![admin_bit],
-                    )?
-                    .i64(0)?;
-                if admins <= 1 {
-                    return Err(StoreError::Invalid(
-                        "This is the last administrator; make someone else an administrator first."
-                            .into(),
-                    ));
-                }
-            }
+            let (before, _) = debrief_store::accounts::keep_an_admin(c, id, Some(roles), None)?;
             c.execute(
                 "UPDATE users SET roles = $1 WHERE id = $2",
                 &debrief_store::params![i64::from(roles.bits()), id],
@@ -521,17 +502,7 @@ pub async fn change_status(
             "You cannot disable your own account.",
         ));
     }
-    if disabled
-        && let Some(u) = state.store.user_by_id(id).await?
-        && u.roles.contains(Role::Admin)
-        && !u.disabled
-        && state.store.count_admins().await? <= 1
-    {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "This is the last administrator.",
-        ));
-    }
+    // the last-administrator rule is checked inside the store's transaction
     state.store.set_disabled(id, disabled, now_ms()).await?;
     let action = if disabled {
         "user.disabled"

@@ -305,11 +305,10 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
         return ApiError::internal("route without a matched path").into_response();
     };
     let method = req.method().as_str().to_string();
-    let Some(spec) = authz::lookup(&method, &pattern) else {
-        return ApiError::internal(format!(
-            "{method} {pattern} is missing from the authorization table"
-        ))
-        .into_response();
+    // HEAD is answered by the GET route, with the same access
+    let table_method = if method == "HEAD" { "GET" } else { &method };
+    let Some(spec) = authz::lookup(table_method, &pattern) else {
+        return method_not_allowed(&pattern, is_api(&path));
     };
     let identity = req.extensions().get::<Identity>().cloned();
     if authz::allows(spec.access, identity.as_ref().map(Identity::roles)) {
@@ -364,18 +363,55 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
     }
 }
 
+/// 405 for a method the route does not have, with the methods it does have.
+fn method_not_allowed(pattern: &str, api: bool) -> Response {
+    let mut allow: Vec<&str> = authz::ROUTES
+        .iter()
+        .filter(|r| r.path == pattern)
+        .map(|r| r.method)
+        .collect();
+    if allow.contains(&"GET") {
+        allow.push("HEAD");
+    }
+    let allow = allow.join(", ");
+    let mut resp = if api {
+        problem_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("This address answers {allow} only."),
+            Vec::new(),
+        )
+    } else {
+        crate::pages::error_page(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "This address cannot be used that way. Use the links and buttons on the pages.",
+        )
+    };
+    if let Ok(v) = HeaderValue::from_str(&allow) {
+        resp.headers_mut().insert(header::ALLOW, v);
+    }
+    resp
+}
+
 pub fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("x", s)])
         .map(|v| v[2..].to_string())
         .unwrap_or_default()
 }
 
+/// Whether `path` (already percent-decoded) is a path on this site: it starts
+/// with exactly one `/` and holds no backslash and no control character.
+/// Browsers drop tabs and line breaks from a URL and read `\\` as `/`, so
+/// `/\t/evil.example` or `/\\evil.example` would leave the site.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| c == '\\' || c.is_control())
+}
+
 /// Only local paths may be redirect targets after sign-in.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_string()
-        }
+        Some(n) if is_local_path(n) => n.to_string(),
         _ => "/".to_string(),
     }
 }

@@ -58,6 +58,12 @@ pub fn parse_time(v: &mut Validation, field: &str, value: Option<&str>, now: i64
                 .map(|t| t.and_utc().timestamp_millis())
         });
     match parsed {
+        // before 1970 no incident was recorded in this tool, and negative times
+        // would break every duration computed from them
+        Ok(ms) if ms < 0 => {
+            v.add(field, "Use a date from 1970 on.");
+            None
+        }
         Ok(ms) if ms > now.saturating_add(60_000) => {
             v.add(field, "This is in the future.");
             None

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod authz;
 pub mod error;
 pub mod export;
+pub mod input;
 pub mod intake;
 pub mod limiter;
 pub mod lint_web;
@@ -372,9 +373,10 @@ pub fn app(state: AppState) -> Result<Router, String> {
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authorize))
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), auth::identify))
+        .layer(middleware::from_fn(input::refuse_control_chars))
         .layer(DefaultBodyLimit::max(auth::MAX_BODY))
         .layer(middleware::from_fn(body_limit))
-        .layer(middleware::map_response(security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(PropagateRequestIdLayer::new(HeaderName::from_static(REQUEST_ID)))
         .layer(
             TraceLayer::new_for_http()
@@ -492,9 +494,22 @@ const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
     (header::CACHE_CONTROL, "no-store"),
 ];
 
+/// Sent whenever cookies are marked Secure (HTTPS): browsers then refuse plain
+/// HTTP for this host for a year, so a session cookie is never offered to a
+/// downgraded connection.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
 /// One layer for all of them: each extra layer costs a service clone per request.
-async fn security_headers(mut resp: Response) -> Response {
+async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let https = auth::is_https(&state, req.headers());
+    let mut resp = next.run(req).await;
     let h = resp.headers_mut();
+    if https && !h.contains_key(header::STRICT_TRANSPORT_SECURITY) {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     for (name, value) in SECURITY_HEADERS {
         if !h.contains_key(&name) {
             h.insert(name, HeaderValue::from_static(value));

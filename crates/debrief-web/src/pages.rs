@@ -259,8 +259,7 @@ pub async fn login(
     let email = get("email").trim().to_lowercase();
     let password = get("password");
     let next = auth::safe_next(Some(&get("next")));
-    let resume_action =
-        Some(get("resume_action")).filter(|a| a.starts_with('/') && !a.starts_with("//"));
+    let resume_action = Some(get("resume_action")).filter(|a| auth::is_local_path(a));
     let kept: Vec<(String, String)> = form
         .iter()
         .filter_map(|(k, v)| k.strip_prefix("kept.").map(|k| (k.to_string(), v.clone())))
@@ -466,7 +465,7 @@ pub async fn setup(
     let mut v = Validation::new();
     let name = v.text("name", &f.name, 200);
     let email = v.email("email", &f.email);
-    v.new_password("password", &f.password);
+    v.new_password("password", &f.password, &email, &name);
     if !v.is_ok() {
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -693,7 +692,12 @@ pub async fn change_password(
     Form(f): Form<PasswordForm>,
 ) -> Response {
     let mut v = Validation::new();
-    v.new_password("new_password", &f.new_password);
+    v.new_password(
+        "new_password",
+        &f.new_password,
+        &ident.user.email,
+        &ident.user.name,
+    );
     let phc = match state.store.password_hash(ident.user.id).await {
         Ok(p) => p,
         Err(e) => return PageError::from(e).into_response(),
@@ -718,7 +722,7 @@ pub async fn change_password(
         Ok(h) => h,
         Err(e) => return PageError::internal(e).into_response(),
     };
-    if let Err(e) = state
+    let revoked = match state
         .store
         .set_password(
             ident.user.id,
@@ -728,18 +732,23 @@ pub async fn change_password(
         )
         .await
     {
-        return PageError::from(e).into_response();
-    }
+        Ok(n) => n,
+        Err(e) => return PageError::from(e).into_response(),
+    };
     let _ = state
         .store
         .audit(
             ident.actor(),
             "password.changed",
             ident.actor(),
-            String::new(),
+            format!("tokens revoked: {revoked}"),
         )
         .await;
-    let note = "Your password was changed. Other sessions were signed out.".to_string();
+    let note = match revoked {
+        0 => "Your password was changed. Other sessions were signed out.".to_string(),
+        1 => "Your password was changed. Other sessions were signed out and your API token was revoked; create a new one if you need it.".to_string(),
+        n => format!("Your password was changed. Other sessions were signed out and your {n} API tokens were revoked; create new ones if you need them."),
+    };
     account_page(
         &state,
         ctx,
@@ -976,7 +985,7 @@ pub async fn add_user(
     let name = v.text("name", &get("name"), 200);
     let email = v.email("email", &get("email"));
     let password = get("password");
-    v.new_password("password", &password);
+    v.new_password("password", &password, &email, &name);
     let roles = roles_from_form(&form, &mut v);
     if !v.is_ok() {
         return users_page(

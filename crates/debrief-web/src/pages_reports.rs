@@ -143,14 +143,15 @@ fn local_to_utc(value: &str, offset_minutes: Option<i64>) -> Option<String> {
     let naive = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
         .or_else(|_| chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
         .ok();
-    match (naive, offset_minutes) {
-        (Some(n), Some(off)) => Some(
-            (n.and_utc() + chrono::Duration::minutes(off))
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        ),
-        // without the browser's offset the time is taken as UTC, as the label says
-        _ => Some(v.to_string()),
-    }
+    let shifted = match (naive, offset_minutes) {
+        (Some(n), Some(off)) => chrono::Duration::try_minutes(off)
+            .and_then(|d| n.and_utc().checked_add_signed(d))
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        _ => None,
+    };
+    // without the browser's offset the time is taken as UTC, as the label says; a
+    // time that cannot be shifted is passed on as typed, to be refused by name
+    Some(shifted.unwrap_or_else(|| v.to_string()))
 }
 
 #[derive(Template)]
@@ -385,7 +386,8 @@ pub struct VerifyResult {
     pub report_id: i64,
     pub received_at: String,
     pub content_sha256: String,
-    pub fingerprint: String,
+    /// The signer's whole public key, base64.
+    pub public_key: String,
     pub ours: bool,
 }
 
@@ -393,21 +395,33 @@ pub struct VerifyResult {
 #[template(path = "verify.html")]
 struct VerifyPage {
     ctx: Ctx,
-    fingerprint: String,
+    public_key: String,
+    public_key_hex: String,
     proof: String,
     result: Option<VerifyResult>,
 }
 
-pub async fn verify_form(State(state): State<AppState>, ctx: Ctx) -> Response {
+fn verify_page(
+    state: &AppState,
+    ctx: Ctx,
+    status: StatusCode,
+    proof: String,
+    result: Option<VerifyResult>,
+) -> Response {
     render_status(
-        StatusCode::OK,
+        status,
         &VerifyPage {
             ctx,
-            fingerprint: state.keys.fingerprint(),
-            proof: String::new(),
-            result: None,
+            public_key: state.keys.public_key_b64(),
+            public_key_hex: state.keys.public_key_hex(),
+            proof,
+            result,
         },
     )
+}
+
+pub async fn verify_form(State(state): State<AppState>, ctx: Ctx) -> Response {
+    verify_page(&state, ctx, StatusCode::OK, String::new(), None)
 }
 
 #[derive(Deserialize)]
@@ -416,29 +430,37 @@ pub struct ProofForm {
     proof: String,
 }
 
+/// Whether a proof (whose signature was checked) was signed by this deployment:
+/// the whole public key is compared, never the short fingerprint.
+fn signed_by(keys: &debrief_core::keys::Keys, p: &debrief_core::report::Proof) -> bool {
+    debrief_core::keys::parse_public_key(&p.public_key) == Some(keys.public_key())
+}
+
 pub async fn verify(State(state): State<AppState>, ctx: Ctx, Form(f): Form<ProofForm>) -> Response {
-    let ours = state.keys.fingerprint();
     let result = match debrief_core::report::verify_proof(&f.proof) {
-        Ok(p) => VerifyResult {
-            valid: true,
-            headline: if p.key_fingerprint == ours {
-                "Valid: this proof was signed by this Debrief.".into()
-            } else {
-                "The signature is valid, but by a key that is not this Debrief's.".into()
-            },
-            ours: p.key_fingerprint == ours,
-            report_id: p.report_id,
-            received_at: p.received_at,
-            content_sha256: p.content_sha256,
-            fingerprint: p.key_fingerprint,
-        },
+        Ok(p) => {
+            let ours = signed_by(&state.keys, &p);
+            VerifyResult {
+                valid: true,
+                headline: if ours {
+                    "Valid: this proof was signed by this Debrief.".into()
+                } else {
+                    "The signature is valid, but by a key that is not this Debrief's.".into()
+                },
+                ours,
+                report_id: p.report_id,
+                received_at: p.received_at,
+                content_sha256: p.content_sha256,
+                public_key: p.public_key,
+            }
+        }
         Err(e) => VerifyResult {
             valid: false,
             headline: format!("Not valid: {e}."),
             report_id: 0,
             received_at: String::new(),
             content_sha256: String::new(),
-            fingerprint: String::new(),
+            public_key: String::new(),
             ours: false,
         },
     };
@@ -447,20 +469,24 @@ pub async fn verify(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Proof
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    render_status(
-        status,
-        &VerifyPage {
-            ctx,
-            fingerprint: ours,
-            proof: f.proof,
-            result: Some(result),
-        },
-    )
+    verify_page(&state, ctx, status, f.proof, Some(result))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_proof_is_ours_only_with_our_whole_key() {
+        let ours = debrief_core::keys::Keys::from_master(&[1u8; 32]);
+        let other = debrief_core::keys::Keys::from_master(&[2u8; 32]);
+        let mut p = debrief_core::report::make_proof(&ours, 1, "abc", 0);
+        assert!(signed_by(&ours, &p));
+        // another key that carried our short fingerprint is still not ours
+        p.public_key = other.public_key_b64();
+        assert_eq!(p.key_fingerprint, ours.fingerprint());
+        assert!(!signed_by(&ours, &p));
+    }
 
     #[test]
     fn local_times_use_the_browser_offset() {
@@ -478,6 +504,11 @@ mod tests {
             local_to_utc("garbage", Some(0)).as_deref(),
             Some("garbage"),
             "left for validation to refuse"
+        );
+        // the earliest time chrono knows, shifted further back: no overflow panic
+        assert_eq!(
+            local_to_utc("-262143-01-01T00:00", Some(-840)).as_deref(),
+            Some("-262143-01-01T00:00")
         );
     }
 }

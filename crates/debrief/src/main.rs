@@ -96,7 +96,8 @@ enum Command {
     VerifyReceipt {
         /// The proof file (JSON), as downloaded with the report.
         file: PathBuf,
-        /// Also require that it was signed by this key (base64, or the fingerprint).
+        /// Also require that it was signed by this key: the whole public key shown
+        /// at /verify, in base64 or hex (a short fingerprint is refused).
         #[arg(long)]
         key: Option<String>,
     },
@@ -352,7 +353,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             } else {
                 (debrief_core::secret::random_hex(12), true)
             };
-            v.new_password("password", &password);
+            v.new_password("password", &password, &email, &name);
             if let Err(errors) = v.finish() {
                 let msg: Vec<String> = errors
                     .iter()
@@ -466,21 +467,27 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
             match debrief_core::report::verify_proof(&text) {
                 Ok(p) => {
-                    if let Some(k) = key
-                        && k != p.public_key
-                        && k != p.key_fingerprint
-                    {
-                        return Err(Fail {
-                            code: 1,
-                            message: format!(
-                                "signature valid, but made by key {} — not the expected one",
-                                p.key_fingerprint
-                            ),
-                        });
+                    if let Some(k) = key {
+                        // the whole key, never the short fingerprint: 64 bits can be matched
+                        let Some(expected) = debrief_core::keys::parse_public_key(&k) else {
+                            return Err(Fail {
+                                code: 1,
+                                message: "--key needs the whole public key shown at /verify (base64, or 64 hex digits); a short fingerprint does not prove who signed".into(),
+                            });
+                        };
+                        if debrief_core::keys::parse_public_key(&p.public_key) != Some(expected) {
+                            return Err(Fail {
+                                code: 1,
+                                message: format!(
+                                    "signature valid, but made by key {} — not the expected one",
+                                    p.public_key
+                                ),
+                            });
+                        }
                     }
                     println!(
                         "valid: report {} with content {} received {}, signed by key {}",
-                        p.report_id, p.content_sha256, p.received_at, p.key_fingerprint
+                        p.report_id, p.content_sha256, p.received_at, p.public_key
                     );
                     Ok(())
                 }

@@ -355,7 +355,7 @@ fn proofs_verify_offline_with_the_cli() {
         String::from_utf8_lossy(&out.stdout)
     );
 
-    let fingerprint = json_field(&proof, "key_fingerprint")
+    let public_key = json_field(&proof, "public_key")
         .unwrap()
         .as_str()
         .unwrap()
@@ -363,7 +363,7 @@ fn proofs_verify_offline_with_the_cli() {
     let out = Command::new(BIN)
         .arg("verify-receipt")
         .arg(&file)
-        .args(["--key", &fingerprint])
+        .args(["--key", &public_key])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
