@@ -63,7 +63,7 @@ test('findings appear as the facilitator types and a rewrite applies in one clic
     await field.fill('The on-call engineer was careless and should have checked the rule first.');
     await Promise.all([
       page.waitForNavigation({ waitUntil: 'load' }),
-      page.getByRole('button', { name: 'Save what happened' }).click(),
+      page.getByRole('region', { name: /What happened\?/ }).getByRole('button', { name: 'Save changes' }).click(),
     ]);
     const checker = page.getByRole('region', { name: 'Blameless-language checker' });
     await checker.getByText(/careless/).first().waitFor();

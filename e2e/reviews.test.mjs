@@ -79,6 +79,11 @@ async function submit(page, button) {
   return response;
 }
 
+/** The "Save changes" button of the review section headed `heading`. */
+function saveIn(page, heading) {
+  return page.getByRole('region', { name: heading }).getByRole('button', { name: 'Save changes' }).first();
+}
+
 /** The <details> whose summary reads `summary`, opened. */
 async function openDetails(page, summary) {
   const details = page.locator('details', {
@@ -160,12 +165,13 @@ test('facilitator writes and publishes a review; an employee reads it in the lib
     // the first facilitator saves "What happened" first …
     await fp.getByLabel('What happened (facts)').fill(THEIR_WHAT);
     await fp.getByLabel(/^Interpretations/).fill(THEIR_INTERPRETATION);
-    await submit(fp, fp.getByRole('button', { name: 'Save what happened' }));
+    await submit(fp, saveIn(fp, /What happened\?/));
+    await fp.getByRole('status').filter({ hasText: 'Saved: what happened, interpretations.' }).waitFor();
     assert.equal(await fp.getByLabel('What happened (facts)').inputValue(), THEIR_WHAT);
 
     // … the second one saves from the old version and gets the conflict view
     await mp.getByLabel('What happened (facts)').fill(MY_WHAT);
-    const conflictRes = await submit(mp, mp.getByRole('button', { name: 'Save what happened' }));
+    const conflictRes = await submit(mp, saveIn(mp, /What happened\?/));
     assert.equal(conflictRes.status(), 409, 'a stale save answers 409 Conflict');
     await mp.getByRole('alert').filter({ hasText: 'Someone else saved this part while you were editing it.' }).waitFor();
     const conflictBox = mp.getByRole('region', { name: 'Conflicting edit' });
@@ -182,7 +188,7 @@ test('facilitator writes and publishes a review; an employee reads it in the lib
     // merging both and saving again goes through
     const MERGED = `${THEIR_WHAT}\n\n${MY_WHAT}`;
     await mp.getByLabel('What happened (facts)').fill(MERGED);
-    const mergedRes = await submit(mp, mp.getByRole('button', { name: 'Save what happened' }));
+    const mergedRes = await submit(mp, saveIn(mp, /What happened\?/));
     assert.equal(mergedRes.status(), 200);
     assert.equal(await mp.getByRole('region', { name: 'Conflicting edit' }).count(), 0);
     assert.equal(
@@ -198,7 +204,8 @@ test('facilitator writes and publishes a review; an employee reads it in the lib
     await fp.getByLabel('Records affected').fill('3400');
     await fp.getByLabel('Services affected').fill('billing-api, CI');
     await fp.getByLabel('Cost, where known').fill('EUR 4,000 (estimate)');
-    await submit(fp, fp.getByRole('button', { name: 'Save impact' }));
+    await submit(fp, saveIn(fp, /What was the impact\?/));
+    await fp.getByRole('status').filter({ hasText: 'Saved: impact.' }).waitFor();
     assert.equal(await fp.getByLabel('Duration (minutes)').inputValue(), '95');
 
     // a five-whys chain
@@ -289,7 +296,7 @@ test('facilitator writes and publishes a review; an employee reads it in the lib
     }
     await fp.getByText('Review: Published').waitFor();
     // a published review is final: no more forms
-    assert.equal(await fp.getByRole('button', { name: 'Save what happened' }).count(), 0);
+    assert.equal(await fp.getByRole('button', { name: 'Save changes' }).count(), 0);
     await fp.getByRole('link', { name: 'learning library', exact: true }).waitFor();
 
     // the one-page summary downloads as a PDF

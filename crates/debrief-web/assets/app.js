@@ -1,34 +1,130 @@
 // Progressive enhancement only: every page works without this file.
-// Shows <time data-local> in the viewer's own time zone, naming the zone.
+
+// The viewer's time zone: its name and the offset from UTC at a given moment.
+var zoneName = (Intl.DateTimeFormat().resolvedOptions().timeZone) || "local time";
+function pad(n) { return (n < 10 ? "0" : "") + n; }
+// "UTC+01:00" for a Date, from the offset in force at that moment (DST included).
+function utcOffset(d) {
+  var m = -d.getTimezoneOffset(), sign = m < 0 ? "-" : "+";
+  m = Math.abs(m);
+  return "UTC" + sign + pad(Math.floor(m / 60)) + ":" + pad(m % 60);
+}
+// A datetime-local value ("2026-01-05T10:00[:ss]") as a Date in the viewer's zone.
+function localDate(value) {
+  var m = /^(\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value || "");
+  if (!m) return null;
+  var d = new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0));
+  return isNaN(d) ? null : d;
+}
+// A Date as a datetime-local value in the viewer's zone.
+function localValue(d, seconds) {
+  var s = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) +
+    "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
+  return seconds && d.getSeconds() ? s + ":" + pad(d.getSeconds()) : s;
+}
+
+// Shows <time data-local> in the viewer's own time zone, with its offset from
+// UTC at that moment; the zone's name and the UTC time are in the title.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("time[data-local]").forEach(function (el) {
     var d = new Date(el.getAttribute("datetime"));
     if (isNaN(d)) return;
-    el.textContent = d.toLocaleString(undefined, {
-      year: "numeric", month: "short", day: "numeric",
-      hour: "2-digit", minute: "2-digit", timeZoneName: "short",
-    });
-    el.title = el.getAttribute("datetime");
+    el.textContent = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) +
+      " " + pad(d.getHours()) + ":" + pad(d.getMinutes()) + " " + utcOffset(d);
+    el.title = zoneName + " (" + utcOffset(d) + "); " + el.getAttribute("datetime");
   });
 });
 
-// The report form's times are typed in local time: send the browser's offset
-// so the server can store UTC, and say so next to the fields.
+// Times are typed in the viewer's zone. Each datetime-local field marked
+// data-local-time has a hidden <input data-tz-offset-for="its id"> that gets,
+// when the form is sent, the zone's offset for the time typed (not for now:
+// summer and winter time differ), so the server can store UTC. A field with
+// data-utc is pre-filled with that UTC time shown in the viewer's zone. Labels
+// marked data-tz-label name the zone. Without JavaScript the offset stays
+// empty and the server reads the time as UTC, as the labels then say.
 document.addEventListener("DOMContentLoaded", function () {
-  var offset = document.querySelector("[data-tz-offset]");
-  if (!offset) return;
-  offset.value = String(new Date().getTimezoneOffset());
-  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "local time";
+  var now = new Date();
   document.querySelectorAll("[data-tz-label]").forEach(function (el) {
-    el.textContent = "(" + zone + ")";
+    el.textContent = "(" + zoneName + ", " + utcOffset(now) + ")";
   });
+  document.querySelectorAll("[data-tz-name]").forEach(function (el) {
+    el.textContent = zoneName + " (" + utcOffset(now) + ")";
+  });
+  document.querySelectorAll("input[data-utc]").forEach(function (el) {
+    var d = new Date(el.getAttribute("data-utc"));
+    if (isNaN(d)) return;
+    el.value = localValue(d, true);
+    el.defaultValue = el.value;
+  });
+  function offsetFor(field) {
+    var d = localDate(field.value);
+    return d ? String(d.getTimezoneOffset()) : "";
+  }
+  document.querySelectorAll("input[data-tz-offset-for]").forEach(function (hidden) {
+    var field = document.getElementById(hidden.getAttribute("data-tz-offset-for"));
+    if (!field || !field.form) return;
+    // the field's label gives the offset in force at the time typed
+    var label = document.querySelector('label[for="' + field.id + '"] [data-tz-label]');
+    function update() {
+      hidden.value = offsetFor(field);
+      var d = localDate(field.value);
+      if (label) label.textContent = "(" + zoneName + ", " + utcOffset(d || new Date()) + ")";
+    }
+    update();
+    field.addEventListener("input", update);
+    field.addEventListener("change", update);
+    field.form.addEventListener("submit", update);
+  });
+  // The report form sends one offset for its times: the one in force at the
+  // first time given.
+  var offset = document.querySelector("[data-tz-offset]");
+  if (offset && offset.form) {
+    var set = function () {
+      var fields = offset.form.querySelectorAll("input[type=datetime-local]");
+      var d = null;
+      for (var i = 0; i < fields.length && !d; i++) d = localDate(fields[i].value);
+      offset.value = String((d || new Date()).getTimezoneOffset());
+    };
+    set();
+    offset.form.addEventListener("submit", set);
+  }
+});
+
+// Forms marked data-unsaved warn before the page is left with changes typed
+// into them that were not sent. Sending the form itself does not warn; leaving
+// while another changed form would be lost does.
+document.addEventListener("DOMContentLoaded", function () {
+  var forms = document.querySelectorAll("form[data-unsaved]");
+  if (!forms.length) return;
+  var sending = null;
+  function changed(form) {
+    return Array.prototype.some.call(form.elements, function (el) {
+      if (el.type === "hidden" || el.type === "submit" || el.type === "button" || el.disabled) return false;
+      if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+      if (el.tagName === "SELECT") {
+        return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; }) &&
+          !(el.selectedIndex === 0 && !Array.prototype.some.call(el.options, function (o) { return o.defaultSelected; }));
+      }
+      return el.value !== el.defaultValue;
+    });
+  }
+  forms.forEach(function (form) {
+    form.addEventListener("submit", function () { sending = form; });
+  });
+  window.addEventListener("beforeunload", function (e) {
+    var lost = Array.prototype.some.call(forms, function (f) { return f !== sending && changed(f); });
+    if (!lost) return;
+    e.preventDefault();
+    e.returnValue = "";
+  });
+  window.addEventListener("pageshow", function () { sending = null; });
 });
 
 // The blameless-language checker, live beside the review editor's text fields
 // (forms marked data-lint). Without JavaScript the findings appear on the page
 // after saving.
 document.addEventListener("DOMContentLoaded", function () {
-  var fields = document.querySelectorAll("form[data-lint] textarea, form[data-lint] input[type=text], form[data-lint] input:not([type])");
+  var fields = document.querySelectorAll("[data-lint] textarea, [data-lint] input[type=text], [data-lint] input:not([type])");
   if (!fields.length || !window.fetch) return;
 
   // Findings carry byte offsets into the UTF-8 text; JavaScript strings count UTF-16 units.

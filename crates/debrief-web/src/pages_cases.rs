@@ -6,7 +6,7 @@ use crate::api_reports::{
 };
 use crate::auth::{Identity, ReauthAt, Signed, may};
 use crate::error::PageError;
-use crate::pages::{Ctx, render_status, time_html};
+use crate::pages::{Ctx, parse_local_time, render_status, time_html, utc_input_value, utc_rfc3339};
 use crate::pages_reports::{MessageView, message_views};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -744,6 +744,10 @@ struct CasePage {
     severities: Vec<(&'static str, &'static str)>,
     c: debrief_store::cases::Case,
     times: Vec<(&'static str, String)>,
+    /// The recorded times of occurrence and detection, to pre-fill their
+    /// correction: (`datetime-local` value in UTC, RFC 3339 UTC).
+    occurred_input: (String, String),
+    detected_input: (String, String),
     allowed: Vec<(&'static str, &'static str)>,
     reports: Vec<ReportLine>,
     transitions: Vec<TransitionLine>,
@@ -826,7 +830,13 @@ async fn case_page(
         ("Learning published", t(c.published_ms)),
         ("Closed", t(c.closed_ms)),
     ];
+    let input = |v: Option<i64>| {
+        v.map(|ms| (utc_input_value(ms), utc_rfc3339(ms)))
+            .unwrap_or_default()
+    };
     let page = CasePage {
+        occurred_input: input(c.occurred_ms),
+        detected_input: input(c.detected_ms),
         lead,
         team,
         participants: d.participants.iter().map(|p| p.1.clone()).collect(),
@@ -897,6 +907,8 @@ pub struct TransitionForm {
     at: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    tz_offset: String,
 }
 
 pub async fn case_transition(
@@ -921,7 +933,7 @@ pub async fn case_transition(
         .await;
     };
     let mut v = Validation::new();
-    let at = crate::intake::parse_time(&mut v, "at", Some(&f.at), i64::MAX);
+    let at = parse_local_time(&mut v, "at", &f.at, "tz_offset", &f.tz_offset, i64::MAX);
     if !v.is_ok() {
         return case_page(
             &state,
@@ -988,6 +1000,8 @@ pub struct TimelineForm {
     body: String,
     #[serde(default)]
     at: String,
+    #[serde(default)]
+    tz_offset: String,
 }
 
 pub async fn case_timeline(
@@ -1000,7 +1014,7 @@ pub async fn case_timeline(
     let now = now_ms();
     let mut v = Validation::new();
     let body = v.text("body", &f.body, 10_000);
-    let at = crate::intake::parse_time(&mut v, "at", Some(&f.at), now).unwrap_or(now);
+    let at = parse_local_time(&mut v, "at", &f.at, "tz_offset", &f.tz_offset, now).unwrap_or(now);
     let kind = timeline_kind(&f.kind);
     if kind.is_none() {
         v.add("kind", "Choose fact, decision or communication.");
@@ -1257,6 +1271,10 @@ pub struct TimesForm {
     detected_at: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    occurred_at_tz_offset: String,
+    #[serde(default)]
+    detected_at_tz_offset: String,
 }
 
 pub async fn case_times(
@@ -1268,8 +1286,22 @@ pub async fn case_times(
 ) -> Response {
     let now = now_ms();
     let mut v = Validation::new();
-    let occurred = crate::intake::parse_time(&mut v, "occurred_at", Some(&f.occurred_at), now);
-    let detected = crate::intake::parse_time(&mut v, "detected_at", Some(&f.detected_at), now);
+    let occurred = parse_local_time(
+        &mut v,
+        "occurred_at",
+        &f.occurred_at,
+        "occurred_at_tz_offset",
+        &f.occurred_at_tz_offset,
+        now,
+    );
+    let detected = parse_local_time(
+        &mut v,
+        "detected_at",
+        &f.detected_at,
+        "detected_at_tz_offset",
+        &f.detected_at_tz_offset,
+        now,
+    );
     let reason = v.text("reason", &f.reason, 2_000);
     if occurred.is_none() && detected.is_none() && v.is_ok() {
         v.add(

@@ -38,7 +38,11 @@ pub struct Flash {
     /// The part the kept form belongs to (`what`, `why:12`, `new-why`, …).
     pub kept_part: String,
     pub kept: Fields,
-    pub conflict: Option<Conflict>,
+    /// Further parts kept as typed, when one save carried several parts.
+    pub kept_parts: HashMap<String, Fields>,
+    pub conflicts: Vec<Conflict>,
+    /// What the last save stored, as the tokens of `?saved=`.
+    pub saved: Option<String>,
 }
 
 /// Someone saved the same part first: both texts, so nothing typed is lost.
@@ -178,11 +182,33 @@ impl ReviewPage {
     /// What the form field shows: what the user typed when this part's form
     /// came back, otherwise the stored value.
     fn val(&self, part: &str, name: &str, stored: &str) -> String {
-        if self.flash.kept_part == part {
-            self.flash.kept.get(name).cloned().unwrap_or_default()
-        } else {
-            stored.to_string()
+        match self.kept(part) {
+            Some(k) if name.starts_with("base:") => {
+                k.get(name).cloned().unwrap_or_else(|| stored.to_string())
+            }
+            Some(k) => k.get(name).cloned().unwrap_or_default(),
+            None => stored.to_string(),
         }
+    }
+    /// The input kept for a part, if its form came back.
+    fn kept(&self, part: &str) -> Option<&Fields> {
+        if !part.is_empty() && self.flash.kept_part == part {
+            Some(&self.flash.kept)
+        } else {
+            self.flash.kept_parts.get(part)
+        }
+    }
+    /// Whether a checkbox of a part shows ticked: as typed, or as stored.
+    fn checked(&self, part: &str, stored: impl std::borrow::Borrow<bool>) -> bool {
+        match self.kept(part) {
+            Some(k) => ticked(k, "restricted"),
+            None => *stored.borrow(),
+        }
+    }
+    /// The `base:restricted` value of an item's form.
+    fn base_flag(&self, part: &str, stored: impl std::borrow::Borrow<bool>) -> String {
+        let on = if *stored.borrow() { "on" } else { "" };
+        self.val(part, "base:restricted", on)
     }
     fn num(&self, part: &str, name: &str, stored: &Option<i64>) -> String {
         let s = stored.map(|v| v.to_string()).unwrap_or_default();
@@ -193,7 +219,7 @@ impl ReviewPage {
         let Some(d) = &self.d else { return Vec::new() };
         let i = &d.review.impact;
         let n = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
-        vec![
+        [
             ("duration_minutes", n(i.duration_minutes)),
             ("people_affected", n(i.people_affected)),
             ("records_affected", n(i.records_affected)),
@@ -201,12 +227,15 @@ impl ReviewPage {
             ("cost", i.cost.clone()),
             ("notes", i.notes.clone()),
         ]
+        .into_iter()
+        .map(|(k, v)| (k, self.val("impact", &format!("base:{k}"), &v)))
+        .collect()
     }
     fn is_kept(&self, part: &str) -> bool {
-        self.flash.kept_part == part
+        self.kept(part).is_some()
     }
     fn conflict_for(&self, part: &str) -> Option<&Conflict> {
-        self.flash.conflict.as_ref().filter(|c| c.part == part)
+        self.flash.conflicts.iter().find(|c| c.part == part)
     }
     fn lessons_at(&self, level: &str) -> Vec<&debrief_store::reviews::Lesson> {
         self.d
@@ -269,6 +298,12 @@ pub async fn review_page(
         None => Vec::new(),
     };
     let lint_warnings = crate::lint_web::warnings(&found);
+    let mut flash = flash;
+    if flash.notice.is_none()
+        && let Some(tokens) = flash.saved.take()
+    {
+        flash.notice = saved_notice(&tokens, d.as_ref());
+    }
     let lint = found
         .into_iter()
         .flat_map(|p| {
@@ -357,13 +392,23 @@ pub async fn review_page(
     render_status(code, &page)
 }
 
+#[derive(Deserialize, Default)]
+pub struct ReviewQuery {
+    saved: Option<String>,
+}
+
 pub async fn review(
     State(state): State<AppState>,
     ctx: Ctx,
     Signed(ident): Signed,
     Path(id): Path<i64>,
+    Query(q): Query<ReviewQuery>,
 ) -> Response {
-    review_page(&state, ctx, &ident, id, StatusCode::OK, Flash::default()).await
+    let flash = Flash {
+        saved: q.saved,
+        ..Default::default()
+    };
+    review_page(&state, ctx, &ident, id, StatusCode::OK, flash).await
 }
 
 /// Opens a review before the case reaches "in review".
@@ -737,7 +782,7 @@ async fn save_part(
                     ),
                     kept_part: key,
                     kept,
-                    conflict: Some(conflict),
+                    conflicts: vec![conflict],
                     ..Default::default()
                 },
             )
@@ -762,6 +807,348 @@ async fn save_part(
         }
         Err(e) => PageError::from(e).into_response(),
     }
+}
+
+/// The parts of the review workspace's one form, in page order: the key
+/// (`what`, `why:12`, `new-why`, …), the kind of part and the item it edits.
+fn form_parts(f: &Fields) -> Vec<(String, &'static str, Option<i64>, Fields)> {
+    let mut parts: HashMap<String, Fields> = HashMap::new();
+    for (k, v) in f {
+        if let Some((part, name)) = k.split_once('.') {
+            parts
+                .entry(part.to_string())
+                .or_default()
+                .insert(name.to_string(), v.clone());
+        }
+    }
+    let mut out: Vec<_> = parts
+        .into_iter()
+        .filter_map(|(key, mut fields)| {
+            let (kind, item) = part_of_key(&key)?;
+            fields.remove("id");
+            if let Some(i) = item {
+                fields.insert("id".into(), i.to_string());
+            }
+            Some((key, kind, item, fields))
+        })
+        .collect();
+    let rank = |kind: &str| {
+        ["what", "impact", "why", "factor", "learn", "lesson"]
+            .iter()
+            .position(|k| *k == kind)
+            .unwrap_or(9)
+    };
+    out.sort_by_key(|(_, kind, item, _)| (rank(kind), item.is_none(), *item));
+    out
+}
+
+/// The kind of part and the item a key of the workspace form names. Interview
+/// notes are not among them: they have their own route, for facilitators only.
+fn part_of_key(key: &str) -> Option<(&'static str, Option<i64>)> {
+    let kind = |k: &str| -> Option<&'static str> {
+        ["why", "factor", "lesson"].into_iter().find(|x| *x == k)
+    };
+    match key {
+        "what" => Some(("what", None)),
+        "impact" => Some(("impact", None)),
+        "learn" => Some(("learn", None)),
+        _ => {
+            if let Some(k) = key.strip_prefix("new-") {
+                return kind(k).map(|k| (k, None));
+            }
+            let (k, item) = key.split_once(':')?;
+            let item = item.parse::<i64>().ok().filter(|i| *i > 0)?;
+            kind(k).map(|k| (k, Some(item)))
+        }
+    }
+}
+
+/// The fields of a part someone can type in, beside its `base:` copies.
+fn typed_names(fields: &Fields) -> Vec<String> {
+    let mut names: Vec<String> = fields
+        .keys()
+        .map(|k| k.strip_prefix("base:").unwrap_or(k).to_string())
+        .filter(|k| k != "version" && k != "id")
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The fields of an existing part whose text differs from what the form was
+/// rendered with.
+fn changed_fields(fields: &Fields) -> Vec<String> {
+    typed_names(fields)
+        .into_iter()
+        .filter(|n| {
+            let base = fields.get(&format!("base:{n}")).map_or("", |s| s.as_str());
+            norm(field(fields, n)) != norm(base)
+        })
+        .collect()
+}
+
+/// Whether something was typed into the form of a new item.
+fn new_item_typed(fields: &Fields) -> bool {
+    fields.iter().any(|(k, v)| {
+        !matches!(k.as_str(), "category" | "level" | "restricted") && !v.trim().is_empty()
+    })
+}
+
+/// The words the confirmation uses for what a save changed.
+fn saved_label(token: &str, d: Option<&ReviewDetail>) -> Option<String> {
+    let fixed = match token {
+        "what_happened" => Some("what happened"),
+        "interpretations" => Some("interpretations"),
+        "impact" => Some("impact"),
+        "went_well" => Some("what went well"),
+        "got_lucky" => Some("where we got lucky"),
+        "new-why" => Some("a new five-whys chain"),
+        "new-factor" => Some("a new contributing factor"),
+        "new-lesson" => Some("a new lesson"),
+        "removed-why" => Some("a five-whys chain removed"),
+        "removed-factor" => Some("a contributing factor removed"),
+        "removed-lesson" => Some("a lesson removed"),
+        _ => None,
+    };
+    if let Some(f) = fixed {
+        return Some(f.to_string());
+    }
+    let (kind, item) = part_of_key(token)?;
+    let item = item?;
+    let named = |what: &str, text: Option<&str>| match text {
+        Some(t) => format!("{what} “{}”", excerpt(t, 60)),
+        None => what.to_string(),
+    };
+    Some(match kind {
+        "why" => named(
+            "five-whys chain",
+            d.and_then(|d| d.whys.iter().find(|x| x.id == item))
+                .map(|x| x.problem.as_str()),
+        ),
+        "factor" => named(
+            "contributing factor",
+            d.and_then(|d| d.factors.iter().find(|x| x.id == item))
+                .map(|x| x.explanation.as_str()),
+        ),
+        _ => named(
+            "lesson",
+            d.and_then(|d| d.lessons.iter().find(|x| x.id == item))
+                .map(|x| x.body.as_str()),
+        ),
+    })
+}
+
+/// "Saved: impact, where we got lucky." for the tokens of a save.
+pub(crate) fn saved_notice(tokens: &str, d: Option<&ReviewDetail>) -> Option<String> {
+    if tokens == "none" {
+        return Some("Nothing to save: you had not changed anything.".into());
+    }
+    let labels: Vec<String> = tokens
+        .split(',')
+        .take(100)
+        .filter_map(|t| saved_label(t.trim(), d))
+        .collect();
+    if labels.is_empty() {
+        None
+    } else {
+        Some(format!("Saved: {}.", labels.join(", ")))
+    }
+}
+
+/// Where a saved part is confirmed: the field names of a text part that
+/// changed, or the part's key.
+fn saved_tokens(key: &str, kind: &str, changed: &[String]) -> Vec<String> {
+    let in_page_order = |names: &[&str]| {
+        names
+            .iter()
+            .filter(|n| changed.iter().any(|c| c == *n))
+            .map(|n| n.to_string())
+            .collect()
+    };
+    match kind {
+        "what" => in_page_order(&["what_happened", "interpretations"]),
+        "learn" => in_page_order(&["went_well", "got_lucky"]),
+        _ => vec![key.to_string()],
+    }
+}
+
+/// Saves every part of the review workspace's one form that the facilitator
+/// changed, each with its own version check: a part someone else saved
+/// meanwhile comes back as a conflict with the typed text kept, and the
+/// others are saved. Then removes an item if a remove button was pressed.
+async fn save_all(state: &AppState, ctx: Ctx, ident: &Identity, id: i64, f: Fields) -> Response {
+    let adding = field(&f, "add").to_string();
+    let removing = part_of_key(field(&f, "remove")).and_then(|(k, i)| Some((k, i?)));
+    let remove_key = field(&f, "remove").to_string();
+    let mut saved: Vec<String> = Vec::new();
+    let mut errors: Vec<String> = Vec::new();
+    let mut conflicts: Vec<Conflict> = Vec::new();
+    let mut kept: HashMap<String, Fields> = HashMap::new();
+    let mut conflicted: Vec<String> = Vec::new();
+    // the page returns to the section whose button was pressed
+    let mut last_kind = match field(&f, "go") {
+        g @ ("what" | "impact" | "why" | "learn") => g.to_string(),
+        _ => String::new(),
+    };
+    let facilitator = ident.roles().contains(Role::Facilitator);
+    for (key, kind, item, fields) in form_parts(&f) {
+        if removing.is_some() && key == remove_key {
+            continue;
+        }
+        let changed = if item.is_none() && key.starts_with("new-") {
+            if new_item_typed(&fields) || adding == key {
+                vec![key.clone()]
+            } else {
+                Vec::new()
+            }
+        } else {
+            changed_fields(&fields)
+        };
+        if changed.is_empty() {
+            continue;
+        }
+        if last_kind.is_empty() {
+            last_kind = kind.to_string();
+        }
+        let label = saved_label(&key, None).unwrap_or_else(|| key.clone());
+        let label = match kind {
+            "what" => "what happened".to_string(),
+            "learn" => "what went well and where we got lucky".to_string(),
+            _ => label,
+        };
+        let edit = match parse_edit(kind, &fields) {
+            Ok(e) => e,
+            Err(v) => {
+                errors.push(format!("Not saved: {label}. {}", messages(&v)));
+                kept.insert(key, fields);
+                continue;
+            }
+        };
+        let expected = opt_id(&fields, "version").unwrap_or(0);
+        match state
+            .store
+            .edit_review(id, edit, expected, ident.user.id, now_ms())
+            .await
+        {
+            Ok(_) => saved.extend(saved_tokens(&key, kind, &changed)),
+            Err(StoreError::Conflict) => {
+                let d = match state.store.review(id, facilitator).await {
+                    Ok(Some(d)) => d,
+                    Ok(None) => return PageError::not_found().into_response(),
+                    Err(e) => return PageError::from(e).into_response(),
+                };
+                let mut mine = fields;
+                if let Some(v) = current_version(&d, kind, item) {
+                    mine.insert("version".into(), v.to_string());
+                }
+                conflicts.push(Conflict {
+                    part: key.clone(),
+                    theirs: merge(&mut mine, theirs(&d, kind, item)),
+                });
+                conflicted.push(label);
+                kept.insert(key, mine);
+            }
+            Err(StoreError::NotFound) if item.is_some() => {
+                // removed by someone else meanwhile: offer the text as a new item
+                errors.push(format!(
+                    "Not saved: {label}. Someone removed it while you were editing it; your text is in the form to add a new one."
+                ));
+                let mut mine = fields;
+                mine.remove("id");
+                mine.remove("version");
+                kept.insert(format!("new-{kind}"), mine);
+            }
+            Err(StoreError::Invalid(m)) => {
+                errors.push(format!("Not saved: {label}. {m}"));
+                kept.insert(key, fields);
+            }
+            Err(e) => return PageError::from(e).into_response(),
+        }
+    }
+    if let Some((kind, item)) = removing {
+        let version = f
+            .get(&format!("{remove_key}.version"))
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .unwrap_or(0);
+        if last_kind.is_empty() {
+            last_kind = kind.to_string();
+        }
+        match state
+            .store
+            .edit_review(
+                id,
+                Edit::Remove {
+                    part: kind,
+                    id: item,
+                },
+                version,
+                ident.user.id,
+                now_ms(),
+            )
+            .await
+        {
+            Ok(_) | Err(StoreError::NotFound) => saved.push(format!("removed-{kind}")),
+            Err(StoreError::Conflict) => errors.push(
+                "Not removed: someone changed it while you were editing. Look at their version before removing it."
+                    .into(),
+            ),
+            Err(StoreError::Invalid(m)) => errors.push(format!("Not removed: {m}")),
+            Err(e) => return PageError::from(e).into_response(),
+        }
+    }
+    if errors.is_empty() && conflicts.is_empty() {
+        let tokens = if saved.is_empty() {
+            "none".to_string()
+        } else {
+            saved.join(",")
+        };
+        let anchor = section_of(if last_kind.is_empty() {
+            "top"
+        } else {
+            &last_kind
+        });
+        return Redirect::to(&format!("/cases/{id}/review?saved={tokens}#{anchor}"))
+            .into_response();
+    }
+    let d = state.store.review(id, facilitator).await.ok().flatten();
+    let notice = if saved.is_empty() {
+        None
+    } else {
+        saved_notice(&saved.join(","), d.as_ref())
+    };
+    let mut message = Vec::new();
+    match conflicted.len() {
+        0 => {}
+        1 => message.push(format!(
+            "Someone else saved this part while you were editing it. Not saved yet: {}. Fields you did not change now show their text; where you both changed a field, theirs is shown above the form and yours is still in it. Nothing you typed is lost: merge and save again.",
+            conflicted.join(", ")
+        )),
+        _ => message.push(format!(
+            "Someone else saved these parts while you were editing them. Not saved yet: {}. Fields you did not change now show their text; where you both changed a field, theirs is shown above the form and yours is still in it. Nothing you typed is lost: merge and save again.",
+            conflicted.join(", ")
+        )),
+    }
+    message.extend(errors);
+    let code = if conflicts.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::CONFLICT
+    };
+    review_page(
+        state,
+        ctx,
+        ident,
+        id,
+        code,
+        Flash {
+            notice,
+            error: Some(message.join(" ")),
+            kept_parts: kept,
+            conflicts,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 /// The page anchor of the section a part belongs to.
@@ -790,6 +1177,7 @@ pub async fn review_part(
         // interview notes have their own route, for facilitators only
         "interview" => PageError::not_found().into_response(),
         "remove" if field(&f, "what") == "interview" => PageError::not_found().into_response(),
+        "save" => save_all(&state, ctx, &ident, id, f).await,
         _ => save_part(&state, ctx, &ident, id, &part, f).await,
     }
 }

@@ -336,7 +336,7 @@ async fn two_facilitators_saving_one_section_get_a_conflict_that_keeps_both_text
         "mine is kept"
     );
     assert!(
-        page.contains("name=\"version\" value=\"2\""),
+        page.contains("name=\"what.version\" value=\"2\""),
         "saving again replaces deliberately"
     );
     let r = app
