@@ -9,6 +9,7 @@ pub mod api;
 pub mod api_reports;
 pub mod api_reviews;
 pub mod assets;
+pub mod audit_denials;
 pub mod auth;
 pub mod authz;
 pub mod error;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub receipt_limiter: Arc<limiter::Limiter>,
     /// The blameless-language checker with the accounts as its people directory.
     pub linter: Arc<lint_web::LinterCache>,
+    /// Denied requests counted per actor and route between audit entries.
+    pub denials: Arc<audit_denials::Denials>,
 }
 
 impl AppState {
@@ -65,6 +68,7 @@ impl AppState {
                 limiter::RECEIPT_WINDOW,
             )),
             linter: Arc::new(lint_web::LinterCache::default()),
+            denials: Arc::new(audit_denials::Denials::default()),
         }
     }
 }
@@ -527,14 +531,18 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
+    let (denials, store) = (state.denials.clone(), state.store.clone());
     let app = app(state)?;
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string());
+    // denials counted since their last audit entry are written before exiting
+    denials.flush(&store).await;
+    served
 }
 
 #[cfg(test)]
