@@ -1,6 +1,6 @@
 //! Appending to and verifying the hash-chained audit log.
 
-use crate::db::{Conn, Row};
+use crate::db::{Conn, Row, Value};
 use crate::{Result, Store, params};
 use debrief_core::audit::{AuditEntry, ChainError, ChainVerifier, GENESIS, entry_hash};
 
@@ -64,6 +64,53 @@ fn entry_from(r: &Row) -> Result<AuditEntry> {
 
 const COLS: &str = "seq, at_ms, actor, action, object, detail, prev_hash, hash";
 
+/// Which audit entries to list: each field that is set must match; none set lists all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Exactly this actor, e.g. `user:12`.
+    pub actor: Option<String>,
+    /// Exactly this action, e.g. `report.reporter_revealed`.
+    pub action: Option<String>,
+    /// Exactly this object, e.g. `case:7`.
+    pub object: Option<String>,
+    /// Entries at or after this time (milliseconds since the epoch).
+    pub from_ms: Option<i64>,
+    /// Entries before this time (milliseconds since the epoch).
+    pub until_ms: Option<i64>,
+}
+
+impl AuditFilter {
+    /// The `WHERE` clause (empty when nothing is filtered) and its parameters `$1…`.
+    fn clause(&self) -> (String, Vec<Value>) {
+        let mut conds = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
+        let texts = [
+            ("actor", &self.actor),
+            ("action", &self.action),
+            ("object", &self.object),
+        ];
+        for (col, v) in texts {
+            if let Some(v) = v {
+                args.push(v.clone().into());
+                conds.push(format!("{col} = ${}", args.len()));
+            }
+        }
+        if let Some(from) = self.from_ms {
+            args.push(from.into());
+            conds.push(format!("at_ms >= ${}", args.len()));
+        }
+        if let Some(until) = self.until_ms {
+            args.push(until.into());
+            conds.push(format!("at_ms < ${}", args.len()));
+        }
+        if conds.is_empty() {
+            (String::new(), args)
+        } else {
+            (format!(" WHERE {}", conds.join(" AND ")), args)
+        }
+    }
+}
+
 /// The outcome of a full verification.
 #[derive(Debug)]
 pub enum Verification {
@@ -114,13 +161,28 @@ impl Store {
             .await
     }
 
-    /// Newest first.
-    pub async fn list_audit(&self, limit: i64, offset: i64) -> Result<(Vec<AuditEntry>, i64)> {
+    /// Newest first, narrowed by `filter` (every field that is set must match).
+    pub async fn list_audit(
+        &self,
+        filter: AuditFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<AuditEntry>, i64)> {
         self.read(move |c| {
-            let total = c.query_one("SELECT COUNT(*) FROM audit_log", &[])?.i64(0)?;
+            let (clause, mut args) = filter.clause();
+            let total = c
+                .query_one(&format!("SELECT COUNT(*) FROM audit_log{clause}"), &args)?
+                .i64(0)?;
+            let n = args.len();
+            args.push(limit.into());
+            args.push(offset.into());
             let rows = c.query(
-                &format!("SELECT {COLS} FROM audit_log ORDER BY seq DESC LIMIT $1 OFFSET $2"),
-                &params![limit, offset],
+                &format!(
+                    "SELECT {COLS} FROM audit_log{clause} ORDER BY seq DESC LIMIT ${} OFFSET ${}",
+                    n + 1,
+                    n + 2
+                ),
+                &args,
             )?;
             Ok((rows.iter().map(entry_from).collect::<Result<_>>()?, total))
         })

@@ -267,7 +267,7 @@ impl Store {
             .await
     }
 
-    /// Adds a timeline entry.
+    /// Adds a timeline entry; audited in the same transaction.
     pub async fn add_timeline(
         &self,
         case_id: i64,
@@ -288,6 +288,8 @@ impl Store {
                 )?
                 .i64(0)?;
             c.execute("INSERT INTO case_participants (case_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &params![case_id, user_id])?;
+            // who added what kind of entry; never its text
+            crate::audit::append(c, now, &format!("user:{user_id}"), "case.timeline_added", &format!("case:{case_id}"), &format!("timeline:{id} {kind}"))?;
             Ok(id)
         })
         .await

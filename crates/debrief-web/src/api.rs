@@ -645,15 +645,94 @@ pub async fn post_team(
     }
 }
 
-/// The audit log, newest first. Viewing it is itself audited.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "administration", params(ListQuery), responses((status = 200, body = Page<AuditEntry>)))]
+/// Filters of the audit log, shared by `GET /api/v1/audit` and `/admin/audit`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// How many entries to return: default 50, at most 1000.
+    pub limit: Option<i64>,
+    /// How many entries to skip.
+    pub offset: Option<i64>,
+    /// Only entries by exactly this actor: `user:<id>`, `token:<id>`, `system`, `cli`.
+    pub actor: Option<String>,
+    /// Only entries with exactly this action, e.g. `report.reporter_revealed`,
+    /// `user.roles_changed`, `access.denied`.
+    pub action: Option<String>,
+    /// Only entries about exactly this object, e.g. `case:7`, `user:12`, `GET /api/v1/audit`.
+    pub object: Option<String>,
+    /// Only entries on or after this day (`YYYY-MM-DD`, UTC).
+    pub from: Option<String>,
+    /// Only entries on or before this day (`YYYY-MM-DD`, UTC).
+    pub to: Option<String>,
+}
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Turns the query's filters into the store's, naming each field that is wrong.
+pub fn audit_filter(q: &AuditQuery) -> Result<debrief_store::audit::AuditFilter, Vec<FieldError>> {
+    let mut v = Validation::new();
+    let mut text = |field: &str, value: &Option<String>| -> Option<String> {
+        let t = value.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
+        if t.chars().any(char::is_control) {
+            v.add(field, "Remove the control characters.");
+        } else if t.chars().count() > 200 {
+            v.add(field, "At most 200 characters.");
+        }
+        Some(t.to_string())
+    };
+    let actor = text("actor", &q.actor);
+    let action = text("action", &q.action);
+    let object = text("object", &q.object);
+    let mut day = |field: &str, value: &Option<String>| -> Option<i64> {
+        let t = value.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
+        match chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            Ok(d) => d
+                .and_hms_opt(0, 0, 0)
+                .map(|t| t.and_utc().timestamp_millis()),
+            Err(_) => {
+                v.add(field, "Enter a date as YYYY-MM-DD, for example 2026-03-31.");
+                None
+            }
+        }
+    };
+    let from_ms = day("from", &q.from);
+    let to_day = day("to", &q.to);
+    if let (Some(f), Some(t)) = (from_ms, to_day)
+        && t < f
+    {
+        v.add("to", "The end of the period comes before its start.");
+    }
+    v.finish()?;
+    Ok(debrief_store::audit::AuditFilter {
+        actor,
+        action,
+        object,
+        from_ms,
+        // the whole last day is included
+        until_ms: to_day.map(|t| t + DAY_MS),
+    })
+}
+
+/// The audit log, newest first, optionally filtered. Viewing it is itself audited.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "administration", params(AuditQuery),
+    responses((status = 200, body = Page<AuditEntry>), (status = 422, body = Problem)))]
 pub async fn list_audit(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Page<AuditEntry>>, ApiError> {
-    let (limit, offset) = q.bounds()?;
-    let (items, total) = state.store.list_audit(limit, offset).await?;
+    let bounds = ListQuery {
+        limit: q.limit,
+        offset: q.offset,
+    }
+    .bounds();
+    let filter = audit_filter(&q);
+    let ((limit, offset), filter) = match (bounds, filter) {
+        (Ok(b), Ok(f)) => (b, f),
+        (Err(e), _) => return Err(e),
+        (Ok(_), Err(errors)) => return Err(ApiError::invalid(errors)),
+    };
+    let (items, total) = state.store.list_audit(filter, limit, offset).await?;
     state
         .store
         .audit(

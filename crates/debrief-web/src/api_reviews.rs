@@ -2,8 +2,8 @@
 
 use crate::AppState;
 use crate::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};
-use crate::auth::Signed;
 use crate::auth::may;
+use crate::auth::{Identity, Signed};
 use crate::error::{ApiError, Problem};
 use crate::pages_actions::{ItemForm, validate_item};
 use crate::pages_reviews::{Fields, parse_edit, today};
@@ -79,7 +79,35 @@ fn review_out(d: ReviewDetail, with_interviews: bool) -> ReviewOut {
     }
 }
 
-async fn read_review(state: &AppState, id: i64, facilitator: bool) -> Result<ReviewOut, ApiError> {
+/// Records that `ident` is shown a review's interview notes (never their content).
+/// Called before the notes are sent; when it fails, they are not sent.
+pub async fn audit_interview_read(
+    state: &AppState,
+    ident: &Identity,
+    d: &ReviewDetail,
+) -> Result<(), debrief_store::StoreError> {
+    if d.interviews.is_empty() {
+        return Ok(());
+    }
+    let n = d.interviews.len();
+    state
+        .store
+        .audit(
+            ident.actor(),
+            "interview_notes.read",
+            format!("case:{}", d.review.case_id),
+            format!("{n} note{}", if n == 1 { "" } else { "s" }),
+        )
+        .await
+        .map(|_| ())
+}
+
+async fn read_review(
+    state: &AppState,
+    ident: &Identity,
+    id: i64,
+    facilitator: bool,
+) -> Result<ReviewOut, ApiError> {
     if state.store.case_detail(id).await?.is_none() {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -92,6 +120,9 @@ async fn read_review(state: &AppState, id: i64, facilitator: bool) -> Result<Rev
             format!("Case {id} has no review yet; it opens when the case moves to in_review, or with POST."),
         )
     })?;
+    if facilitator {
+        audit_interview_read(state, ident, &d).await?;
+    }
     Ok(review_out(d, facilitator))
 }
 
@@ -104,7 +135,7 @@ pub async fn get_review(
     Path(id): Path<i64>,
 ) -> Result<Json<ReviewOut>, ApiError> {
     let facilitator = ident.roles().contains(Role::Facilitator);
-    Ok(Json(read_review(&state, id, facilitator).await?))
+    Ok(Json(read_review(&state, &ident, id, facilitator).await?))
 }
 
 /// Opens the case's review before the case reaches in_review (idempotent).
@@ -120,7 +151,7 @@ pub async fn post_review(
     }
     state.store.open_review(id, ident.user.id, now_ms()).await?;
     let facilitator = ident.roles().contains(Role::Facilitator);
-    let out = read_review(&state, id, facilitator).await?;
+    let out = read_review(&state, &ident, id, facilitator).await?;
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
 
@@ -182,7 +213,7 @@ pub async fn patch_review(
         .store
         .edit_review(id, edit, b.version.unwrap_or(0), ident.user.id, now_ms())
         .await?;
-    Ok(Json(read_review(&state, id, facilitator).await?))
+    Ok(Json(read_review(&state, &ident, id, facilitator).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -227,7 +258,7 @@ pub async fn post_review_state(
         )
         .await?;
     let facilitator = ident.roles().contains(Role::Facilitator);
-    Ok(Json(read_review(&state, id, facilitator).await?))
+    Ok(Json(read_review(&state, &ident, id, facilitator).await?))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -342,14 +342,10 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
             }
         }
         Some(ident) => {
-            let _ = state
-                .store
-                .audit(
-                    ident.actor(),
-                    "access.denied",
-                    format!("{method} {pattern}"),
-                    String::new(),
-                )
+            // aggregated per actor and route: a loop of denials cannot bury the log
+            state
+                .denials
+                .record(&state.store, ident.actor(), format!("{method} {pattern}"))
                 .await;
             if is_api(&path) {
                 ApiError::forbidden().into_response()

@@ -9,6 +9,7 @@ pub mod api;
 pub mod api_reports;
 pub mod api_reviews;
 pub mod assets;
+pub mod audit_denials;
 pub mod auth;
 pub mod authz;
 pub mod error;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub receipt_limiter: Arc<limiter::Limiter>,
     /// The blameless-language checker with the accounts as its people directory.
     pub linter: Arc<lint_web::LinterCache>,
+    /// Denied requests counted per actor and route between audit entries.
+    pub denials: Arc<audit_denials::Denials>,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
                 limiter::RECEIPT_WINDOW,
             )),
             linter: Arc::new(lint_web::LinterCache::default()),
+            denials: Arc::new(audit_denials::Denials::default()),
         }
     }
 }
@@ -606,6 +610,7 @@ pub async fn serve(
 ) -> Result<(), String> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use tower::ServiceExt;
+    let (denials, store) = (state.denials.clone(), state.store.clone());
     let app = app(state)?.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
         BODY_READ_TIMEOUT,
     ));
@@ -659,6 +664,8 @@ pub async fn serve(
     {
         tracing::warn!("requests still running after the shutdown grace period were cut off");
     }
+    // denials counted since their last audit entry are written before exiting
+    denials.flush(&store).await;
     Ok(())
 }
 

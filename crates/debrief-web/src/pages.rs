@@ -44,17 +44,7 @@ const AREAS: &[(&str, &str, &str)] = &[
         "/action-items",
         "follow-ups from reviews, with owners and due dates",
     ),
-    (
-        "Dashboards",
-        "/dashboards",
-        "whether the learning culture works, quarter by quarter",
-    ),
-    (
-        "Programme",
-        "/programme",
-        "security champions, threat models and risk acceptances",
-    ),
-    ("Conduct", "/conduct", "the restricted conduct track"),
+    // dashboards, programme and conduct are not built yet: no links until they are
     (
         "Admin",
         "/admin/users",
@@ -643,41 +633,62 @@ pub async fn home(
 struct AreaPage {
     ctx: Ctx,
     heading: &'static str,
-    intro: &'static str,
-    empty: &'static str,
+    planned: &'static str,
+    not_yet: &'static str,
 }
 
-macro_rules! area {
-    ($fn:ident, $heading:expr, $intro:expr, $empty:expr) => {
+/// A capability this version does not have yet: the page says so plainly.
+macro_rules! not_built {
+    ($fn:ident, $heading:expr, $planned:expr, $not_yet:expr) => {
         pub async fn $fn(ctx: Ctx) -> Result<Html<String>, PageError> {
             render(&AreaPage {
                 ctx,
                 heading: $heading,
-                intro: $intro,
-                empty: $empty,
+                planned: $planned,
+                not_yet: $not_yet,
             })
         }
     };
 }
 
-area!(
+not_built!(
     dashboards,
     "Dashboards",
-    "Whether the learning culture works: time to report, MTTD, MTTR, near-miss reports per quarter, repeat incidents and action-item completion.",
-    "There is not enough data for metrics yet. Figures appear once reports and cases have been recorded."
+    "Planned: whether the learning culture works — time to report, MTTD, MTTR, near-miss reports per quarter, repeat incidents and action-item completion.",
+    "This version of Debrief does not compute these metrics yet. The reports, cases and action items recorded now are kept with their times."
 );
-area!(
+not_built!(
     programme,
     "Security programme",
-    "Security champions and their protected time, threat models per system, the security-debt register and risk acceptances.",
-    "Nothing has been recorded for the programme yet."
+    "Planned: security champions and their protected time, threat models per system, the security-debt register and risk acceptances.",
+    "This version of Debrief cannot record any of these yet."
 );
-area!(
-    conduct,
-    "Conduct track",
-    "The restricted track for the rare suspected malicious or reckless act, kept apart from the blameless review. Only conduct reviewers see it; every access is audited.",
-    "There are no conduct referrals."
-);
+
+const CONDUCT_PLANNED: &str = "Planned: a restricted track for the rare suspected malicious or reckless act, kept apart from the blameless review.";
+const CONDUCT_NOT_YET: &str = "This version of Debrief does not have the conduct track yet: nothing can be referred to it. Only conduct reviewers can open this page, and each view of it is recorded in the audit log.";
+
+/// The conduct page; every view is audited, as the page says.
+pub async fn conduct(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+) -> Result<Html<String>, PageError> {
+    state
+        .store
+        .audit(
+            ident.actor(),
+            "conduct.viewed",
+            "conduct".into(),
+            String::new(),
+        )
+        .await?;
+    render(&AreaPage {
+        ctx,
+        heading: "Conduct track",
+        planned: CONDUCT_PLANNED,
+        not_yet: CONDUCT_NOT_YET,
+    })
+}
 
 // ------------------------------------------------------------------ account
 
@@ -1434,19 +1445,80 @@ struct AuditPage {
     ctx: Ctx,
     entries: Vec<AuditRow>,
     total: i64,
+    /// The filters as typed, shown back in the form.
+    form: AuditForm,
+    errors: Validation,
+    filtered: bool,
+    /// The filters as a query string (`actor=…&`), for the paging links.
+    keep: String,
     prev_offset: Option<i64>,
     next_offset: Option<i64>,
+}
+
+/// The audit page's filter form, kept as typed.
+#[derive(Debug, Default, Deserialize)]
+pub struct AuditForm {
+    #[serde(default)]
+    offset: String,
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    object: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
 }
 
 pub async fn audit(
     State(state): State<AppState>,
     ctx: Ctx,
     Signed(ident): Signed,
-    Query(p): Query<Paging>,
-) -> Result<Html<String>, PageError> {
-    let offset = p.offset.unwrap_or(0).max(0);
-    let (entries, total) = state.store.list_audit(PAGE, offset).await?;
-    let _ = state
+    Query(form): Query<AuditForm>,
+) -> Response {
+    let offset = form.offset.trim().parse::<i64>().unwrap_or(0).max(0);
+    let some = |v: &str| Some(v.to_string()).filter(|v| !v.trim().is_empty());
+    let q = crate::api::AuditQuery {
+        actor: some(&form.actor),
+        action: some(&form.action),
+        object: some(&form.object),
+        from: some(&form.from),
+        to: some(&form.to),
+        ..Default::default()
+    };
+    let filtered = q.actor.is_some()
+        || q.action.is_some()
+        || q.object.is_some()
+        || q.from.is_some()
+        || q.to.is_some();
+    let keep = serde_urlencoded::to_string(
+        [
+            ("actor", &q.actor),
+            ("action", &q.action),
+            ("object", &q.object),
+            ("from", &q.from),
+            ("to", &q.to),
+        ]
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (*k, v.trim())))
+        .collect::<Vec<_>>(),
+    )
+    .map(|s| if s.is_empty() { s } else { s + "&" })
+    .unwrap_or_default();
+    let (filter, errors) = match crate::api::audit_filter(&q) {
+        Ok(f) => (Some(f), Validation::new()),
+        Err(errors) => (None, Validation { errors }),
+    };
+    let (entries, total) = match &filter {
+        Some(f) => match state.store.list_audit(f.clone(), PAGE, offset).await {
+            Ok(x) => x,
+            Err(e) => return PageError::from(e).into_response(),
+        },
+        None => (Vec::new(), 0),
+    };
+    if let Err(e) = state
         .store
         .audit(
             ident.actor(),
@@ -1454,7 +1526,10 @@ pub async fn audit(
             "audit_log".into(),
             String::new(),
         )
-        .await;
+        .await
+    {
+        return PageError::from(e).into_response();
+    }
     let entries = entries
         .into_iter()
         .map(|e| AuditRow {
@@ -1466,13 +1541,25 @@ pub async fn audit(
             detail: e.detail,
         })
         .collect();
-    render(&AuditPage {
-        ctx,
-        entries,
-        total,
-        prev_offset: (offset > 0).then(|| (offset - PAGE).max(0)),
-        next_offset: (offset + PAGE < total).then_some(offset + PAGE),
-    })
+    let status = if filter.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        &AuditPage {
+            ctx,
+            entries,
+            total,
+            form,
+            errors,
+            filtered,
+            keep,
+            prev_offset: (offset > 0).then(|| (offset - PAGE).max(0)),
+            next_offset: (offset + PAGE < total).then_some(offset + PAGE),
+        },
+    )
 }
 
 pub struct JobRow {

@@ -269,6 +269,11 @@ pub async fn review_page(
         Ok(d) => d,
         Err(e) => return PageError::from(e).into_response(),
     };
+    if let Some(d) = &d
+        && let Err(e) = crate::api_reviews::audit_interview_read(state, ident, d).await
+    {
+        return PageError::from(e).into_response();
+    }
     let users = state
         .store
         .list_users(1000, 0, None)

@@ -221,3 +221,42 @@ pub struct Session {
     pub csrf: String,
     pub sid: String,
 }
+
+impl TestApp {
+    /// Like `spawn`, with the web state adjusted by `adjust` before the server starts
+    /// (e.g. a shorter window for aggregated audit entries).
+    pub async fn spawn_with(adjust: impl FnOnce(&mut debrief_web::AppState)) -> TestApp {
+        let mut app = TestApp::spawn().await;
+        // replace the default server by one on the adjusted state, on a new port
+        if let Some(tx) = app.stop.take() {
+            let _ = tx.send(());
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut state = debrief_web::AppState::new(
+            app.store.clone(),
+            debrief_core::keys::Keys::from_master(&[9u8; 32]),
+            Default::default(),
+        );
+        adjust(&mut state);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            debrief_web::serve(listener, state, async move {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+        app.addr = addr;
+        app.base = format!("http://{addr}");
+        app.stop = Some(tx);
+        app
+    }
+
+    /// Asks the server to shut down gracefully; the database stays.
+    pub fn stop_server(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
