@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod case;
+pub mod duration;
 pub mod jobs;
 pub mod keys;
 pub mod lint;

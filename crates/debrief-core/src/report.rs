@@ -127,6 +127,100 @@ impl FromStr for Confidentiality {
     }
 }
 
+/// Where a report stands in triage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    New,
+    InCase,
+    Duplicate,
+    Closed,
+}
+
+impl ReportStatus {
+    pub const ALL: [ReportStatus; 4] = [
+        ReportStatus::New,
+        ReportStatus::InCase,
+        ReportStatus::Duplicate,
+        ReportStatus::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportStatus::New => "new",
+            ReportStatus::InCase => "in_case",
+            ReportStatus::Duplicate => "duplicate",
+            ReportStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        ReportStatus::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| format!("report status {s}"))
+    }
+}
+
+/// What a reporter is told about their report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReporterStatus {
+    /// Plain words, the same on "My reports", the receipt page and the API.
+    pub text: &'static str,
+    /// What was learned from it is published in the learning library
+    /// (`/library/{case}`, for signed-in employees).
+    pub lesson_published: bool,
+}
+
+const LESSON_PUBLISHED: &str =
+    "Handled. What we learned from it has been published in the learning library.";
+
+/// Where a report stands, in words its reporter understands, from the real
+/// state of the report, of the case it became part of (if any), and of that
+/// case's review. A report closed in triage says so whatever happened
+/// elsewhere; otherwise, once the report is part of a case, the case decides.
+pub fn reporter_status(
+    report: ReportStatus,
+    case: Option<crate::case::Status>,
+    review_published: bool,
+) -> ReporterStatus {
+    use crate::case::Status;
+    let words = |text: &'static str| ReporterStatus {
+        text,
+        lesson_published: false,
+    };
+    if report == ReportStatus::Closed {
+        return words("Closed — the security team's explanation is in the messages.");
+    }
+    let Some(case) = case else {
+        return words(match report {
+            ReportStatus::Duplicate => {
+                "Someone reported the same thing; it is being handled together with that report."
+            }
+            ReportStatus::InCase => "The security team is working on it.",
+            _ => "Received — waiting for the security team to look at it.",
+        });
+    };
+    if review_published {
+        return ReporterStatus {
+            text: LESSON_PUBLISHED,
+            lesson_published: true,
+        };
+    }
+    words(match case {
+        Status::Triage | Status::Investigating => "The security team is working on it.",
+        Status::Contained => {
+            "The security team has contained the problem and is finishing the work."
+        }
+        Status::Resolved => "Resolved: the problem has been dealt with.",
+        Status::InReview => {
+            "Resolved. The team is now looking, without blame, at what made it possible; what we learn will be published."
+        }
+        Status::Published => LESSON_PUBLISHED,
+        Status::Closed => "Handled and closed. The security team's messages say what they found.",
+    })
+}
+
 /// Digits in a receipt code: 28 decimal digits carry 93 bits of entropy.
 pub const RECEIPT_DIGITS: usize = 28;
 
@@ -300,6 +394,91 @@ pub fn verify_proof(json: &str) -> Result<Proof, ProofError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reporters_read_the_real_state_of_their_report_in_plain_words() {
+        use crate::case::Status;
+        let st = |r, c, p| reporter_status(r, c, p);
+        let working = "The security team is working on it.";
+        // before a case exists
+        assert_eq!(
+            st(ReportStatus::New, None, false).text,
+            "Received — waiting for the security team to look at it."
+        );
+        assert!(
+            st(ReportStatus::Duplicate, None, false)
+                .text
+                .starts_with("Someone reported")
+        );
+        assert_eq!(st(ReportStatus::InCase, None, false).text, working);
+        for case in [None, Some(Status::Investigating), Some(Status::Published)] {
+            for published in [false, true] {
+                let s = st(ReportStatus::Closed, case, published);
+                assert!(s.text.starts_with("Closed"), "{case:?}");
+                assert!(!s.lesson_published);
+            }
+        }
+        // every case status, for a report in the case and for a duplicate joined to it
+        for report in [
+            ReportStatus::InCase,
+            ReportStatus::Duplicate,
+            ReportStatus::New,
+        ] {
+            let expect = [
+                (Status::Triage, working),
+                (Status::Investigating, working),
+                (
+                    Status::Contained,
+                    "The security team has contained the problem and is finishing the work.",
+                ),
+                (
+                    Status::Resolved,
+                    "Resolved: the problem has been dealt with.",
+                ),
+                (
+                    Status::InReview,
+                    "Resolved. The team is now looking, without blame, at what made it possible; what we learn will be published.",
+                ),
+                (Status::Published, LESSON_PUBLISHED),
+                (
+                    Status::Closed,
+                    "Handled and closed. The security team's messages say what they found.",
+                ),
+            ];
+            assert_eq!(expect.len(), Status::ALL.len());
+            for (case, text) in expect {
+                let s = st(report, Some(case), false);
+                assert_eq!(s.text, text, "{report:?} {case:?}");
+                assert!(
+                    !s.lesson_published,
+                    "no lesson to link without a published review"
+                );
+                // a published review is what changed, whatever the case's status says
+                let s = st(report, Some(case), true);
+                assert_eq!(s.text, LESSON_PUBLISHED, "{report:?} {case:?}");
+                assert!(s.lesson_published);
+            }
+        }
+        // no internal words reach a reporter
+        for r in ReportStatus::ALL {
+            for c in Status::ALL.map(Some).into_iter().chain([None]) {
+                for p in [false, true] {
+                    let t = st(r, c, p).text;
+                    for internal in ["In review", "in_review", "triage", "Learning published"] {
+                        assert!(!t.contains(internal), "{t}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn report_statuses_round_trip() {
+        for s in ReportStatus::ALL {
+            assert_eq!(ReportStatus::parse(s.as_str()), Ok(s));
+        }
+        assert!(ReportStatus::parse("open").is_err());
+    }
 
     #[test]
     fn receipt_codes_are_long_grouped_and_normalised() {

@@ -4,10 +4,10 @@
 use crate::document::{ActionItem, ReviewDocument};
 use crate::ir::{Block, Doc, Inline, Rich, Tone, text};
 use crate::text::{
-    duration_words, group_thousands, is_web_url, one_line, paragraphs, plural, shorten_sentences,
-    truncate_label,
+    group_thousands, is_web_url, one_line, paragraphs, plural, shorten_sentences, truncate_label,
 };
 use crate::{ExportError, pdf};
+use debrief_core::duration::words as duration_words;
 
 /// The levels of lessons, in the order the documents show them.
 const LESSON_LEVELS: [&str; 3] = ["Organisation", "Business process", "Information system"];
@@ -104,7 +104,7 @@ fn empty_sections(doc: &ReviewDocument) -> Vec<&'static str> {
     if doc.times.is_empty() {
         out.push("times");
     }
-    if doc.timeline.is_empty() {
+    if doc.timeline.is_empty() && !doc.without_timeline {
         out.push("timeline");
     }
     if doc.what_happened.trim().is_empty() {
@@ -237,25 +237,29 @@ pub(crate) fn review(doc: &ReviewDocument) -> Doc {
                 .collect(),
         });
     }
-    b.push(h(3, "Timeline"));
-    if doc.timeline.is_empty() {
-        b.push(note("No timeline entries have been recorded yet."));
-    } else {
-        b.push(Block::Table {
-            head: vec!["Time".into(), "Kind".into(), "Entry".into()],
-            widths: vec![1.6, 1.0, 5.0],
-            rows: doc
-                .timeline
-                .iter()
-                .map(|t| {
-                    vec![
-                        text(one_line(&t.at)),
-                        text(one_line(&t.kind)),
-                        text(cell(&t.body)),
-                    ]
-                })
-                .collect(),
-        });
+    match &doc.timeline {
+        _ if doc.without_timeline => {}
+        timeline if timeline.is_empty() => {
+            b.push(h(3, "Timeline"));
+            b.push(note("No timeline entries have been recorded yet."));
+        }
+        timeline => {
+            b.push(h(3, "Timeline"));
+            b.push(Block::Table {
+                head: vec!["Time".into(), "Kind".into(), "Entry".into()],
+                widths: vec![1.6, 1.0, 5.0],
+                rows: timeline
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            text(one_line(&t.at)),
+                            text(one_line(&t.kind)),
+                            text(cell(&t.body)),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
     }
     b.push(h(3, "Facts"));
     prose(
@@ -1016,5 +1020,28 @@ mod tests {
             text("9 of 12 action items open."),
             Tone::Normal
         )));
+    }
+
+    #[test]
+    fn a_version_without_the_timeline_has_no_timeline_section() {
+        let mut doc = ReviewDocument {
+            timeline: vec![crate::document::TimelineItem {
+                at: "2026-11-02 03:10 UTC".into(),
+                kind: "Fact".into(),
+                body: "TIMELINE WORDS".into(),
+            }],
+            ..Default::default()
+        };
+        let timeline = Block::Heading(3, "Timeline".to_string());
+        assert!(review(&doc).blocks.contains(&timeline));
+        doc.without_timeline = true;
+        let built = review(&doc);
+        assert!(!built.blocks.contains(&timeline));
+        assert!(!format!("{built:?}").contains("TIMELINE WORDS"));
+        doc.timeline.clear();
+        assert!(
+            !format!("{:?}", review(&doc)).contains("timeline"),
+            "not named as empty either"
+        );
     }
 }

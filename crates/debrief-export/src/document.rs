@@ -21,8 +21,12 @@ pub struct ReviewDocument {
     pub full_review_ref: String,
     /// Milestones in order: ("Occurred", "2026-11-02 03:10 UTC"), ("Detected", …), …
     pub times: Vec<(String, String)>,
-    /// Facts, decisions and communications in time order.
+    /// The responders' case timeline: facts, decisions and communications in
+    /// time order.
     pub timeline: Vec<TimelineItem>,
+    /// This version of the review leaves the case timeline out (the learning
+    /// library's, which every employee reads): no timeline section at all.
+    pub without_timeline: bool,
     /// The facts narrative.
     pub what_happened: String,
     /// Interpretations, always labelled as such.

@@ -174,27 +174,6 @@ pub(crate) fn paragraphs(text: &str) -> Vec<String> {
     out
 }
 
-/// "2 h 14 min", "45 min", "3 d 4 h", "0 min".
-pub(crate) fn duration_words(minutes: i64) -> String {
-    if minutes < 0 {
-        return format!("{minutes} min");
-    }
-    let days = minutes / 1440;
-    let hours = (minutes % 1440) / 60;
-    let mins = minutes % 60;
-    let mut parts = Vec::new();
-    if days > 0 {
-        parts.push(format!("{days} d"));
-    }
-    if hours > 0 {
-        parts.push(format!("{hours} h"));
-    }
-    if mins > 0 || parts.is_empty() {
-        parts.push(format!("{mins} min"));
-    }
-    parts.join(" ")
-}
-
 /// 12345 → "12,345".
 pub(crate) fn group_thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -313,12 +292,7 @@ mod tests {
     }
 
     #[test]
-    fn durations_and_numbers_read_as_words() {
-        assert_eq!(duration_words(134), "2 h 14 min");
-        assert_eq!(duration_words(45), "45 min");
-        assert_eq!(duration_words(120), "2 h");
-        assert_eq!(duration_words(0), "0 min");
-        assert_eq!(duration_words(1440 + 65), "1 d 1 h 5 min");
+    fn numbers_read_with_grouped_thousands() {
         assert_eq!(group_thousands(1234567), "1,234,567");
         assert_eq!(group_thousands(999), "999");
         assert_eq!(group_thousands(-1000), "-1,000");

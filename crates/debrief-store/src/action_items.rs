@@ -21,7 +21,13 @@ pub struct ActionItem {
     pub priority: ActionPriority,
     pub status: ActionStatus,
     pub factor_id: Option<i64>,
+    /// The addressed factor as any reader may see it ("Category: explanation").
+    /// `None` when the factor is restricted: restricted parts of a review never
+    /// leave its workspace, so no page, export or API built from an item can
+    /// show them.
     pub factor_label: Option<String>,
+    /// The addressed factor is restricted (its label is withheld).
+    pub factor_restricted: bool,
     pub tracker_url: Option<String>,
     /// What changed (done) or why not (won't do).
     pub closing_note: Option<String>,
@@ -36,7 +42,7 @@ pub struct ActionItem {
     pub updated_ms: i64,
 }
 
-const ITEM_COLS: &str = "a.id, a.case_id, c.title, a.title, a.description, a.owner_id, u.name, a.due_day, a.priority, a.status, a.factor_id, k.label || ': ' || f.explanation, a.tracker_url, a.closing_note, a.closed_ms, a.check_day, a.check_owner_id, a.check_outcome, a.check_note, a.check_done_ms, a.version, a.created_ms, a.updated_ms";
+const ITEM_COLS: &str = "a.id, a.case_id, c.title, a.title, a.description, a.owner_id, u.name, a.due_day, a.priority, a.status, a.factor_id, CASE WHEN f.restricted = 0 THEN k.label || ': ' || f.explanation END, a.tracker_url, a.closing_note, a.closed_ms, a.check_day, a.check_owner_id, a.check_outcome, a.check_note, a.check_done_ms, a.version, a.created_ms, a.updated_ms, COALESCE(f.restricted, 0)";
 const ITEM_FROM: &str = "action_items a JOIN cases c ON c.id = a.case_id JOIN users u ON u.id = a.owner_id LEFT JOIN review_factors f ON f.id = a.factor_id LEFT JOIN factor_categories k ON k.key = f.category";
 
 fn item_from(r: &Row) -> Result<ActionItem> {
@@ -65,6 +71,7 @@ fn item_from(r: &Row) -> Result<ActionItem> {
         version: r.i64(20)?,
         created_ms: r.i64(21)?,
         updated_ms: r.i64(22)?,
+        factor_restricted: r.bool(23)?,
     })
 }
 

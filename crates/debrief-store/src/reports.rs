@@ -23,46 +23,7 @@ pub struct NewReport {
     pub content_sha256: String,
 }
 
-/// Where a report stands, in the words its reporter sees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportStatus {
-    New,
-    InCase,
-    Duplicate,
-    Closed,
-}
-
-impl ReportStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReportStatus::New => "new",
-            ReportStatus::InCase => "in_case",
-            ReportStatus::Duplicate => "duplicate",
-            ReportStatus::Closed => "closed",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self> {
-        Ok(match s {
-            "new" => ReportStatus::New,
-            "in_case" => ReportStatus::InCase,
-            "duplicate" => ReportStatus::Duplicate,
-            "closed" => ReportStatus::Closed,
-            other => return Err(StoreError::Decode(format!("report status {other}"))),
-        })
-    }
-    /// Plain words for the reporter.
-    pub fn plain(self) -> &'static str {
-        match self {
-            ReportStatus::New => "Received — waiting for the security team to look at it.",
-            ReportStatus::InCase => "The security team is working on it.",
-            ReportStatus::Duplicate => {
-                "Someone reported the same thing; it is being handled together with that report."
-            }
-            ReportStatus::Closed => "Closed — the security team's explanation is below.",
-        }
-    }
-}
+pub use debrief_core::report::ReportStatus;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -104,7 +65,7 @@ pub fn report_from(r: &Row) -> Result<Report> {
         detected_ms: r.opt_i64(8)?,
         received_ms: r.i64(9)?,
         reporter_id: r.opt_i64(10)?,
-        status: ReportStatus::parse(&r.text(11)?)?,
+        status: ReportStatus::parse(&r.text(11)?).map_err(StoreError::Decode)?,
         case_id: r.opt_i64(12)?,
         duplicate_of: r.opt_i64(13)?,
         closed_note: r.opt_text(14)?,
@@ -209,6 +170,23 @@ pub struct ReceiptView {
     pub messages: Vec<Message>,
     /// Set when the report's case has moved on (what changed because of it).
     pub case_status: Option<String>,
+    /// The case's review is published in the learning library.
+    pub review_published: bool,
+}
+
+/// A case's status, and whether its review is published.
+fn case_progress_tx(c: &mut dyn Conn, case_id: i64) -> Result<(Option<String>, bool)> {
+    let status = c
+        .query_opt("SELECT status FROM cases WHERE id = $1", &params![case_id])?
+        .map(|r| r.text(0))
+        .transpose()?;
+    let published = c
+        .query_opt(
+            "SELECT id FROM reviews WHERE case_id = $1 AND state = 'published'",
+            &params![case_id],
+        )?
+        .is_some();
+    Ok((status, published))
 }
 
 /// The triage queue's filter.
@@ -311,6 +289,12 @@ impl Store {
         .await
     }
 
+    /// Where a report's case stands: its status and whether its review is
+    /// published, for the words its reporter reads.
+    pub async fn case_progress(&self, case_id: i64) -> Result<(Option<String>, bool)> {
+        self.read(move |c| case_progress_tx(c, case_id)).await
+    }
+
     /// The report behind a receipt (by its keyed hash), with its messages.
     pub async fn receipt(&self, receipt_hash: String) -> Result<Option<ReceiptView>> {
         self.read(move |c| {
@@ -323,17 +307,15 @@ impl Store {
             };
             let report = report_from(&row)?;
             let msgs = messages(c, report.id)?;
-            let case_status = match report.case_id {
-                Some(cid) => c
-                    .query_opt("SELECT status FROM cases WHERE id = $1", &params![cid])?
-                    .map(|r| r.text(0))
-                    .transpose()?,
-                None => None,
+            let (case_status, review_published) = match report.case_id {
+                Some(cid) => case_progress_tx(c, cid)?,
+                None => (None, false),
             };
             Ok(Some(ReceiptView {
                 report,
                 messages: msgs,
                 case_status,
+                review_published,
             }))
         })
         .await

@@ -77,8 +77,11 @@ pub struct ReceiptOut {
     pub title: String,
     /// `new`, `in_case`, `duplicate` or `closed`.
     pub status: String,
-    /// The status in plain words.
+    /// The status in plain words, as on the receipt page and "My reports".
     pub status_text: String,
+    /// What was learned from the report's case is published in the learning
+    /// library (readable by signed-in employees).
+    pub lesson_published: bool,
     pub received_at: String,
     /// The lifecycle status of the case the report is part of, if any.
     pub case_status: Option<String>,
@@ -102,7 +105,8 @@ pub async fn get_receipt(
         kind: v.report.kind,
         title: v.report.title.clone(),
         status: v.report.status.as_str().into(),
-        status_text: intake::reporter_status_text(&v).into(),
+        status_text: intake::reporter_status(&v).text.into(),
+        lesson_published: intake::reporter_status(&v).lesson_published,
         received_at: rfc3339(v.report.received_ms),
         case_status: v.case_status,
         messages: v.messages.iter().map(MessageOut::from).collect(),

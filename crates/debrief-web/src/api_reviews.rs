@@ -54,6 +54,16 @@ pub struct SectionVersions {
     pub learn: i64,
 }
 
+impl ReviewOut {
+    /// The review without its restricted parts.
+    fn without_restricted(mut self) -> ReviewOut {
+        self.whys.retain(|w| !w.restricted);
+        self.factors.retain(|f| !f.restricted);
+        self.lessons.retain(|l| !l.restricted);
+        self
+    }
+}
+
 fn review_out(d: ReviewDetail, with_interviews: bool) -> ReviewOut {
     let r = d.review;
     ReviewOut {
@@ -126,7 +136,8 @@ async fn read_review(
     Ok(review_out(d, facilitator))
 }
 
-/// The case's blameless review (interview notes for facilitators only).
+/// The case's blameless review (interview notes for facilitators only;
+/// restricted parts for those who write reviews only).
 #[utoipa::path(get, path = "/api/v1/cases/{id}/review", tag = "reviews", params(("id" = i64, Path)),
     responses((status = 200, body = ReviewOut), (status = 404, body = Problem)))]
 pub async fn get_review(
@@ -135,7 +146,14 @@ pub async fn get_review(
     Path(id): Path<i64>,
 ) -> Result<Json<ReviewOut>, ApiError> {
     let facilitator = ident.roles().contains(Role::Facilitator);
-    Ok(Json(read_review(&state, &ident, id, facilitator).await?))
+    let out = read_review(&state, &ident, id, facilitator).await?;
+    // restricted parts are for those who write reviews; other case readers
+    // read the review as it will be published
+    Ok(Json(if may(&ident, "POST", "/cases/{id}/review/{part}") {
+        out
+    } else {
+        out.without_restricted()
+    }))
 }
 
 /// Opens the case's review before the case reaches in_review (idempotent).
@@ -518,6 +536,9 @@ pub async fn patch_item(
             Ok(_) => ch.check_day = Some(d.trim().to_string()),
             Err(e) => v.add("check_date", e),
         }
+    }
+    if let Some(m) = crate::pages_actions::checker_refusal(&ident, &a, b.check_owner_id) {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, m));
     }
     ch.check_owner_id = b.check_owner_id;
     if let Some(d) = &b.due_date {

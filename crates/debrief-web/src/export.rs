@@ -23,12 +23,23 @@ fn utc(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Which version of a review an export is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// For those who read cases: the review with the responders' case timeline.
+    Case,
+    /// For the learning library, which every employee reads: what the library
+    /// page shows, without the case timeline.
+    Library,
+}
+
 /// Builds the document of a case's review; `None` when the case has no review.
 /// `full_review_ref` says where the full review lives (a URL or a case reference).
 pub async fn review_document(
     store: &Store,
     case_id: i64,
     full_review_ref: String,
+    version: Version,
 ) -> Result<Option<ReviewDocument>, StoreError> {
     let Some(cd) = store.case_detail(case_id).await? else {
         return Err(StoreError::NotFound);
@@ -80,15 +91,19 @@ pub async fn review_document(
         generated_at: utc(now_ms()),
         full_review_ref,
         times,
-        timeline: cd
-            .timeline
-            .iter()
-            .map(|t| TimelineItem {
-                at: utc(t.at_ms),
-                kind: t.kind.clone(),
-                body: t.body.clone(),
-            })
-            .collect(),
+        timeline: match version {
+            Version::Case => cd
+                .timeline
+                .iter()
+                .map(|t| TimelineItem {
+                    at: utc(t.at_ms),
+                    kind: t.kind.clone(),
+                    body: t.body.clone(),
+                })
+                .collect(),
+            Version::Library => Vec::new(),
+        },
+        without_timeline: version == Version::Library,
         what_happened: r.what_happened,
         interpretations: r.interpretations,
         impact: Impact {
@@ -173,11 +188,17 @@ async fn export(
             Err(e) => return PageError::from(e).into_response(),
         }
     }
-    let doc = match review_document(&state.store, case_id, format!("{path} in Debrief")).await {
-        Ok(Some(d)) => d,
-        Ok(None) | Err(StoreError::NotFound) => return PageError::not_found().into_response(),
-        Err(e) => return PageError::from(e).into_response(),
+    let version = if published_only {
+        Version::Library
+    } else {
+        Version::Case
     };
+    let doc =
+        match review_document(&state.store, case_id, format!("{path} in Debrief"), version).await {
+            Ok(Some(d)) => d,
+            Ok(None) | Err(StoreError::NotFound) => return PageError::not_found().into_response(),
+            Err(e) => return PageError::from(e).into_response(),
+        };
     let render = tokio::task::spawn_blocking(move || {
         let bytes = debrief_export::render(&doc, kind, format);
         (bytes, debrief_export::file_name(&doc, kind, format))

@@ -278,27 +278,12 @@ pub async fn reply(
         .map_err(|e| ReceiptError::Other(e.into()))
 }
 
-/// The status a reporter reads: the report's own, or, once its case has moved
-/// on, what became of the case.
-pub fn reporter_status_text(v: &ReceiptView) -> &'static str {
-    use debrief_core::case::Status;
-    match v
-        .case_status
-        .as_deref()
-        .and_then(|s| s.parse::<Status>().ok())
-    {
-        Some(Status::Contained) => {
-            "The security team has contained the problem and is finishing the work."
-        }
-        Some(Status::Resolved) => {
-            "Resolved. The team is now looking at what in our systems made it possible."
-        }
-        Some(Status::InReview) => {
-            "Resolved, and under blameless review: what we learn from it will be shared."
-        }
-        Some(Status::Published | Status::Closed) => {
-            "Handled. What we learned from it has been published; see the messages below for what changed."
-        }
-        _ => v.report.status.plain(),
-    }
+/// The status a reporter reads through a receipt: the report's own, or, once
+/// it is part of a case, what became of the case and its review.
+pub fn reporter_status(v: &ReceiptView) -> debrief_core::report::ReporterStatus {
+    debrief_core::report::reporter_status(
+        v.report.status,
+        v.case_status.as_deref().and_then(|s| s.parse().ok()),
+        v.review_published,
+    )
 }

@@ -238,6 +238,22 @@ fn may_update(ident: &Identity, a: &ActionItem) -> bool {
     a.owner_id == ident.user.id || may(ident, "POST", "/cases/{id}/action-items")
 }
 
+/// Why the caller may not name `checker` to confirm an item's fix, if they may
+/// not. Naming someone lets them see the item, so only those who manage cases'
+/// action items choose the checker; an owner may leave it to themselves.
+pub fn checker_refusal(
+    ident: &Identity,
+    a: &ActionItem,
+    checker: Option<i64>,
+) -> Option<&'static str> {
+    match checker {
+        Some(c) if c != a.owner_id && !may(ident, "POST", "/cases/{id}/action-items") => Some(
+            "Only facilitators, responders and security leads can choose someone else to confirm the fix; leave it to the owner, or ask one of them.",
+        ),
+        _ => None,
+    }
+}
+
 /// What an item page says after an action, and the form input it keeps.
 struct Said {
     notice: Option<String>,
@@ -420,6 +436,17 @@ pub async fn update_item(
                 Err(e) => v.add("check_day", e),
             }
             ch.check_owner_id = opt_id(&f, "check_owner_id");
+        }
+        if let Some(m) = checker_refusal(&ident, &a, ch.check_owner_id) {
+            return item_page(
+                &state,
+                ctx,
+                &ident,
+                id,
+                StatusCode::FORBIDDEN,
+                Said::error(m.into(), f),
+            )
+            .await;
         }
     }
     let expected = opt_id(&f, "version").unwrap_or(-1);

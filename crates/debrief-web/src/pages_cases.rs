@@ -1065,6 +1065,8 @@ pub struct MyReport {
     pub kind: &'static str,
     pub received: String,
     pub status_text: &'static str,
+    /// Where the lesson learned from it can be read, once published.
+    pub lesson_link: Option<String>,
     pub first: bool,
     pub messages: Vec<MessageView>,
 }
@@ -1101,12 +1103,29 @@ pub async fn my_reports(
             }
             None => false,
         };
+        let (case_status, review_published) = match r.case_id {
+            Some(cid) => match state.store.case_progress(cid).await {
+                Ok(p) => p,
+                Err(e) => return PageError::from(e).into_response(),
+            },
+            None => (None, false),
+        };
+        let status = debrief_core::report::reporter_status(
+            r.status,
+            case_status.as_deref().and_then(|s| s.parse().ok()),
+            review_published,
+        );
         reports.push(MyReport {
             id: r.id,
             title: r.title.clone(),
             kind: r.kind.label(),
             received: time_html(r.received_ms),
-            status_text: r.status.plain(),
+            status_text: status.text,
+            // the library is open to every signed-in employee, as this reader is
+            lesson_link: r
+                .case_id
+                .filter(|_| status.lesson_published)
+                .map(|c| format!("/library/{c}")),
             first,
             messages: message_views(&msgs, "You"),
         });

@@ -235,7 +235,6 @@ pub struct ReceiptInfo {
     pub kind: &'static str,
     pub received: String,
     pub status_text: &'static str,
-    pub case_status: Option<&'static str>,
     pub messages: Vec<MessageView>,
 }
 
@@ -244,12 +243,9 @@ fn receipt_info(v: &ReceiptView) -> ReceiptInfo {
         title: v.report.title.clone(),
         kind: v.report.kind.label(),
         received: time_html(v.report.received_ms),
-        status_text: intake::reporter_status_text(v),
-        case_status: v
-            .case_status
-            .as_deref()
-            .and_then(|s| s.parse::<debrief_core::case::Status>().ok())
-            .map(|s| s.label()),
+        // the same words as "My reports", without a link: a receipt holder
+        // may not be signed in, and the receipt is kept apart from any account
+        status_text: intake::reporter_status(v).text,
         messages: message_views(&v.messages, "You"),
     }
 }

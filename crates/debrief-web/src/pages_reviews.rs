@@ -88,6 +88,9 @@ pub struct ItemView {
     pub check_day: Option<String>,
 }
 
+/// What an item shows for a restricted factor outside the review workspace.
+pub const RESTRICTED_FACTOR: &str = "A restricted contributing factor";
+
 pub fn item_view(a: &ActionItem, today: chrono::NaiveDate) -> ItemView {
     let overdue = !a.status.is_closed()
         && debrief_core::review::parse_day(&a.due_day).is_ok_and(|d| d < today);
@@ -100,7 +103,11 @@ pub fn item_view(a: &ActionItem, today: chrono::NaiveDate) -> ItemView {
         priority: a.priority.label(),
         status: a.status.label(),
         status_value: a.status.as_str(),
-        factor: a.factor_label.as_deref().map(|f| excerpt(f, 90)),
+        factor: a
+            .factor_label
+            .as_deref()
+            .map(|f| excerpt(f, 90))
+            .or_else(|| a.factor_restricted.then(|| RESTRICTED_FACTOR.to_string())),
         tracker_url: a.tracker_url.clone(),
         case_id: a.case_id,
         case_title: a.case_title.clone(),
@@ -265,8 +272,12 @@ pub async fn review_page(
         Err(e) => return PageError::from(e).into_response(),
     };
     let can_interview = ident.roles().contains(Role::Facilitator);
+    // restricted parts are for those who write reviews; other case readers
+    // read the review as it will be published
+    let writes_reviews = may(ident, "POST", "/cases/{id}/review/{part}");
     let d = match state.store.review(case_id, can_interview).await {
-        Ok(d) => d,
+        Ok(d) if writes_reviews => d,
+        Ok(d) => d.map(ReviewDetail::public),
         Err(e) => return PageError::from(e).into_response(),
     };
     if let Some(d) = &d
@@ -375,7 +386,22 @@ pub async fn review_page(
                 body: t.body.clone(),
             })
             .collect(),
-        items: items.iter().map(|a| item_view(a, today)).collect(),
+        items: items
+            .iter()
+            .map(|a| {
+                let mut v = item_view(a, today);
+                // in the workspace, those who see restricted factors see which one
+                if let Some(f) = d.as_ref().and_then(|d| {
+                    d.factors
+                        .iter()
+                        .find(|f| a.factor_restricted && Some(f.id) == a.factor_id)
+                }) {
+                    let label = format!("{}: {}", f.category_label, f.explanation);
+                    v.factor = Some(format!("{} (restricted)", excerpt(&label, 90)));
+                }
+                v
+            })
+            .collect(),
         s_what: section("what"),
         s_impact: section("impact"),
         s_why: section("why"),
@@ -1384,6 +1410,8 @@ struct LibraryReviewPage {
     title: String,
     severity: &'static str,
     published: String,
+    /// The case's milestones (occurred, detected, …), as in the library's exports.
+    times: Vec<(&'static str, String)>,
     d: ReviewDetail,
     levels: Vec<(&'static str, &'static str)>,
     items: Vec<ItemView>,
@@ -1434,10 +1462,23 @@ pub async fn library_review(
         .map(|x| x.0)
         .unwrap_or_default();
     let today = today();
+    let c = &cd.case;
+    let times = [
+        ("Occurred", c.occurred_ms),
+        ("Detected", c.detected_ms),
+        ("Reported", c.reported_ms),
+        ("Acknowledged", c.acknowledged_ms),
+        ("Contained", c.contained_ms),
+        ("Resolved", c.resolved_ms),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, time_html(v))))
+    .collect();
     render_status(
         StatusCode::OK,
         &LibraryReviewPage {
             ctx,
+            times,
             case_id: id,
             title: cd.case.title,
             severity: cd.case.severity.label(),

@@ -28,6 +28,7 @@ pub fn run(
             &store,
             case,
             format!("case {case} in Debrief (/cases/{case}/review)"),
+            debrief_web::export::Version::Case,
         ))
         .map_err(|e| match e {
             StoreError::NotFound => crate::usage(format!("there is no case {case}")),

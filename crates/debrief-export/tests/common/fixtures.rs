@@ -78,6 +78,7 @@ pub fn sample() -> ReviewDocument {
                 body: "Status update posted to the incident channel.".into(),
             },
         ],
+        without_timeline: false,
         what_happened: "On Friday night an attacker logged in to the VPN with a reused password. \
 The SIEM alert went to a queue that nobody watches at weekends. \
 On Monday morning the alert was read, the session was cut and the password was reset.\n\n\
@@ -251,6 +252,7 @@ pub fn hostile() -> ReviewDocument {
             kind: h(),
             body: h(),
         }],
+        without_timeline: false,
         what_happened: h(),
         interpretations: h(),
         impact: Impact {
