@@ -35,8 +35,14 @@ pub async fn refuse_control_chars(req: Request, next: Next) -> Response {
                 .trim()
                 .to_ascii_lowercase()
         });
-    let form = kind.as_deref() == Some("application/x-www-form-urlencoded");
     let json = kind.as_deref().is_some_and(|k| k.ends_with("json"));
+    // axum's Form takes any type that starts with the form type, and pages parse
+    // whatever body they get: every non-JSON body of a page is read as a form
+    let form = !json
+        && (!api
+            || kind
+                .as_deref()
+                .is_some_and(|k| k.starts_with("application/x-www-form-urlencoded")));
     if !form && !json {
         return next.run(req).await;
     }

@@ -1036,8 +1036,8 @@ async fn users_page(
             ctx,
             users,
             total,
-            has_more: offset + PAGE < total,
-            next_offset: offset + PAGE,
+            has_more: offset.saturating_add(PAGE) < total,
+            next_offset: offset.saturating_add(PAGE),
             search,
             notice,
             form_name,
@@ -1557,7 +1557,8 @@ pub async fn audit(
             filtered,
             keep,
             prev_offset: (offset > 0).then(|| (offset - PAGE).max(0)),
-            next_offset: (offset + PAGE < total).then_some(offset + PAGE),
+            next_offset: (offset.saturating_add(PAGE) < total)
+                .then_some(offset.saturating_add(PAGE)),
         },
     )
 }

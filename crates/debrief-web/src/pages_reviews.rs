@@ -1395,7 +1395,8 @@ pub async fn library(
                 total,
                 q: query,
                 prev: (offset > 0).then(|| (offset - LIBRARY_PAGE).max(0)),
-                next: (offset + LIBRARY_PAGE < total).then_some(offset + LIBRARY_PAGE),
+                next: (offset.saturating_add(LIBRARY_PAGE) < total)
+                    .then_some(offset.saturating_add(LIBRARY_PAGE)),
             },
         ),
         Err(e) => PageError::from(e).into_response(),

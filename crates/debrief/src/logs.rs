@@ -2,10 +2,14 @@
 //! lines written while handling an anonymous intake or receipt route (inside a
 //! span named [`debrief_web::ANONYMOUS_SPAN`]): those carry the minute only, so
 //! that the log cannot date an anonymous report more finely than the report
-//! itself is dated.
+//! itself is dated. Their place among the other lines would date them too, so
+//! they are held back and written together when their minute is over (or when
+//! the server stops), after every other line of that minute.
 
 use std::cell::Cell;
 use std::fmt;
+use std::io::Write;
+use std::sync::Mutex;
 use tracing::{Event, Subscriber};
 use tracing_subscriber::fmt::format::{FormatEvent, FormatFields, Writer};
 use tracing_subscriber::fmt::time::FormatTime;
@@ -15,6 +19,40 @@ use tracing_subscriber::registry::LookupSpan;
 thread_local! {
     /// Set while the current event is being formatted inside an anonymous span.
     static COARSE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Lines of anonymous routes waiting for the end of their minute.
+static HELD: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Writes the held lines of anonymous routes to stderr.
+pub fn flush() {
+    let lines = match HELD.lock() {
+        Ok(mut held) => std::mem::take(&mut *held),
+        Err(_) => return,
+    };
+    if lines.is_empty() {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    for line in lines {
+        let _ = err.write_all(line.as_bytes());
+    }
+    let _ = err.flush();
+}
+
+/// Flushes the held lines just after every minute boundary, for the life of
+/// the process.
+fn start_flusher() {
+    let _ = std::thread::Builder::new()
+        .name("log-minute".into())
+        .spawn(|| {
+            loop {
+                let now = chrono::Utc::now().timestamp_millis();
+                let wait = 60_000 - now.rem_euclid(60_000) + 50;
+                std::thread::sleep(std::time::Duration::from_millis(wait as u64));
+                flush();
+            }
+        });
 }
 
 /// The time of a log line: to the microsecond, or to the minute for lines of
@@ -57,9 +95,19 @@ where
         let anonymous = ctx
             .event_scope()
             .is_some_and(|mut scope| scope.any(|s| s.name() == debrief_web::ANONYMOUS_SPAN));
-        COARSE.with(|c| c.set(anonymous));
-        let result = self.0.format_event(ctx, writer, event);
+        if !anonymous {
+            return self.0.format_event(ctx, writer, event);
+        }
+        // formatted now, with the minute as its time; written after the minute
+        let mut line = String::new();
+        COARSE.with(|c| c.set(true));
+        let result = self.0.format_event(ctx, Writer::new(&mut line), event);
         COARSE.with(|c| c.set(false));
+        if result.is_ok()
+            && let Ok(mut held) = HELD.lock()
+        {
+            held.push(line);
+        }
         result
     }
 }
@@ -67,6 +115,7 @@ where
 /// Installs the global subscriber: compact text or JSON lines on stderr.
 pub fn init(filter: String, json: bool) {
     use tracing_subscriber::EnvFilter;
+    start_flusher();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::new(filter))
         .with_writer(std::io::stderr)

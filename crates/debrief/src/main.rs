@@ -616,6 +616,8 @@ fn serve(
         let _ = stop_tx.send(true);
         let _ = worker.await;
         tracing::info!("stopped");
+        // lines of anonymous routes held back until the end of their minute
+        logs::flush();
         result.map_err(usage)
     })
 }

@@ -765,3 +765,51 @@ async fn a_method_a_route_does_not_have_is_405() {
     let r = client().head(app.url("/login")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+/// A form sent with a content type that merely starts with the form type (which
+/// the form extractor still accepts) is checked like any other form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_odd_form_content_type_does_not_bypass_the_control_character_check() {
+    let app = TestApp::spawn().await;
+    let anon = app.anonymous();
+    for ct in [
+        "application/x-www-form-urlencoded-x",
+        "Application/X-WWW-Form-Urlencoded; charset=utf-8",
+        "text/plain",
+    ] {
+        let body = format!("csrf={}&email=ad%00min%40example.org&password=x", anon.csrf);
+        let r = client()
+            .post(app.url("/login"))
+            .headers(app.browser_headers(&anon))
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(r.status(), StatusCode::INTERNAL_SERVER_ERROR, "{ct}");
+        assert_ne!(
+            r.status(),
+            StatusCode::UNAUTHORIZED,
+            "{ct}: the NUL reached sign-in"
+        );
+    }
+}
+
+/// Paging far past the end is not an overflow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huge_page_offset_is_not_a_panic() {
+    let app = TestApp::spawn().await;
+    let s = app.session_for(Role::Admin).await;
+    for path in [
+        "/admin/users?offset=9223372036854775807",
+        "/admin/audit?offset=9223372036854775807",
+        "/library?offset=9223372036854775807",
+    ] {
+        let r = app.get(&s, path).await;
+        assert!(
+            r.status().is_success() || r.status().is_client_error(),
+            "{path}: {}",
+            r.status()
+        );
+    }
+}

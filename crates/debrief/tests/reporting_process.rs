@@ -585,6 +585,20 @@ fn anonymous_reports_cannot_be_dated_to_the_second() {
         !logged.contains("0123456789abcdef"),
         "a client id on an anonymous route reached the log"
     );
+    // a line of an anonymous route comes after every other line of its minute:
+    // its place among them must not date it either
+    let lines: Vec<&str> = logged.lines().collect();
+    let minute = |l: &str| l.get(..16).unwrap_or("").to_string();
+    let coarse = |l: &str| l.split_whitespace().next().is_some_and(|s| s.len() == 17);
+    for (i, line) in lines.iter().enumerate() {
+        if coarse(line) {
+            let m = minute(line);
+            assert!(
+                lines[i + 1..].iter().all(|l| coarse(l) || minute(l) != m),
+                "a line of an anonymous route is followed by another line of its minute:\n{logged}"
+            );
+        }
+    }
     let intake: Vec<&str> = logged
         .lines()
         .filter(|l| l.contains("/api/v1/reports") && l.contains("POST"))
