@@ -221,3 +221,51 @@ pub struct Session {
     pub csrf: String,
     pub sid: String,
 }
+
+impl TestApp {
+    /// Like [`TestApp::spawn`], with a server configuration of the test's own
+    /// (trusted proxies, small rate limits).
+    pub async fn spawn_with(config: debrief_web::WebConfig) -> TestApp {
+        let db = TestDb::new();
+        let url = db.url.clone();
+        let store = off_runtime(move || {
+            let s = Store::connect(&url).expect("connect");
+            s.migrate_blocking().expect("migrate");
+            s
+        });
+        debrief_store::audit::anchor_with(&debrief_core::keys::Keys::from_master(&[9u8; 32]));
+        let mut users = HashMap::new();
+        for role in Role::ALL {
+            let u = Self::add_user_to(
+                &store,
+                &format!("{}@example.org", role.as_str()),
+                RoleSet::from_roles([role]),
+            )
+            .await;
+            users.insert(role, u);
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = debrief_web::AppState::new(
+            store.clone(),
+            debrief_core::keys::Keys::from_master(&[9u8; 32]),
+            config,
+        );
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            debrief_web::serve(listener, state, async move {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+        TestApp {
+            addr,
+            base: format!("http://{addr}"),
+            store,
+            db,
+            users,
+            stop: Some(tx),
+        }
+    }
+}
