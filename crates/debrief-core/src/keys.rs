@@ -29,6 +29,7 @@ pub struct Keys {
     seal: [u8; 32],
     receipt: [u8; 32],
     audit: [u8; 32],
+    throttle: [u8; 32],
     signing: SigningKey,
 }
 
@@ -52,6 +53,7 @@ impl Keys {
             seal: derive(master, "seal reporter identity"),
             receipt: derive(master, "receipt code hmac"),
             audit: derive(master, "audit chain head"),
+            throttle: derive(master, "sign-in throttle keys"),
             signing: SigningKey::from_bytes(&derive(master, "proof of report signing")),
         }
     }
@@ -114,6 +116,15 @@ impl Keys {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.receipt)
             .unwrap_or_else(|_| unreachable_mac());
         mac.update(normalized_code.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The keyed hash under which the sign-in throttle counts an account or an
+    /// address: a stolen database does not tell which addresses tried to sign in.
+    pub fn throttle_key(&self, what: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.throttle)
+            .unwrap_or_else(|_| unreachable_mac());
+        mac.update(what.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
 

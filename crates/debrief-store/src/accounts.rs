@@ -16,6 +16,31 @@ pub struct User {
     pub created_ms: i64,
 }
 
+/// How failed password attempts under one key slow the next ones: `free`
+/// attempts at full speed, then each further attempt must wait twice as long as
+/// the previous one (from `first_wait_ms`, at most `max_wait_ms`). A key that
+/// saw no attempt for `forget_ms` starts afresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub free: i64,
+    pub first_wait_ms: i64,
+    pub max_wait_ms: i64,
+    pub forget_ms: i64,
+}
+
+impl Backoff {
+    /// The wait after `failures` failures, before the next attempt.
+    pub fn wait_ms(&self, failures: i64) -> i64 {
+        if failures < self.free {
+            return 0;
+        }
+        let doublings = (failures - self.free).clamp(0, 40) as u32;
+        self.first_wait_ms
+            .saturating_mul(1i64 << doublings)
+            .min(self.max_wait_ms)
+    }
+}
+
 const USER_COLS: &str = "u.id, u.email, u.name, u.roles, u.disabled, u.created_ms";
 
 fn user_from(r: &Row, at: usize) -> Result<User> {
@@ -394,62 +419,65 @@ impl Store {
 
     // ------------------------------------------------------------ login throttling
 
-    /// Records a failed sign-in under each key (hashed email, hashed address) and
-    /// returns the highest count of failures since `since` among them.
-    pub async fn record_login_failure(
+    /// Reserves one password attempt under every key, before the password is
+    /// checked: each key's row is locked (an upsert), its back-off is applied, and
+    /// the attempt is counted as a failure until [`Store::clear_attempts`] clears
+    /// it. Parallel attempts therefore see each other. `Ok(None)`: go ahead;
+    /// `Ok(Some(ms))`: refused, the longest wait among the keys.
+    pub async fn reserve_attempt(
         &self,
-        keys: Vec<String>,
+        mut keys: Vec<(String, Backoff)>,
         now: i64,
-        since: i64,
-    ) -> Result<i64> {
+    ) -> Result<Option<i64>> {
+        // lock rows in one order on every path, so two reservations cannot deadlock
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        keys.dedup_by(|a, b| a.0 == b.0);
         self.write(move |c| {
-            let mut worst = 0;
-            for k in keys {
-                c.execute(
-                    "INSERT INTO login_failures (key_hash, at_ms) VALUES ($1, $2)",
+            let forget = keys.iter().map(|(_, b)| b.forget_ms).max().unwrap_or(0);
+            c.execute(
+                "DELETE FROM login_throttle WHERE last_ms < $1",
+                &params![now - forget],
+            )?;
+            let mut seen = Vec::with_capacity(keys.len());
+            let mut wait = 0i64;
+            for (k, b) in &keys {
+                let row = c.query_one(
+                    "INSERT INTO login_throttle (key_hash, failures, last_ms) VALUES ($1, 0, $2)
+                     ON CONFLICT (key_hash) DO UPDATE SET key_hash = excluded.key_hash
+                     RETURNING failures, last_ms",
                     &params![k.clone(), now],
                 )?;
-                let n = c
-                    .query_one(
-                        "SELECT COUNT(*) FROM login_failures WHERE key_hash = $1 AND at_ms > $2",
-                        &params![k, since],
-                    )?
-                    .i64(0)?;
-                worst = worst.max(n);
+                let (mut failures, last) = (row.i64(0)?, row.i64(1)?);
+                if now - last > b.forget_ms {
+                    failures = 0;
+                }
+                wait = wait.max(last + b.wait_ms(failures) - now);
+                seen.push(failures);
             }
-            c.execute(
-                "DELETE FROM login_failures WHERE at_ms <= $1",
-                &params![since],
-            )?;
-            Ok(worst)
+            if wait > 0 {
+                return Ok(Some(wait));
+            }
+            for ((k, _), failures) in keys.iter().zip(seen) {
+                c.execute(
+                    "UPDATE login_throttle SET failures = $1, last_ms = $2 WHERE key_hash = $3",
+                    &params![failures + 1, now, k.clone()],
+                )?;
+            }
+            Ok(None)
         })
         .await
     }
 
-    pub async fn login_failures(&self, keys: Vec<String>, since: i64) -> Result<i64> {
-        self.read(move |c| {
-            let mut worst = 0;
-            for k in keys {
-                let n = c
-                    .query_one(
-                        "SELECT COUNT(*) FROM login_failures WHERE key_hash = $1 AND at_ms > $2",
-                        &params![k, since],
-                    )?
-                    .i64(0)?;
-                worst = worst.max(n);
-            }
-            Ok(worst)
-        })
-        .await
-    }
-
-    pub async fn clear_login_failures(&self, key: String) -> Result<()> {
+    /// Forgets the counters under these keys (after a correct password).
+    pub async fn clear_attempts(&self, keys: Vec<String>) -> Result<()> {
         self.write(move |c| {
-            c.execute(
-                "DELETE FROM login_failures WHERE key_hash = $1",
-                &params![key],
-            )
-            .map(|_| ())
+            for k in keys {
+                c.execute(
+                    "DELETE FROM login_throttle WHERE key_hash = $1",
+                    &params![k],
+                )?;
+            }
+            Ok(())
         })
         .await
     }

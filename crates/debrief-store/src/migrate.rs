@@ -37,6 +37,12 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0004_reviews.sql"),
         seed: Some(crate::reviews::seed_factor_categories),
     },
+    Migration {
+        version: 5,
+        name: "login throttle",
+        sql: include_str!("../migrations/sqlite/0005_login_throttle.sql"),
+        seed: None,
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -63,6 +69,12 @@ const POSTGRES: &[Migration] = &[
         name: "reviews and action items",
         sql: include_str!("../migrations/postgres/0004_reviews.sql"),
         seed: Some(crate::reviews::seed_factor_categories),
+    },
+    Migration {
+        version: 5,
+        name: "login throttle",
+        sql: include_str!("../migrations/postgres/0005_login_throttle.sql"),
+        seed: None,
     },
 ];
 

@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{Identity, ReauthAt, Signed};
+use crate::client_addr::ClientIp;
 use crate::error::{ApiError, Problem};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Path, Query, Request, State};
@@ -239,24 +240,29 @@ pub async fn issue_token(
 
 /// Creates an API token for the caller. Requires the current password.
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = NewTokenIn,
-    responses((status = 201, body = NewTokenOut), (status = 422, body = Problem)))]
+    responses((status = 201, body = NewTokenOut), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn create_my_token(
     State(state): State<AppState>,
     Signed(ident): Signed,
     reauth: Option<Extension<ReauthAt>>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<NewTokenIn>,
 ) -> Result<Response, ApiError> {
     let mut v = Validation::new();
     let name = v.text("name", &body.name, 100);
-    if let Err(m) = crate::auth::confirm_password(
+    if let Err(e) = crate::auth::confirm_password(
         &state,
         &ident,
+        ip,
         reauth.map(|r| r.0.0),
         body.password.as_deref(),
     )
     .await
     {
-        v.add("password", m);
+        if e.refused() {
+            return Err(e.api("password"));
+        }
+        v.add("password", e.message);
     }
     v.finish().map_err(ApiError::invalid)?;
     let (token, id) = issue_token(&state, &ident.user, &ident.actor(), name).await?;
@@ -464,20 +470,25 @@ pub async fn put_roles(
     State(state): State<AppState>,
     Signed(ident): Signed,
     reauth: Option<Extension<ReauthAt>>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<RolesIn>,
 ) -> Result<Json<UserOut>, ApiError> {
     let mut v = Validation::new();
     let roles = parse_roles(&body.roles, &mut v);
-    if let Err(m) = crate::auth::confirm_password(
+    if let Err(e) = crate::auth::confirm_password(
         &state,
         &ident,
+        ip,
         reauth.map(|r| r.0.0),
         body.password.as_deref(),
     )
     .await
     {
-        v.add("password", m);
+        if e.refused() {
+            return Err(e.api("password"));
+        }
+        v.add("password", e.message);
     }
     v.finish().map_err(ApiError::invalid)?;
     change_roles(&state, &ident, id, roles).await?;

@@ -3,9 +3,10 @@
 use crate::AppState;
 use crate::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};
 use crate::auth::{Identity, ReauthAt, Signed};
+use crate::client_addr::ClientIp;
 use crate::error::{ApiError, Problem};
 use crate::intake::{self, ReportIn};
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -16,7 +17,6 @@ use debrief_store::cases::{Case, CaseDetail, NewCase};
 use debrief_store::reports::{Message, Report, ReportFilter, ReportStatus};
 use debrief_store::{StoreError, now_ms};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Serialize, ToSchema)]
@@ -31,14 +31,16 @@ pub struct ReportCreated {
 /// Submits a report. Works without authentication for anonymous reports; named
 /// and confidential reports need a signed-in caller.
 #[utoipa::path(post, path = "/api/v1/reports", tag = "reports", request_body = ReportIn, security(()),
-    responses((status = 201, body = ReportCreated), (status = 400, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = ReportCreated), (status = 400, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem),
+        (status = 429, description = "Too many anonymous reports from this address or from everyone at once; see Retry-After", body = Problem)))]
 pub async fn create_report(
     State(state): State<AppState>,
     who: Option<Extension<Identity>>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<ReportIn>,
 ) -> Result<Response, ApiError> {
     let who = who.map(|e| e.0);
-    let a = intake::submit(&state, who.as_ref(), &body).await?;
+    let a = intake::submit(&state, who.as_ref(), ip, &body).await?;
     Ok((
         StatusCode::CREATED,
         Json(ReportCreated {
@@ -88,19 +90,15 @@ pub struct ReceiptOut {
     pub messages: Vec<MessageOut>,
 }
 
-fn client_ip(peer: &SocketAddr) -> std::net::IpAddr {
-    peer.ip()
-}
-
 /// The reporter's view of their report, through the receipt code.
 #[utoipa::path(get, path = "/api/v1/receipts/{receipt}", tag = "reports", security(()), params(("receipt" = String, Path)),
     responses((status = 200, body = ReceiptOut), (status = 404, body = Problem), (status = 429, body = Problem)))]
 pub async fn get_receipt(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(code): Path<String>,
 ) -> Result<Json<ReceiptOut>, ApiError> {
-    let v = intake::lookup(&state, client_ip(&peer), &code).await?;
+    let v = intake::lookup(&state, ip, &code).await?;
     Ok(Json(ReceiptOut {
         kind: v.report.kind,
         title: v.report.title.clone(),
@@ -123,23 +121,23 @@ pub struct MessageIn {
     responses((status = 201), (status = 404, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn post_receipt_message(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(code): Path<String>,
     ApiJson(body): ApiJson<MessageIn>,
 ) -> Result<StatusCode, ApiError> {
-    intake::reply(&state, client_ip(&peer), &code, &body.body).await?;
+    intake::reply(&state, ip, &code, &body.body).await?;
     Ok(StatusCode::CREATED)
 }
 
 /// The signed proof of report, which `debrief verify-receipt` checks offline.
 #[utoipa::path(get, path = "/api/v1/receipts/{receipt}/proof", tag = "reports", security(()), params(("receipt" = String, Path)),
-    responses((status = 200, body = Proof), (status = 404, body = Problem)))]
+    responses((status = 200, body = Proof), (status = 404, body = Problem), (status = 429, body = Problem)))]
 pub async fn get_proof(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
-    let v = intake::lookup(&state, client_ip(&peer), &code).await?;
+    let v = intake::lookup(&state, ip, &code).await?;
     Ok(proof_response(&state, &v.report))
 }
 
@@ -425,17 +423,19 @@ pub struct IdentityOut {
 
 /// Reveals a confidential reporter's identity to a security lead. Every reveal is audited.
 #[utoipa::path(post, path = "/api/v1/reports/{id}/reveal", tag = "reports", params(("id" = i64, Path)), request_body = RevealIn,
-    responses((status = 200, body = IdentityOut), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = IdentityOut), (status = 404, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn reveal_reporter(
     State(state): State<AppState>,
     Signed(ident): Signed,
     reauth: Option<Extension<ReauthAt>>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<RevealIn>,
 ) -> Result<Json<IdentityOut>, ApiError> {
     let out = reveal(
         &state,
         &ident,
+        ip,
         reauth.map(|r| r.0.0),
         id,
         b.password.as_deref(),
@@ -447,16 +447,14 @@ pub async fn reveal_reporter(
 pub async fn reveal(
     state: &AppState,
     ident: &Identity,
+    ip: std::net::IpAddr,
     reauth: Option<i64>,
     id: i64,
     password: Option<&str>,
 ) -> Result<IdentityOut, ApiError> {
-    if let Err(m) = crate::auth::confirm_password(state, ident, reauth, password).await {
-        return Err(ApiError::invalid(vec![debrief_core::FieldError {
-            field: "password".into(),
-            message: m,
-        }]));
-    }
+    crate::auth::confirm_password(state, ident, ip, reauth, password)
+        .await
+        .map_err(|e| e.api("password"))?;
     let sealed = state.store.sealed_identity(id).await?.ok_or_else(|| {
         ApiError::new(
             StatusCode::CONFLICT,

@@ -438,30 +438,118 @@ pub fn may(ident: &Identity, method: &str, path: &str) -> bool {
     authz::lookup(method, path).is_some_and(|s| authz::allows(s.access, Some(ident.roles())))
 }
 
-/// Verifies a password off the async threads.
+/// Verifies a password off the async threads, within the cap on concurrent
+/// hashes (waiting for a slot). A busy server answers "no match".
 pub async fn check_password(password: String, phc: String) -> bool {
-    tokio::task::spawn_blocking(move || debrief_core::secret::verify_password(&password, &phc))
-        .await
-        .unwrap_or(false)
+    match crate::passwords::slot(crate::passwords::ACCOUNT_WAIT).await {
+        Ok(slot) => slot.verify(password, phc).await.unwrap_or(false),
+        Err(_) => false,
+    }
 }
 
+/// Hashes a new password off the async threads, within the cap on concurrent hashes.
 pub async fn hash_password(password: String) -> Result<String, String> {
-    tokio::task::spawn_blocking(move || {
-        debrief_core::secret::hash_password(&password).map_err(|e| e.to_string())
-    })
-    .await
-    .map_err(|e| e.to_string())?
+    let slot = crate::passwords::slot(crate::passwords::ACCOUNT_WAIT)
+        .await
+        .map_err(|_| "the server is busy checking passwords; try again".to_string())?;
+    slot.hash(password)
+        .await
+        .map_err(|_| "the password could not be hashed; try again".to_string())?
+}
+
+/// Why a password confirmation failed: a wrong or missing password (422), too
+/// many wrong ones (429) or a busy server (503), with `Retry-After` for both.
+#[derive(Debug, Clone)]
+pub struct ConfirmError {
+    pub status: StatusCode,
+    pub message: String,
+    pub retry_after: Option<u64>,
+}
+
+impl ConfirmError {
+    fn wrong(message: &str) -> ConfirmError {
+        ConfirmError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: message.to_string(),
+            retry_after: None,
+        }
+    }
+
+    /// Not a wrong password but a refusal to check one: answer with the status.
+    pub fn refused(&self) -> bool {
+        self.status != StatusCode::UNPROCESSABLE_ENTITY
+    }
+
+    /// Adds `Retry-After` to a page answering this error.
+    pub fn mark(&self, resp: &mut Response) {
+        mark_retry(resp, self.retry_after);
+    }
+
+    /// The API error: a field error on `field`, or the refusal.
+    pub fn api(self, field: &str) -> ApiError {
+        if self.refused() {
+            ApiError::new(self.status, self.message).with_retry_after(self.retry_after)
+        } else {
+            ApiError::invalid(vec![debrief_core::FieldError {
+                field: field.into(),
+                message: self.message,
+            }])
+        }
+    }
+}
+
+impl From<crate::passwords::Refused> for ConfirmError {
+    fn from(r: crate::passwords::Refused) -> ConfirmError {
+        use crate::passwords::Refused;
+        let secs = r.retry_after();
+        let retry_after = Some(secs);
+        match r {
+            Refused::Throttled(_) => ConfirmError {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                message: format!(
+                    "Too many wrong passwords. Wait {} and try again.",
+                    crate::pages::wait_words(secs)
+                ),
+                retry_after,
+            },
+            Refused::Busy => ConfirmError {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                message: "The server is busy checking passwords. Try again in a moment.".into(),
+                retry_after,
+            },
+            Refused::Store(e) => {
+                tracing::error!(error = %e, "password throttle unavailable");
+                ConfirmError {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    message: "Could not check the password; try again.".into(),
+                    retry_after,
+                }
+            }
+        }
+    }
+}
+
+/// Sets `Retry-After` on a response.
+pub fn mark_retry(resp: &mut Response, secs: Option<u64>) {
+    if let Some(s) = secs
+        && let Ok(v) = HeaderValue::from_str(&s.to_string())
+    {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
 }
 
 /// Confirms the caller's password for a sensitive operation. Tokens and
 /// sessions alike must send it; a session that confirmed it within the last few
-/// minutes need not send it again.
+/// minutes need not send it again. Wrong passwords count with the sign-in
+/// failures of the same account and address, and per account, so a stolen
+/// session or token cannot guess the password at full speed.
 pub async fn confirm_password(
     state: &AppState,
     ident: &Identity,
+    ip: std::net::IpAddr,
     reauth_at: Option<i64>,
     password: Option<&str>,
-) -> Result<(), String> {
+) -> Result<(), ConfirmError> {
     let now = now_ms();
     if let (Some(at), Via::Session(_)) = (reauth_at, &ident.via)
         && password.is_none_or(str::is_empty)
@@ -471,13 +559,19 @@ pub async fn confirm_password(
     }
     let password = password
         .filter(|p| !p.is_empty())
-        .ok_or("Enter your current password to confirm.")?;
+        .ok_or_else(|| ConfirmError::wrong("Enter your current password to confirm."))?;
     let phc = state
         .store
         .password_hash(ident.user.id)
         .await
-        .map_err(|_| "Could not check the password; try again.")?;
-    if check_password(password.to_string(), phc).await {
+        .map_err(|_| ConfirmError::wrong("Could not check the password; try again."))?;
+    let mut keys = crate::passwords::sign_in_keys(state, &ident.user.email, ip);
+    keys.truncate(1); // the account+address key, shared with sign-in
+    let confirmations = crate::passwords::confirmation_key(state, ident.user.id);
+    keys.push((confirmations, crate::passwords::CONFIRMATIONS));
+    let clear: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    if crate::passwords::checked(state, keys, password.to_string(), phc).await? {
+        crate::passwords::forget(state, clear).await;
         if let Via::Session(h) = &ident.via {
             let _ = state.store.mark_reauth(h.clone(), now).await;
         }
@@ -487,6 +581,6 @@ pub async fn confirm_password(
             .store
             .audit(ident.actor(), "reauth.failed", ident.actor(), String::new())
             .await;
-        Err("That is not your current password.".into())
+        Err(ConfirmError::wrong("That is not your current password."))
     }
 }

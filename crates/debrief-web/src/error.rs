@@ -24,6 +24,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub detail: String,
     pub errors: Vec<FieldError>,
+    /// Seconds for `Retry-After` (429 and 503 answers).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -32,7 +34,12 @@ impl ApiError {
             status,
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
+    }
+    pub fn with_retry_after(mut self, secs: Option<u64>) -> Self {
+        self.retry_after = secs;
+        self
     }
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "There is nothing at this address.")
@@ -51,6 +58,7 @@ impl ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             detail: "Some fields are not valid.".into(),
             errors,
+            retry_after: None,
         }
     }
     pub fn internal(cause: impl std::fmt::Display) -> Self {
@@ -81,7 +89,10 @@ pub fn problem_response(status: StatusCode, detail: String, errors: Vec<FieldErr
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        problem_response(self.status, self.detail, self.errors)
+        let retry = self.retry_after;
+        let mut resp = problem_response(self.status, self.detail, self.errors);
+        crate::auth::mark_retry(&mut resp, retry);
+        resp
     }
 }
 

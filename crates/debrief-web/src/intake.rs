@@ -78,11 +78,31 @@ pub fn parse_time(v: &mut Validation, field: &str, value: Option<&str>, now: i64
 
 /// Validates and stores a report. `who` is the signed-in caller, if any; an
 /// anonymous report ignores it entirely.
+/// Anonymous intake (nobody signed in) from `ip` draws on that address's bucket
+/// and on the global one; signed-in reporters never do. `Retry-After` says when.
+pub fn anonymous_intake_limit(state: &AppState, ip: IpAddr) -> Result<(), ApiError> {
+    state.limiter.anonymous_intake(ip).map_err(|wait| {
+        let secs = crate::limiter::retry_after_secs(wait);
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Many reports are arriving at once right now. Nothing was lost: wait {} and send it again.",
+                crate::pages::wait_words(secs)
+            ),
+        )
+        .with_retry_after(Some(secs))
+    })
+}
+
 pub async fn submit(
     state: &AppState,
     who: Option<&Identity>,
+    ip: IpAddr,
     input: &ReportIn,
 ) -> Result<Accepted, ApiError> {
+    if who.is_none() {
+        anonymous_intake_limit(state, ip)?;
+    }
     let now = now_ms();
     let mut v = Validation::new();
     let kind = match input.kind.trim().parse::<Kind>() {
@@ -211,10 +231,11 @@ pub async fn submit(
 
 pub const SEAL_CONTEXT: &str = "debrief reporter identity v1";
 
-/// Why a receipt look-up failed; both answers look the same to the caller.
+/// Why a receipt look-up failed.
 pub enum ReceiptError {
     NotFound,
-    Limited,
+    /// Too many wrong codes from this address: wait this many seconds.
+    Limited(u64),
     Other(ApiError),
 }
 
@@ -225,10 +246,14 @@ impl From<ReceiptError> for ApiError {
                 StatusCode::NOT_FOUND,
                 "No report has this receipt code. Check the digits and try again.",
             ),
-            ReceiptError::Limited => ApiError::new(
+            ReceiptError::Limited(secs) => ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "Too many attempts with wrong codes. Wait ten minutes and try again.",
-            ),
+                format!(
+                    "Too many attempts with wrong codes. Check the digits, wait {} and try again.",
+                    crate::pages::wait_words(secs)
+                ),
+            )
+            .with_retry_after(Some(secs)),
             ReceiptError::Other(e) => e,
         }
     }
@@ -243,16 +268,20 @@ fn receipt_key(state: &AppState, code: &str) -> String {
     }
 }
 
+/// Looks a receipt code up. Every code is looked up, the same way, whatever the
+/// address has done before: a valid code always works, even from an address
+/// that sent many wrong ones. Only wrong codes are counted (in memory, per
+/// address); once an address has used up its allowance, wrong codes are
+/// answered 429 instead of 404 until its bucket refills.
 pub async fn lookup(state: &AppState, ip: IpAddr, code: &str) -> Result<ReceiptView, ReceiptError> {
-    if state.receipt_limiter.blocked(ip) {
-        return Err(ReceiptError::Limited);
-    }
     match state.store.receipt(receipt_key(state, code)).await {
         Ok(Some(v)) => Ok(v),
-        Ok(None) => {
-            state.receipt_limiter.fail(ip);
-            Err(ReceiptError::NotFound)
-        }
+        Ok(None) => match state.limiter.receipt_failures.take(ip) {
+            Ok(()) => Err(ReceiptError::NotFound),
+            Err(wait) => Err(ReceiptError::Limited(crate::limiter::retry_after_secs(
+                wait,
+            ))),
+        },
         Err(e) => Err(ReceiptError::Other(e.into())),
     }
 }
@@ -270,6 +299,8 @@ pub async fn reply(
         return Err(ReceiptError::Other(ApiError::invalid(errors)));
     }
     lookup(state, ip, code).await?;
+    // a message through a receipt is anonymous intake too
+    anonymous_intake_limit(state, ip).map_err(ReceiptError::Other)?;
     state
         .store
         .reporter_message(receipt_key(state, code), body, report::to_minute(now_ms()))

@@ -12,6 +12,7 @@ pub mod assets;
 pub mod audit_denials;
 pub mod auth;
 pub mod authz;
+pub mod client_addr;
 pub mod error;
 pub mod export;
 pub mod input;
@@ -23,6 +24,7 @@ pub mod pages_actions;
 pub mod pages_cases;
 pub mod pages_reports;
 pub mod pages_reviews;
+pub mod passwords;
 pub mod worker;
 
 use axum::Router;
@@ -41,6 +43,10 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 pub struct WebConfig {
     /// Mark cookies Secure even without `X-Forwarded-Proto: https` (behind TLS).
     pub secure_cookies: bool,
+    /// Peers whose `X-Forwarded-For` names the client (the TLS proxy in front).
+    pub trusted_proxies: Vec<client_addr::Cidr>,
+    /// Rates of the public routes' token buckets.
+    pub limits: limiter::Limits,
 }
 
 #[derive(Clone)]
@@ -48,8 +54,9 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub keys: Arc<debrief_core::keys::Keys>,
-    /// Failed receipt look-ups per client address, in memory only (never stored).
-    pub receipt_limiter: Arc<limiter::Limiter>,
+    /// Anonymous intake and failed receipt look-ups per client address, in
+    /// memory only (never stored).
+    pub limiter: Arc<limiter::Limiter>,
     /// The blameless-language checker with the accounts as its people directory.
     pub linter: Arc<lint_web::LinterCache>,
     /// Denied requests counted per actor and route between audit entries.
@@ -60,12 +67,9 @@ impl AppState {
     pub fn new(store: Store, keys: debrief_core::keys::Keys, config: WebConfig) -> AppState {
         AppState {
             store,
+            limiter: Arc::new(limiter::Limiter::new(config.limits)),
             config: Arc::new(config),
             keys: Arc::new(keys),
-            receipt_limiter: Arc::new(limiter::Limiter::new(
-                limiter::RECEIPT_FAILURES,
-                limiter::RECEIPT_WINDOW,
-            )),
             linter: Arc::new(lint_web::LinterCache::default()),
             denials: Arc::new(audit_denials::Denials::default()),
         }

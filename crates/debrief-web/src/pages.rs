@@ -3,16 +3,16 @@
 use crate::AppState;
 use crate::auth::{self, Csrf, Identity, KeptForm, ReauthAt, Signed, Via};
 use crate::authz::lookup;
+use crate::client_addr::ClientIp;
 use crate::error::PageError;
 use askama::Template;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header, request::Parts};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use debrief_core::{Role, RoleSet, Validation};
 use debrief_store::{User, now_ms};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 pub struct NavItem {
     pub label: &'static str,
@@ -322,14 +322,19 @@ struct ResumePage {
     kept: Vec<(String, String)>,
 }
 
-/// Failed sign-ins allowed per account and per address in the window.
-pub const LOGIN_LIMIT: i64 = 10;
-pub const LOGIN_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// "12 seconds", "3 minutes": a wait in words.
+pub fn wait_words(secs: u64) -> String {
+    match secs {
+        0 | 1 => "a second".into(),
+        s if s < 90 => format!("{s} seconds"),
+        s => format!("{} minutes", s.div_ceil(60)),
+    }
+}
 
 pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
@@ -348,10 +353,6 @@ pub async fn login(
         .filter_map(|(k, v)| k.strip_prefix("kept.").map(|k| (k.to_string(), v.clone())))
         .collect();
     let now = now_ms();
-    let keys = vec![
-        debrief_core::secret::sha256_hex(&format!("email:{email}")),
-        debrief_core::secret::sha256_hex(&format!("addr:{}", peer.ip())),
-    ];
 
     let fail = |ctx: Ctx, status: StatusCode, msg: &str| {
         render_status(
@@ -367,21 +368,6 @@ pub async fn login(
         )
     };
 
-    match state
-        .store
-        .login_failures(keys.clone(), now - LOGIN_WINDOW_MS)
-        .await
-    {
-        Ok(n) if n >= LOGIN_LIMIT => {
-            return fail(
-                ctx,
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many failed attempts. Wait 15 minutes and try again.",
-            );
-        }
-        Ok(_) => {}
-        Err(e) => return PageError::from(e).into_response(),
-    }
     let found = match state.store.user_for_login(&email).await {
         Ok(f) => f,
         Err(e) => return PageError::from(e).into_response(),
@@ -391,14 +377,28 @@ pub async fn login(
         Some((u, h)) => (Some(u), h),
         None => (None, debrief_core::secret::dummy_hash().to_string()),
     };
-    let ok = auth::check_password(password, phc).await;
+    let keys = crate::passwords::sign_in_keys(&state, &email, ip);
+    let mut clear: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    let ok = match crate::passwords::checked(&state, keys, password, phc).await {
+        Ok(ok) => ok,
+        Err(refused) => {
+            let e = auth::ConfirmError::from(refused);
+            let msg = if e.status == StatusCode::TOO_MANY_REQUESTS {
+                format!(
+                    "Too many failed attempts. Wait {} and try again.",
+                    wait_words(e.retry_after.unwrap_or(1))
+                )
+            } else {
+                e.message.clone()
+            };
+            let mut resp = fail(ctx, e.status, &msg);
+            e.mark(&mut resp);
+            return resp;
+        }
+    };
     let user = match user {
         Some(u) if ok && !u.disabled => u,
         other => {
-            let _ = state
-                .store
-                .record_login_failure(keys, now, now - LOGIN_WINDOW_MS)
-                .await;
             let actor = other
                 .as_ref()
                 .map_or("anonymous".to_string(), |u| format!("user:{}", u.id));
@@ -416,7 +416,10 @@ pub async fn login(
             );
         }
     };
-    let _ = state.store.clear_login_failures(keys[0].clone()).await;
+    // the password is proven: this account and address, the address, and the
+    // account's confirmations start afresh
+    clear.push(crate::passwords::confirmation_key(&state, user.id));
+    crate::passwords::forget(&state, clear).await;
     let sid = debrief_core::secret::random_hex(32);
     if let Err(e) = state
         .store
@@ -793,6 +796,7 @@ pub async fn change_password(
     State(state): State<AppState>,
     ctx: Ctx,
     Signed(ident): Signed,
+    ClientIp(ip): ClientIp,
     Form(f): Form<PasswordForm>,
 ) -> Response {
     let mut v = Validation::new();
@@ -802,25 +806,32 @@ pub async fn change_password(
         &ident.user.email,
         &ident.user.name,
     );
-    let phc = match state.store.password_hash(ident.user.id).await {
-        Ok(p) => p,
-        Err(e) => return PageError::from(e).into_response(),
-    };
-    if !auth::check_password(f.current_password, phc).await {
-        v.add("current_password", "That is not your current password.");
+    // the current password is always asked for here, even within the reauth window
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    let mut retry = None;
+    if let Err(e) =
+        auth::confirm_password(&state, &ident, ip, None, Some(&f.current_password)).await
+    {
+        if e.refused() {
+            status = e.status;
+            retry = e.retry_after;
+        }
+        v.add("current_password", e.message);
     }
     if !v.is_ok() {
-        return account_page(
+        let mut resp = account_page(
             &state,
             ctx,
             &ident,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            status,
             AccountForms {
                 pw_errors: v,
                 ..Default::default()
             },
         )
         .await;
+        auth::mark_retry(&mut resp, retry);
+        return resp;
     }
     let hash = match auth::hash_password(f.new_password).await {
         Ok(h) => h,
@@ -879,26 +890,34 @@ pub async fn create_token(
     ctx: Ctx,
     Signed(ident): Signed,
     reauth: Option<Extension<ReauthAt>>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<TokenForm>,
 ) -> Response {
     let mut v = Validation::new();
     let name = v.text("name", &f.name, 100);
-    if let Err(m) = auth::confirm_password(
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    let mut retry = None;
+    if let Err(e) = auth::confirm_password(
         &state,
         &ident,
+        ip,
         reauth.map(|r| r.0.0),
         Some(&f.current_password),
     )
     .await
     {
-        v.add("current_password", m);
+        if e.refused() {
+            status = e.status;
+            retry = e.retry_after;
+        }
+        v.add("current_password", e.message);
     }
     if !v.is_ok() {
-        return account_page(
+        let mut resp = account_page(
             &state,
             ctx,
             &ident,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            status,
             AccountForms {
                 token_name: name,
                 token_errors: v,
@@ -906,6 +925,8 @@ pub async fn create_token(
             },
         )
         .await;
+        auth::mark_retry(&mut resp, retry);
+        return resp;
     }
     match crate::api::issue_token(&state, &ident.user, &ident.actor(), name).await {
         Ok((token, _)) => {
@@ -1211,6 +1232,7 @@ pub async fn set_user_roles(
     ctx: Ctx,
     Signed(ident): Signed,
     reauth: Option<Extension<ReauthAt>>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
@@ -1231,16 +1253,17 @@ pub async fn set_user_roles(
         )
         .await;
     }
-    if let Err(m) = auth::confirm_password(&state, &ident, reauth.map(|r| r.0.0), password).await {
-        return user_page(
-            &state,
-            ctx,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            Some(m),
-        )
-        .await;
+    if let Err(e) =
+        auth::confirm_password(&state, &ident, ip, reauth.map(|r| r.0.0), password).await
+    {
+        let status = if e.refused() {
+            e.status
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let mut resp = user_page(&state, ctx, id, status, None, Some(e.message.clone())).await;
+        e.mark(&mut resp);
+        return resp;
     }
     match crate::api::change_roles(&state, &ident, id, roles).await {
         Ok(()) => {

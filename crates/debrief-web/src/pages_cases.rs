@@ -5,6 +5,7 @@ use crate::api_reports::{
     CaseIn, team_message_kind, timeline_kind, transition_error, validate_case,
 };
 use crate::auth::{Identity, ReauthAt, Signed, may};
+use crate::client_addr::ClientIp;
 use crate::error::PageError;
 use crate::pages::{Ctx, parse_local_time, render_status, time_html, utc_input_value, utc_rfc3339};
 use crate::pages_reports::{MessageView, message_views};
@@ -535,12 +536,14 @@ pub async fn triage_reveal(
     ctx: Ctx,
     Signed(ident): Signed,
     reauth: Option<Extension<ReauthAt>>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(f): Form<RevealForm>,
 ) -> Response {
     match crate::api_reports::reveal(
         &state,
         &ident,
+        ip,
         reauth.map(|r| r.0.0),
         id,
         Some(&f.current_password),
@@ -568,7 +571,7 @@ pub async fn triage_reveal(
                 .first()
                 .map(|f| f.message.clone())
                 .unwrap_or(e.detail);
-            triage_report_page(
+            let mut resp = triage_report_page(
                 &state,
                 ctx,
                 &ident,
@@ -579,7 +582,9 @@ pub async fn triage_reveal(
                     ..Default::default()
                 },
             )
-            .await
+            .await;
+            crate::auth::mark_retry(&mut resp, e.retry_after);
+            resp
         }
         Err(e) => e.into_response(),
     }

@@ -3,11 +3,12 @@
 
 use crate::AppState;
 use crate::auth::Identity;
+use crate::client_addr::ClientIp;
 use crate::error::{ApiError, PageError};
 use crate::intake::{self, ReceiptError, ReportIn};
 use crate::pages::{Ctx, render_status, time_html};
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
@@ -15,7 +16,6 @@ use debrief_core::Validation;
 use debrief_core::report::{Confidentiality, Kind};
 use debrief_store::reports::{Message, ReceiptView};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 pub const DEFAULT_PROMISE: &str = "We want to hear about every incident, near-miss and worry, as early as possible. \
 Reporting in good faith is never held against you — not even when you were involved. We look for what in our systems \
@@ -167,6 +167,7 @@ pub async fn submit_report(
     State(state): State<AppState>,
     ctx: Ctx,
     who: Option<Extension<Identity>>,
+    ClientIp(ip): ClientIp,
     Form(form): Form<ReportForm>,
 ) -> Response {
     let offset = form
@@ -186,7 +187,7 @@ pub async fn submit_report(
         systems: form.systems.clone(),
     };
     let who = who.map(|e| e.0);
-    match intake::submit(&state, who.as_ref(), &input).await {
+    match intake::submit(&state, who.as_ref(), ip, &input).await {
         Ok(a) => render_status(
             StatusCode::CREATED,
             &SentPage {
@@ -199,6 +200,14 @@ pub async fn submit_report(
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let errors = Validation { errors: e.errors };
             report_page(&state, ctx, StatusCode::UNPROCESSABLE_ENTITY, form, errors).await
+        }
+        Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => {
+            // slowed down: the form comes back with everything typed
+            let mut errors = Validation::new();
+            errors.add("form", e.detail.clone());
+            let mut resp = report_page(&state, ctx, e.status, form, errors).await;
+            crate::auth::mark_retry(&mut resp, e.retry_after);
+            resp
         }
         Err(e) => PageError::new(e.status, e.detail).into_response(),
     }
@@ -288,7 +297,7 @@ fn receipt_failure(ctx: Ctx, code: String, e: ReceiptError) -> Response {
     if api.status.is_server_error() {
         return PageError::new(api.status, api.detail).into_response();
     }
-    render_status(
+    let mut resp = render_status(
         api.status,
         &ReceiptPage {
             ctx,
@@ -298,16 +307,18 @@ fn receipt_failure(ctx: Ctx, code: String, e: ReceiptError) -> Response {
             reply: String::new(),
             reply_error: None,
         },
-    )
+    );
+    crate::auth::mark_retry(&mut resp, api.retry_after);
+    resp
 }
 
 pub async fn receipt_show(
     State(state): State<AppState>,
     ctx: Ctx,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<CodeForm>,
 ) -> Response {
-    match intake::lookup(&state, peer.ip(), &f.code).await {
+    match intake::lookup(&state, ip, &f.code).await {
         Ok(v) => render_status(
             StatusCode::OK,
             &ReceiptPage {
@@ -326,15 +337,15 @@ pub async fn receipt_show(
 pub async fn receipt_reply(
     State(state): State<AppState>,
     ctx: Ctx,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<CodeForm>,
 ) -> Response {
-    match intake::reply(&state, peer.ip(), &f.code, &f.body).await {
+    match intake::reply(&state, ip, &f.code, &f.body).await {
         Ok(()) => {
             receipt_show(
                 State(state),
                 ctx,
-                ConnectInfo(peer),
+                ClientIp(ip),
                 Form(CodeForm {
                     code: f.code,
                     body: String::new(),
@@ -342,19 +353,33 @@ pub async fn receipt_reply(
             )
             .await
         }
-        Err(ReceiptError::Other(e)) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            match intake::lookup(&state, peer.ip(), &f.code).await {
-                Ok(v) => render_status(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &ReceiptPage {
-                        ctx,
-                        code: f.code,
-                        view: Some(receipt_info(&v)),
-                        error: None,
-                        reply: f.body,
-                        reply_error: Some("Write something to send.".into()),
-                    },
-                ),
+        Err(ReceiptError::Other(e))
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::TOO_MANY_REQUESTS
+            ) =>
+        {
+            let reply_error = if e.status == StatusCode::TOO_MANY_REQUESTS {
+                e.detail.clone()
+            } else {
+                "Write something to send.".into()
+            };
+            match intake::lookup(&state, ip, &f.code).await {
+                Ok(v) => {
+                    let mut resp = render_status(
+                        e.status,
+                        &ReceiptPage {
+                            ctx,
+                            code: f.code,
+                            view: Some(receipt_info(&v)),
+                            error: None,
+                            reply: f.body,
+                            reply_error: Some(reply_error),
+                        },
+                    );
+                    crate::auth::mark_retry(&mut resp, e.retry_after);
+                    resp
+                }
                 Err(e) => receipt_failure(ctx, f.code, e),
             }
         }
@@ -365,10 +390,10 @@ pub async fn receipt_reply(
 pub async fn receipt_proof(
     State(state): State<AppState>,
     ctx: Ctx,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<CodeForm>,
 ) -> Response {
-    match intake::lookup(&state, peer.ip(), &f.code).await {
+    match intake::lookup(&state, ip, &f.code).await {
         Ok(v) => crate::api_reports::proof_response(&state, &v.report),
         Err(e) => receipt_failure(ctx, f.code, e),
     }

@@ -14,7 +14,7 @@ mod lint_cmd;
 mod logs;
 
 use clap::{Args, Parser, Subcommand};
-use config::{DEFAULT_DATABASE, DEFAULT_LISTEN, FileConfig, pick};
+use config::{DEFAULT_DATABASE, DEFAULT_LISTEN, FileConfig, LimitArgs, pick};
 use debrief_core::{Role, RoleSet, Validation};
 use debrief_store::audit::Verification;
 use debrief_store::{Store, StoreError, now_ms};
@@ -62,6 +62,8 @@ enum Command {
         /// DEBRIEF_SECRET_KEY (64 hex digits) takes precedence over any file.
         #[arg(long, env = "DEBRIEF_KEY_FILE")]
         key_file: Option<PathBuf>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Apply pending database migrations and exit.
     Migrate {
@@ -286,8 +288,10 @@ fn run(cli: Cli) -> Result<(), Fail> {
             demo,
             secure_cookies,
             key_file,
+            limits,
         } => {
             init_logs(&file);
+            let (trusted_proxies, limits) = config::web_settings(&limits, &file).map_err(usage)?;
             let listen = pick(listen, file.listen.clone(), DEFAULT_LISTEN);
             // take the port first, so that a port in use is the one thing reported
             let listener = std::net::TcpListener::bind(&listen).map_err(|e| {
@@ -309,7 +313,12 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let keys = keyfile::load(&key_path).map_err(usage)?;
             debrief_store::audit::anchor_with(&keys);
             let secure = secure_cookies.or(file.secure_cookies).unwrap_or(false);
-            serve(store, keys, listener, demo, secure)
+            let web = debrief_web::WebConfig {
+                secure_cookies: secure,
+                trusted_proxies,
+                limits,
+            };
+            serve(store, keys, listener, demo, web)
         }
         Command::Migrate { db } => {
             let store = open(&db, &file, false).or_else(|_| {
@@ -568,7 +577,7 @@ fn serve(
     keys: debrief_core::keys::Keys,
     listener: std::net::TcpListener,
     demo: bool,
-    secure_cookies: bool,
+    web: debrief_web::WebConfig,
 ) -> Result<(), Fail> {
     // Database work runs on blocking threads. More of them than the database can
     // serve at once (4 SQLite readers and one writer, or 16 PostgreSQL connections)
@@ -611,7 +620,7 @@ fn serve(
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let worker_id = format!("{}-{}", std::process::id(), debrief_core::secret::random_hex(4));
         let worker = tokio::spawn(debrief_web::worker::run(store.clone(), worker_id, stop_rx));
-        let state = debrief_web::AppState::new(store, keys, debrief_web::WebConfig { secure_cookies });
+        let state = debrief_web::AppState::new(store, keys, web);
         let result = debrief_web::serve(listener, state, shutdown_signal()).await;
         let _ = stop_tx.send(true);
         let _ = worker.await;

@@ -77,7 +77,7 @@ fn problem_fields(v: &Value) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_loop_of_denied_requests_writes_a_few_counted_entries_and_real_entries_stay_findable() {
-    let app = TestApp::spawn_with(|s| {
+    let app = TestApp::spawn_adjusted(|s| {
         s.denials = std::sync::Arc::new(debrief_web::audit_denials::Denials::new(
             Duration::from_secs(2),
         ))

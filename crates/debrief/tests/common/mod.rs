@@ -39,47 +39,7 @@ pub fn client() -> reqwest::Client {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        let db = TestDb::new();
-        let url = db.url.clone();
-        let store = off_runtime(move || {
-            let s = Store::connect(&url).expect("connect");
-            s.migrate_blocking().expect("migrate");
-            s
-        });
-        debrief_store::audit::anchor_with(&debrief_core::keys::Keys::from_master(&[9u8; 32]));
-        let mut users = HashMap::new();
-        for role in Role::ALL {
-            let u = Self::add_user_to(
-                &store,
-                &format!("{}@example.org", role.as_str()),
-                RoleSet::from_roles([role]),
-            )
-            .await;
-            users.insert(role, u);
-        }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let state = debrief_web::AppState::new(
-            store.clone(),
-            debrief_core::keys::Keys::from_master(&[9u8; 32]),
-            Default::default(),
-        );
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            debrief_web::serve(listener, state, async move {
-                let _ = rx.await;
-            })
-            .await
-            .unwrap();
-        });
-        TestApp {
-            addr,
-            base: format!("http://{addr}"),
-            store,
-            db,
-            users,
-            stop: Some(tx),
-        }
+        Self::spawn_with(Default::default()).await
     }
 
     async fn add_user_to(store: &Store, email: &str, roles: RoleSet) -> User {
@@ -225,7 +185,7 @@ pub struct Session {
 impl TestApp {
     /// Like `spawn`, with the web state adjusted by `adjust` before the server starts
     /// (e.g. a shorter window for aggregated audit entries).
-    pub async fn spawn_with(adjust: impl FnOnce(&mut debrief_web::AppState)) -> TestApp {
+    pub async fn spawn_adjusted(adjust: impl FnOnce(&mut debrief_web::AppState)) -> TestApp {
         let mut app = TestApp::spawn().await;
         // replace the default server by one on the adjusted state, on a new port
         if let Some(tx) = app.stop.take() {
@@ -257,6 +217,52 @@ impl TestApp {
     pub fn stop_server(&mut self) {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
+        }
+    }
+
+    /// Like [`TestApp::spawn`], with a server configuration of the test's own
+    /// (trusted proxies, small rate limits).
+    pub async fn spawn_with(config: debrief_web::WebConfig) -> TestApp {
+        let db = TestDb::new();
+        let url = db.url.clone();
+        let store = off_runtime(move || {
+            let s = Store::connect(&url).expect("connect");
+            s.migrate_blocking().expect("migrate");
+            s
+        });
+        debrief_store::audit::anchor_with(&debrief_core::keys::Keys::from_master(&[9u8; 32]));
+        let mut users = HashMap::new();
+        for role in Role::ALL {
+            let u = Self::add_user_to(
+                &store,
+                &format!("{}@example.org", role.as_str()),
+                RoleSet::from_roles([role]),
+            )
+            .await;
+            users.insert(role, u);
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = debrief_web::AppState::new(
+            store.clone(),
+            debrief_core::keys::Keys::from_master(&[9u8; 32]),
+            config,
+        );
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            debrief_web::serve(listener, state, async move {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+        TestApp {
+            addr,
+            base: format!("http://{addr}"),
+            store,
+            db,
+            users,
+            stop: Some(tx),
         }
     }
 }
