@@ -99,9 +99,14 @@ fn message_from(r: &Row) -> Result<Message> {
     })
 }
 
+/// A report's messages in time order. An anonymous reporter's messages are
+/// timed to the start of their minute and come before the team's messages of
+/// the same minute, whatever the order they arrived in: ordered by arrival, a
+/// reply listed after a team message timed to the second would be dated by it.
 pub fn messages(c: &mut dyn Conn, report_id: i64) -> Result<Vec<Message>> {
     c.query(
-        "SELECT id, author, user_id, kind, body, created_ms FROM report_messages WHERE report_id = $1 ORDER BY id",
+        "SELECT id, author, user_id, kind, body, created_ms FROM report_messages WHERE report_id = $1
+         ORDER BY created_ms, CASE WHEN author = 'reporter' THEN 0 ELSE 1 END, id",
         &params![report_id],
     )?
     .iter()

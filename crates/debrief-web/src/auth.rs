@@ -20,6 +20,8 @@ pub const SESSION_MAX_MS: i64 = 7 * 24 * 3600 * 1000;
 pub const SESSION_IDLE_MS: i64 = 12 * 3600 * 1000;
 /// A password confirmation covers sensitive operations for 5 minutes.
 pub const REAUTH_WINDOW_MS: i64 = 5 * 60 * 1000;
+/// Sessions' last-seen and tokens' last-used times are kept to ten minutes.
+pub const LAST_SEEN_GRAIN_MS: i64 = 10 * 60 * 1000;
 pub const MAX_BODY: usize = 1024 * 1024;
 
 #[derive(Debug, Clone)]
@@ -132,7 +134,11 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     let mut clear_session = false;
     // a signed-in person may report anonymously: on those routes nothing records
     // when their session or token was last used
-    let anonymous = crate::anonymous_route(req.method(), &path);
+    // (nor the assets a page loads right after such a report)
+    let quiet = crate::anonymous_route(req.method(), &path) || path.starts_with("/assets/");
+    // and the times that are recorded are coarse, so that the next page a
+    // person opens after reporting anonymously does not date the report either
+    let mark = now - now.rem_euclid(LAST_SEEN_GRAIN_MS);
 
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
         let token = auth
@@ -146,8 +152,8 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         };
         match state.store.token_user(sha256_hex(token)).await {
             Ok(Some((user, token_id))) => {
-                if !anonymous {
-                    let _ = state.store.touch_token(token_id, now).await;
+                if !quiet {
+                    let _ = state.store.touch_token(token_id, mark).await;
                 }
                 identity = Some(Identity {
                     user,
@@ -164,8 +170,8 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         let hash = sha256_hex(sid);
         match state.store.session_user(hash.clone(), now).await {
             Ok(Some(su)) if su.last_seen_ms > now - SESSION_IDLE_MS => {
-                if !anonymous && su.last_seen_ms < now - 60_000 {
-                    let _ = state.store.touch_session(hash.clone(), now).await;
+                if !quiet && su.last_seen_ms < mark {
+                    let _ = state.store.touch_session(hash.clone(), mark).await;
                 }
                 let mut ident = Identity {
                     user: su.user,

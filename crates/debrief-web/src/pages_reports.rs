@@ -244,17 +244,26 @@ pub struct ReceiptInfo {
     pub kind: &'static str,
     pub received: String,
     pub status_text: &'static str,
+    /// The published lesson in the learning library (read by any signed-in
+    /// employee), once there is one.
+    pub lesson_link: Option<String>,
     pub messages: Vec<MessageView>,
 }
 
 fn receipt_info(v: &ReceiptView) -> ReceiptInfo {
+    // the same words as "My reports"; the link needs a sign-in, which the
+    // receipt itself never asks for or records
+    let status = intake::reporter_status(v);
     ReceiptInfo {
         title: v.report.title.clone(),
         kind: v.report.kind.label(),
         received: time_html(v.report.received_ms),
-        // the same words as "My reports", without a link: a receipt holder
-        // may not be signed in, and the receipt is kept apart from any account
-        status_text: intake::reporter_status(v).text,
+        status_text: status.text,
+        lesson_link: v
+            .report
+            .case_id
+            .filter(|_| status.lesson_published)
+            .map(|c| format!("/library/{c}")),
         messages: message_views(&v.messages, "You"),
     }
 }

@@ -577,8 +577,8 @@ async fn reporters_read_what_became_of_their_report_in_plain_words_with_the_less
     let (_, rec) = receipt_page().await;
     assert!(rec.contains(LESSON));
     assert!(
-        !rec.contains("/library/"),
-        "a receipt holder may not be signed in, and the receipt stays apart from any account"
+        rec.contains(&format!("href=\"/library/{id}\"")),
+        "the receipt page links the published lesson"
     );
     let v = api_status().await;
     assert_eq!(v["status_text"], LESSON);

@@ -124,8 +124,9 @@ async fn anonymous_report_and_two_way_follow_up() {
         .unwrap();
     let msgs = detail["messages"].as_array().unwrap();
     assert_eq!(msgs.len(), 2);
-    assert_eq!(msgs[1]["author"], "reporter");
-    assert_eq!(msgs[1]["body"], "The nightly release pipeline.");
+    let reply = msgs.iter().find(|m| m["author"] == "reporter").unwrap();
+    assert_eq!(reply["body"], "The nightly release pipeline.");
+    assert_reporter_first_in_its_minute(msgs);
 
     // thanks, then closed with an explanation the reporter sees
     post(
@@ -149,13 +150,36 @@ async fn anonymous_report_and_two_way_follow_up() {
         .await
         .unwrap();
     assert_eq!(view["status"], "closed");
-    let kinds: Vec<&str> = view["messages"]
-        .as_array()
-        .unwrap()
+    let msgs = view["messages"].as_array().unwrap();
+    assert_reporter_first_in_its_minute(msgs);
+    let team: Vec<&str> = msgs
         .iter()
+        .filter(|m| m["author"] == "team")
         .map(|m| m["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, vec!["question", "message", "thanks", "closure"]);
+    assert_eq!(team, vec!["question", "thanks", "closure"]);
+    assert_eq!(msgs.len(), 4);
+}
+
+/// An anonymous reporter's message is never listed after a team message of
+/// the same minute: its place would date it more finely than its minute.
+fn assert_reporter_first_in_its_minute(msgs: &[Value]) {
+    let minute = |m: &Value| {
+        chrono::DateTime::parse_from_rfc3339(m["at"].as_str().unwrap())
+            .unwrap()
+            .timestamp()
+            / 60
+    };
+    for (i, m) in msgs.iter().enumerate() {
+        if m["author"] == "reporter" {
+            assert!(
+                msgs[..i]
+                    .iter()
+                    .all(|t| t["author"] == "reporter" || minute(t) < minute(m)),
+                "a reply is listed after a team message of its minute: {msgs:?}"
+            );
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -802,6 +826,25 @@ async fn anonymous_intake_never_touches_the_session() {
         seen, old,
         "the anonymous report moved the session's last-seen time"
     );
-    // the session still works, and is marked as used on ordinary pages
+    // nor do the assets the page after the report loads
+    assert_eq!(app.get(&s, "/assets/app.css").await.status(), 200);
+    let last_seen = |hash: String| async {
+        app.store
+            .read(move |c| {
+                c.query_one(
+                    "SELECT last_seen_ms FROM sessions WHERE id_hash = $1",
+                    &debrief_store::params![hash],
+                )?
+                .i64(0)
+            })
+            .await
+            .unwrap()
+    };
+    let hash = debrief_core::secret::sha256_hex(&s.sid);
+    assert_eq!(last_seen(hash.clone()).await, old, "an asset moved it");
+    // the session still works, and is marked as used on ordinary pages, to ten minutes
     assert_eq!(app.get(&s, "/my-reports").await.status(), 200);
+    let seen = last_seen(hash).await;
+    assert!(seen > old, "an ordinary page marks the session as used");
+    assert_eq!(seen % debrief_web::auth::LAST_SEEN_GRAIN_MS, 0, "{seen}");
 }
