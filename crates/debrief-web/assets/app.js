@@ -75,19 +75,6 @@ document.addEventListener("DOMContentLoaded", function () {
     field.addEventListener("change", update);
     field.form.addEventListener("submit", update);
   });
-  // The report form sends one offset for its times: the one in force at the
-  // first time given.
-  var offset = document.querySelector("[data-tz-offset]");
-  if (offset && offset.form) {
-    var set = function () {
-      var fields = offset.form.querySelectorAll("input[type=datetime-local]");
-      var d = null;
-      for (var i = 0; i < fields.length && !d; i++) d = localDate(fields[i].value);
-      offset.value = String((d || new Date()).getTimezoneOffset());
-    };
-    set();
-    offset.form.addEventListener("submit", set);
-  }
 });
 
 // Forms marked data-unsaved warn before the page is left with changes typed

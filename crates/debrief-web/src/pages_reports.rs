@@ -60,6 +60,13 @@ pub struct ReportForm {
     /// Minutes to add to local times to get UTC (from the browser's clock, via app.js).
     #[serde(default)]
     pub tz_offset: String,
+    /// The zone's offset (minutes behind UTC, as JavaScript gives it) at the
+    /// time typed in `occurred_at`.
+    #[serde(default)]
+    pub occurred_at_tz_offset: String,
+    /// The same for `detected_at`.
+    #[serde(default)]
+    pub detected_at_tz_offset: String,
 }
 
 #[derive(Template)]
@@ -170,19 +177,21 @@ pub async fn submit_report(
     ClientIp(ip): ClientIp,
     Form(form): Form<ReportForm>,
 ) -> Response {
-    let offset = form
-        .tz_offset
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|m| m.abs() <= 14 * 60);
+    // each time with the zone's offset in force at that time (summer and winter
+    // time differ); `tz_offset` is the one offset older pages sent for both
+    let offset = |per_field: &str| {
+        [per_field, form.tz_offset.as_str()]
+            .into_iter()
+            .find_map(|v| v.trim().parse::<i64>().ok())
+            .filter(|m| m.abs() <= 14 * 60)
+    };
     let input = ReportIn {
         kind: form.kind.clone(),
         title: form.title.clone(),
         description: form.description.clone(),
         confidentiality: form.confidentiality.clone(),
-        occurred_at: local_to_utc(&form.occurred_at, offset),
-        detected_at: local_to_utc(&form.detected_at, offset),
+        occurred_at: local_to_utc(&form.occurred_at, offset(&form.occurred_at_tz_offset)),
+        detected_at: local_to_utc(&form.detected_at, offset(&form.detected_at_tz_offset)),
         occurred_note: form.occurred_note.clone(),
         systems: form.systems.clone(),
     };

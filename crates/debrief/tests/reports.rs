@@ -848,3 +848,52 @@ async fn anonymous_intake_never_touches_the_session() {
     assert!(seen > old, "an ordinary page marks the session as used");
     assert_eq!(seen % debrief_web::auth::LAST_SEEN_GRAIN_MS, 0, "{seen}");
 }
+
+/// The report form reads each time in the zone's offset at that time: a winter
+/// time and a summer time typed in Berlin are an hour apart in UTC offsets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_form_times_each_take_their_own_zone_offset() {
+    let app = TestApp::spawn().await;
+    let s = app.session_for(Role::Reporter).await;
+    let title = "Shared drive opened to everyone";
+    let r = app
+        .post_form(
+            &s,
+            "/report",
+            &[
+                ("kind", "incident"),
+                ("title", title),
+                ("description", "A folder was shared with the whole company."),
+                ("confidentiality", "named"),
+                ("occurred_at", "2026-01-05T10:00"),
+                ("occurred_at_tz_offset", "-60"),
+                ("detected_at", "2026-07-06T10:00"),
+                ("detected_at_tz_offset", "-120"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let (occurred, detected): (i64, i64) = app
+        .store
+        .read(move |c| {
+            let r = c.query_one(
+                "SELECT occurred_ms, detected_ms FROM reports WHERE title = $1",
+                &debrief_store::params![title],
+            )?;
+            Ok((r.i64(0)?, r.i64(1)?))
+        })
+        .await
+        .unwrap();
+    let utc = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .timestamp_millis()
+    };
+    assert_eq!(occurred, utc("2026-01-05T09:00:00Z"));
+    assert_eq!(detected, utc("2026-07-06T08:00:00Z"));
+}
