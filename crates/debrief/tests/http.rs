@@ -759,6 +759,12 @@ async fn connections_that_never_finish_their_headers_are_dropped() {
             .unwrap();
         slow.push(s);
     }
+    // a kept-alive connection that sends nothing after its first request is closed too
+    let mut idle = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: debrief\r\n\r\n")
+        .await
+        .unwrap();
+    slow.push(idle);
     // others are still served while the slow sockets hang
     let ok = client().get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
