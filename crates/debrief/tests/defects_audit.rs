@@ -5,10 +5,7 @@
 mod common;
 
 use common::{Session, TestApp, client};
-use debrief_core::case::{Severity, Status};
 use debrief_core::{Role, RoleSet};
-use debrief_store::cases::NewCase;
-use debrief_store::now_ms;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -290,30 +287,7 @@ async fn denials_counted_when_the_server_stops_are_written() {
 
 /// A case that has reached "in review" (which opens its review).
 async fn case_in_review(app: &TestApp, title: &str) -> i64 {
-    let lead = app.users[&Role::Responder].id;
-    let id = app
-        .store
-        .create_case(
-            NewCase {
-                title: title.into(),
-                severity: Severity::High,
-                report_ids: vec![],
-                occurred_ms: None,
-                detected_ms: None,
-                urgent: false,
-                created_by: lead,
-            },
-            now_ms(),
-        )
-        .await
-        .unwrap();
-    for to in [Status::Investigating, Status::Resolved, Status::InReview] {
-        app.store
-            .transition(id, to, None, None, lead, now_ms())
-            .await
-            .unwrap();
-    }
-    id
+    app.case_in_review(title, vec![]).await
 }
 
 /// Audit entries with this action and object, as (actor, detail).

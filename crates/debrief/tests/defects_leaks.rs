@@ -6,40 +6,16 @@
 mod common;
 
 use common::{Session, TestApp, client};
-use debrief_core::case::{Severity, Status};
+use debrief_core::case::Status;
 use debrief_core::review::ReviewState;
 use debrief_core::{Role, RoleSet};
-use debrief_store::cases::NewCase;
 use debrief_store::now_ms;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A case that has reached "in review" (which opens its review).
 async fn case_in_review(app: &TestApp, title: &str, report_ids: Vec<i64>) -> i64 {
-    let lead = app.users[&Role::Responder].id;
-    let id = app
-        .store
-        .create_case(
-            NewCase {
-                title: title.into(),
-                severity: Severity::High,
-                report_ids,
-                occurred_ms: None,
-                detected_ms: None,
-                urgent: false,
-                created_by: lead,
-            },
-            now_ms(),
-        )
-        .await
-        .unwrap();
-    for to in [Status::Investigating, Status::Resolved, Status::InReview] {
-        app.store
-            .transition(id, to, None, None, lead, now_ms())
-            .await
-            .unwrap();
-    }
-    id
+    app.case_in_review(title, report_ids).await
 }
 
 async fn publish(app: &TestApp, id: i64) {

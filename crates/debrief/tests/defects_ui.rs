@@ -7,41 +7,16 @@ mod common;
 
 use common::{Session, TestApp};
 use debrief_core::Role;
-use debrief_core::case::{Severity, Status};
-use debrief_store::cases::NewCase;
-use debrief_store::now_ms;
+use debrief_core::case::Status;
 use reqwest::StatusCode;
 
 async fn new_case(app: &TestApp, title: &str, in_review: bool) -> i64 {
-    let lead = app.users[&Role::Responder].id;
-    let id = app
-        .store
-        .create_case(
-            NewCase {
-                title: title.into(),
-                severity: Severity::High,
-                report_ids: vec![],
-                occurred_ms: None,
-                detected_ms: None,
-                urgent: false,
-                created_by: lead,
-            },
-            now_ms(),
-        )
-        .await
-        .unwrap();
-    let path: &[Status] = if in_review {
-        &[Status::Investigating, Status::Resolved, Status::InReview]
+    if in_review {
+        app.case_in_review(title, vec![]).await
     } else {
-        &[Status::Investigating]
-    };
-    for to in path {
-        app.store
-            .transition(id, *to, None, None, lead, now_ms())
+        app.case_along(title, vec![], &[Status::Investigating])
             .await
-            .unwrap();
     }
-    id
 }
 
 async fn text(r: reqwest::Response) -> (StatusCode, String) {

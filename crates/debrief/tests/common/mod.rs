@@ -266,3 +266,50 @@ impl TestApp {
         }
     }
 }
+
+impl TestApp {
+    /// A case led by the responder, with `report_ids` in it, moved along `path`
+    /// (moving it to "in review" opens its review).
+    pub async fn case_along(
+        &self,
+        title: &str,
+        report_ids: Vec<i64>,
+        path: &[debrief_core::case::Status],
+    ) -> i64 {
+        let lead = self.users[&Role::Responder].id;
+        let id = self
+            .store
+            .create_case(
+                debrief_store::cases::NewCase {
+                    title: title.into(),
+                    severity: debrief_core::case::Severity::High,
+                    report_ids,
+                    occurred_ms: None,
+                    detected_ms: None,
+                    urgent: false,
+                    created_by: lead,
+                },
+                now_ms(),
+            )
+            .await
+            .unwrap();
+        for to in path {
+            self.store
+                .transition(id, *to, None, None, lead, now_ms())
+                .await
+                .unwrap();
+        }
+        id
+    }
+
+    /// A case that has reached "in review" (which opens its review).
+    pub async fn case_in_review(&self, title: &str, report_ids: Vec<i64>) -> i64 {
+        use debrief_core::case::Status;
+        self.case_along(
+            title,
+            report_ids,
+            &[Status::Investigating, Status::Resolved, Status::InReview],
+        )
+        .await
+    }
+}
