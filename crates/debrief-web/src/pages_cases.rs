@@ -21,14 +21,9 @@ use debrief_store::reports::{Report, ReportFilter, ReportStatus};
 use debrief_store::{StoreError, now_ms};
 use serde::Deserialize;
 
-/// "3 h", "2 d": how long a report has waited.
+/// How long a report has waited, in the words every duration uses ("3 h 12 min").
 pub fn age(ms: i64, now: i64) -> String {
-    let mins = ((now - ms) / 60_000).max(0);
-    match mins {
-        0..=59 => format!("{mins} min"),
-        60..=2879 => format!("{} h", mins / 60),
-        _ => format!("{} d", mins / 1440),
-    }
+    debrief_core::duration::words(((now - ms) / 60_000).max(0))
 }
 
 fn report_status_label(s: ReportStatus) -> &'static str {
