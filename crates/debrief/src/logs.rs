@@ -21,16 +21,32 @@ thread_local! {
     static COARSE: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Lines of anonymous routes waiting for the end of their minute.
-static HELD: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// Lines of anonymous routes waiting for the end of their minute, and how many
+/// were dropped because [`HELD_MAX`] were already waiting.
+static HELD: Mutex<(Vec<String>, u64)> = Mutex::new((Vec::new(), 0));
+
+/// Lines held at most: a flood of anonymous requests cannot grow the log's
+/// memory without bound; what is dropped is counted in one line.
+const HELD_MAX: usize = 100_000;
+
+/// Keeps a line of an anonymous route until its minute is over.
+fn hold(line: String) {
+    if let Ok(mut held) = HELD.lock() {
+        if held.0.len() < HELD_MAX {
+            held.0.push(line);
+        } else {
+            held.1 += 1;
+        }
+    }
+}
 
 /// Writes the held lines of anonymous routes to stderr.
 pub fn flush() {
-    let lines = match HELD.lock() {
+    let (lines, dropped) = match HELD.lock() {
         Ok(mut held) => std::mem::take(&mut *held),
         Err(_) => return,
     };
-    if lines.is_empty() {
+    if lines.is_empty() && dropped == 0 {
         return;
     }
     let mut err = std::io::stderr().lock();
@@ -38,6 +54,14 @@ pub fn flush() {
         let _ = err.write_all(line.as_bytes());
     }
     let _ = err.flush();
+    drop(err);
+    if dropped > 0 {
+        // not a line of any one request: an ordinary warning, in the log's own format
+        tracing::warn!(
+            dropped,
+            "log lines of anonymous routes were dropped (more than {HELD_MAX} in a minute)"
+        );
+    }
 }
 
 /// Flushes the held lines just after every minute boundary, for the life of
@@ -103,10 +127,8 @@ where
         COARSE.with(|c| c.set(true));
         let result = self.0.format_event(ctx, Writer::new(&mut line), event);
         COARSE.with(|c| c.set(false));
-        if result.is_ok()
-            && let Ok(mut held) = HELD.lock()
-        {
-            held.push(line);
+        if result.is_ok() {
+            hold(line);
         }
         result
     }
@@ -136,6 +158,17 @@ pub fn init(filter: String, json: bool) {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn held_lines_are_bounded_and_the_rest_counted() {
+        for i in 0..HELD_MAX + 3 {
+            hold(format!("line {i}\n"));
+        }
+        let (lines, dropped) = std::mem::take(&mut *HELD.lock().unwrap());
+        assert_eq!(lines.len(), HELD_MAX);
+        assert_eq!(dropped, 3);
+        assert_eq!(lines[0], "line 0\n");
+    }
 
     #[test]
     fn anonymous_lines_carry_the_minute_only() {
