@@ -29,6 +29,21 @@ pub struct Case {
     pub created_ms: i64,
 }
 
+impl Case {
+    /// The incident's own milestones, from occurred to resolved, as the
+    /// library and the exports show them beside a published review.
+    pub fn incident_times(&self) -> [(&'static str, Option<i64>); 6] {
+        [
+            ("Occurred", self.occurred_ms),
+            ("Detected", self.detected_ms),
+            ("Reported", self.reported_ms),
+            ("Acknowledged", self.acknowledged_ms),
+            ("Contained", self.contained_ms),
+            ("Resolved", self.resolved_ms),
+        ]
+    }
+}
+
 const CASE_COLS: &str = "c.id, c.title, c.severity, c.status, c.lead_id, c.team_id, c.urgent, c.occurred_ms, c.detected_ms, c.reported_ms, c.acknowledged_ms, c.contained_ms, c.resolved_ms, c.in_review_ms, c.published_ms, c.closed_ms, c.last_transition_ms, c.created_ms";
 
 fn case_from(r: &Row) -> Result<Case> {

@@ -70,17 +70,11 @@ pub async fn review_document(
         ))
     });
     let c = &cd.case;
-    let times = [
-        ("Occurred", c.occurred_ms),
-        ("Detected", c.detected_ms),
-        ("Reported", c.reported_ms),
-        ("Acknowledged", c.acknowledged_ms),
-        ("Contained", c.contained_ms),
-        ("Resolved", c.resolved_ms),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| v.map(|v| (k.to_string(), utc(v))))
-    .collect();
+    let times = c
+        .incident_times()
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), utc(v))))
+        .collect();
     let r = d.review;
     Ok(Some(ReviewDocument {
         case_id,

@@ -1464,17 +1464,11 @@ pub async fn library_review(
         .unwrap_or_default();
     let today = today();
     let c = &cd.case;
-    let times = [
-        ("Occurred", c.occurred_ms),
-        ("Detected", c.detected_ms),
-        ("Reported", c.reported_ms),
-        ("Acknowledged", c.acknowledged_ms),
-        ("Contained", c.contained_ms),
-        ("Resolved", c.resolved_ms),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| v.map(|v| (k, time_html(v))))
-    .collect();
+    let times = c
+        .incident_times()
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, time_html(v))))
+        .collect();
     render_status(
         StatusCode::OK,
         &LibraryReviewPage {
