@@ -49,30 +49,45 @@ pub fn parse_time(v: &mut Validation, field: &str, value: Option<&str>, now: i64
     let value = value.map(str::trim).filter(|s| !s.is_empty())?;
     let parsed = chrono::DateTime::parse_from_rfc3339(value)
         .map(|t| t.timestamp_millis())
-        .or_else(|_| {
-            chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
-                .map(|t| t.and_utc().timestamp_millis())
-        })
-        .or_else(|_| {
-            chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S")
-                .map(|t| t.and_utc().timestamp_millis())
-        });
+        .ok()
+        .or_else(|| local_input(value).map(|t| t.and_utc().timestamp_millis()));
     match parsed {
-        // before 1970 no incident was recorded in this tool, and negative times
-        // would break every duration computed from them
-        Ok(ms) if ms < 0 => {
-            v.add(field, "Use a date from 1970 on.");
-            None
-        }
-        Ok(ms) if ms > now.saturating_add(60_000) => {
-            v.add(field, "This is in the future.");
-            None
-        }
-        Ok(ms) => Some(ms),
-        Err(_) => {
+        Some(ms) => check_time(v, field, ms, now),
+        None => {
             v.add(field, "Use a date and time such as 2026-03-14T09:30:00Z, or leave it empty if you do not know.");
             None
         }
+    }
+}
+
+/// A `datetime-local` value as a form sends it: `2026-03-14T09:30`, seconds optional.
+pub fn local_input(value: &str) -> Option<chrono::NaiveDateTime> {
+    chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+}
+
+/// A local time read at `offset_minutes` behind UTC (what JavaScript's
+/// `getTimezoneOffset()` gives: -60 in Berlin in winter), as UTC
+/// milliseconds; `None` when the arithmetic leaves chrono's range.
+pub fn local_to_utc_ms(local: chrono::NaiveDateTime, offset_minutes: i64) -> Option<i64> {
+    chrono::TimeDelta::try_minutes(offset_minutes)
+        .and_then(|d| local.checked_add_signed(d))
+        .map(|t| t.and_utc().timestamp_millis())
+}
+
+/// A UTC time a person gave: from 1970 on and not in the future.
+pub fn check_time(v: &mut Validation, field: &str, ms: i64, now: i64) -> Option<i64> {
+    if ms < 0 {
+        // before 1970 no incident was recorded in this tool, and negative times
+        // would break every duration computed from them
+        v.add(field, "Use a date from 1970 on.");
+        None
+    } else if ms > now.saturating_add(60_000) {
+        v.add(field, "This is in the future.");
+        None
+    } else {
+        Some(ms)
     }
 }
 

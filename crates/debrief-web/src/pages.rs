@@ -159,8 +159,7 @@ pub fn parse_local_time(
     }
     let offset = offset.trim();
     if offset.is_empty() || chrono::DateTime::parse_from_rfc3339(value).is_ok() {
-        return crate::intake::parse_time(v, field, Some(value), now)
-            .and_then(|ms| not_before_1970(v, field, ms));
+        return crate::intake::parse_time(v, field, Some(value), now);
     }
     let minutes = match offset.parse::<i64>() {
         Ok(m) if m.abs() <= MAX_OFFSET_MINUTES => m,
@@ -172,41 +171,19 @@ pub fn parse_local_time(
             return None;
         }
     };
-    let naive = chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"));
-    let Ok(naive) = naive else {
+    let Some(local) = crate::intake::local_input(value) else {
         v.add(
             field,
             "Use a date and time such as 2026-03-14T09:30, or leave it empty if you do not know.",
         );
         return None;
     };
-    let utc = chrono::TimeDelta::try_minutes(minutes)
-        .and_then(|d| naive.checked_add_signed(d))
-        .map(|t| t.and_utc().timestamp_millis());
-    match utc {
+    match crate::intake::local_to_utc_ms(local, minutes) {
         None => {
             v.add(field, "This date is out of range.");
             None
         }
-        Some(ms) if ms > now.saturating_add(60_000) => {
-            v.add(field, "This is in the future.");
-            None
-        }
-        Some(ms) => not_before_1970(v, field, ms),
-    }
-}
-
-/// No incident Debrief records happened before 1970: an earlier date is a typo.
-fn not_before_1970(v: &mut Validation, field: &str, ms: i64) -> Option<i64> {
-    if ms < 0 {
-        v.add(
-            field,
-            "This date is out of range: give a date from 1970 on.",
-        );
-        None
-    } else {
-        Some(ms)
+        Some(ms) => crate::intake::check_time(v, field, ms, now),
     }
 }
 

@@ -147,15 +147,10 @@ fn local_to_utc(value: &str, offset_minutes: Option<i64>) -> Option<String> {
     if v.is_empty() {
         return None;
     }
-    let naive = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
-        .ok();
-    let shifted = match (naive, offset_minutes) {
-        (Some(n), Some(off)) => chrono::Duration::try_minutes(off)
-            .and_then(|d| n.and_utc().checked_add_signed(d))
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-        _ => None,
-    };
+    let shifted = intake::local_input(v)
+        .zip(offset_minutes)
+        .and_then(|(local, off)| intake::local_to_utc_ms(local, off))
+        .map(crate::api::rfc3339);
     // without the browser's offset the time is taken as UTC, as the label says; a
     // time that cannot be shifted is passed on as typed, to be refused by name
     Some(shifted.unwrap_or_else(|| v.to_string()))
