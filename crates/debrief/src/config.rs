@@ -89,7 +89,10 @@ pub fn web_settings(
     use debrief_web::limiter::{Limits, Rate};
     let proxies = match (&args.trusted_proxies, &file.trusted_proxies) {
         (Some(flag), _) => debrief_web::client_addr::parse_list(flag),
-        (None, Some(list)) => list.iter().map(|p| p.parse()).collect(),
+        (None, Some(list)) => list
+            .iter()
+            .map(|p| debrief_web::client_addr::parse_cidr(p))
+            .collect(),
         (None, None) => Ok(Vec::new()),
     }
     .map_err(|e| format!("trusted_proxies: {e}"))?;
