@@ -75,6 +75,12 @@ pub(crate) fn people_names() -> Vec<&'static str> {
     PEOPLE.iter().map(|p| p.0).collect()
 }
 
+/// The demo teams' names, for checking that demo stories name real teams.
+#[cfg(test)]
+pub(crate) fn team_names() -> Vec<&'static str> {
+    TEAMS.iter().map(|t| t.0).collect()
+}
+
 /// Loads the demo people and teams unless they are there already. Returns the
 /// number of people created.
 pub fn load(store: &Store) -> Result<usize, StoreError> {

@@ -8,6 +8,7 @@ mod config;
 mod demo;
 mod demo_activity;
 mod demo_reviews;
+mod demo_stories;
 mod export_cmd;
 mod keyfile;
 mod lint_cmd;

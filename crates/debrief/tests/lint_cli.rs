@@ -447,3 +447,47 @@ fn the_pre_commit_hook_runs_debrief_lint_on_markdown() {
     assert!(hooks.contains("entry: debrief lint"));
     assert!(hooks.contains("markdown"));
 }
+
+/// Every sentence of the demo reviews (the data files beside the generator)
+/// passes `debrief lint` as a team would run it over its own reviews.
+#[test]
+fn the_demo_stories_pass_debrief_lint() {
+    fn prose(v: &toml::Value, key: &str, out: &mut Vec<String>) {
+        // keys whose values are identifiers, not prose
+        const KEYS: &[&str] = &["category", "factor", "level", "priority", "team", "who"];
+        match v {
+            toml::Value::String(s) if !KEYS.contains(&key) => out.push(s.clone()),
+            toml::Value::Array(a) => a.iter().for_each(|x| prose(x, key, out)),
+            toml::Value::Table(t) => t.iter().for_each(|(k, x)| prose(x, k, out)),
+            _ => {}
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/demo_stories");
+    let d = dir("demo-stories");
+    let mut files = 0;
+    let mut sentences = 0;
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let value: toml::Value = toml::from_str(&text).unwrap();
+        let mut out = Vec::new();
+        prose(&value, "", &mut out);
+        assert!(!out.is_empty(), "{}: no prose", path.display());
+        sentences += out.len();
+        files += 1;
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        write(&d, &format!("{name}.md"), out.join("\n\n"));
+    }
+    assert!(
+        files > 20 && sentences > 800,
+        "{files} files, {sentences} texts"
+    );
+    let o = lint(&d, &["--format", "text", "."]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
