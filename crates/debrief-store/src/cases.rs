@@ -2,7 +2,8 @@
 //! with a timeline of facts, decisions and communications.
 
 use crate::db::{Conn, Row};
-use crate::reports::{REPORT_COLS, Report, report_from};
+use crate::reports::Report;
+use crate::rows::FromRow;
 use crate::{Result, Store, StoreError, params};
 use debrief_core::case::{Severity, Status, TransitionError, check_transition, milestone};
 use serde::Serialize;
@@ -226,11 +227,10 @@ impl Store {
                 return Ok(None);
             };
             let case = case_from(&row)?;
-            let reports = c
-                .query(&format!("SELECT {REPORT_COLS} FROM reports r WHERE r.case_id = $1 ORDER BY r.received_ms, r.id"), &params![id])?
-                .iter()
-                .map(report_from)
-                .collect::<Result<_>>()?;
+            let reports = Report::decode_all(&c.query(
+                &format!("SELECT {} FROM reports r WHERE r.case_id = $1 ORDER BY r.received_ms, r.id", Report::columns()),
+                &params![id],
+            )?)?;
             let transitions = c
                 .query(
                     "SELECT from_status, to_status, at_ms, recorded_ms, actor_id, reason FROM case_transitions WHERE case_id = $1 ORDER BY at_ms, id",

@@ -7,11 +7,12 @@
 //! few clauses whose spelling differs (`FOR UPDATE SKIP LOCKED`).
 
 use crate::StoreError;
+use crate::rows::FromValue;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A value passed to or read from SQL.
@@ -67,54 +68,68 @@ macro_rules! params {
     ($($v:expr),+ $(,)?) => { [$($crate::db::Value::from($v)),+] };
 }
 
-/// One result row.
+/// One result row: its values and the names they were selected as.
+///
+/// Row types declared with [`crate::rows::row!`] read their columns by name
+/// ([`Row::get`] works the same way for a single value); the positional
+/// accessors (`row.i64(0)`) remain for one-column results such as
+/// `RETURNING id`.
 #[derive(Debug, Clone)]
-pub struct Row(pub Vec<Value>);
+pub struct Row {
+    values: Vec<Value>,
+    names: Arc<[String]>,
+}
 
 impl Row {
-    fn at(&self, i: usize) -> Result<&Value, StoreError> {
-        self.0
+    /// A row of `values` named `names` (one name per value).
+    pub fn new(names: Arc<[String]>, values: Vec<Value>) -> Row {
+        Row { values, names }
+    }
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+    /// The index of the column selected as `name`; `hint` is where it is expected.
+    pub(crate) fn position(&self, name: &str, hint: usize) -> Option<usize> {
+        if self.names.get(hint).is_some_and(|n| n == name) {
+            return Some(hint);
+        }
+        self.names.iter().position(|n| n == name)
+    }
+    /// The value of the column selected as `name`, decoded as `T`.
+    pub fn get<T: FromValue>(&self, name: &str) -> Result<T, StoreError> {
+        let i = self
+            .position(name, 0)
+            .ok_or_else(|| StoreError::Decode(format!("the result has no column named {name}")))?;
+        T::from_value(&self.values[i])
+            .map_err(|e| StoreError::Decode(format!("column {name}: {e}")))
+    }
+    fn decode_at<T: FromValue>(&self, i: usize) -> Result<T, StoreError> {
+        let v = self
+            .values
             .get(i)
-            .ok_or_else(|| StoreError::Decode(format!("no column {i}")))
+            .ok_or_else(|| StoreError::Decode(format!("no column {i}")))?;
+        T::from_value(v).map_err(|e| StoreError::Decode(format!("column {i}: {e}")))
     }
     pub fn i64(&self, i: usize) -> Result<i64, StoreError> {
-        match self.at(i)? {
-            Value::Int(v) => Ok(*v),
-            other => Err(StoreError::Decode(format!(
-                "column {i}: expected an integer, found {other:?}"
-            ))),
-        }
+        self.decode_at(i)
     }
     pub fn opt_i64(&self, i: usize) -> Result<Option<i64>, StoreError> {
-        match self.at(i)? {
-            Value::Null => Ok(None),
-            _ => self.i64(i).map(Some),
-        }
+        self.decode_at(i)
     }
     pub fn bool(&self, i: usize) -> Result<bool, StoreError> {
-        Ok(self.i64(i)? != 0)
+        self.decode_at(i)
     }
     pub fn text(&self, i: usize) -> Result<String, StoreError> {
-        match self.at(i)? {
-            Value::Text(v) => Ok(v.clone()),
-            other => Err(StoreError::Decode(format!(
-                "column {i}: expected text, found {other:?}"
-            ))),
-        }
+        self.decode_at(i)
     }
     pub fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
-        match self.at(i)? {
-            Value::Null => Ok(None),
-            _ => self.text(i).map(Some),
-        }
+        self.decode_at(i)
     }
     pub fn blob(&self, i: usize) -> Result<Vec<u8>, StoreError> {
-        match self.at(i)? {
-            Value::Blob(v) => Ok(v.clone()),
-            other => Err(StoreError::Decode(format!(
-                "column {i}: expected bytes, found {other:?}"
-            ))),
-        }
+        self.decode_at(i)
     }
 }
 
@@ -238,6 +253,7 @@ impl Conn for SqliteConn<'_> {
         let sql = sqlite_placeholders(sql);
         let mut stmt = self.0.prepare_cached(&sql).map_err(sqlite_err)?;
         let n = stmt.column_count();
+        let names: Arc<[String]> = stmt.column_names().into_iter().map(String::from).collect();
         let mut rows = stmt
             .query(rusqlite::params_from_iter(params.iter()))
             .map_err(sqlite_err)?;
@@ -254,7 +270,7 @@ impl Conn for SqliteConn<'_> {
                     ValueRef::Blob(b) => Value::Blob(b.to_vec()),
                 });
             }
-            out.push(Row(vals));
+            out.push(Row::new(names.clone(), vals));
         }
         Ok(out)
     }
@@ -495,13 +511,14 @@ impl<C: postgres::GenericClient> Conn for PgConn<'_, C> {
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         let st = self.statement(sql)?;
+        let names: Arc<[String]> = st.columns().iter().map(|c| c.name().to_string()).collect();
         let rows = self.c.query(&st, &refs).map_err(pg_err)?;
         rows.iter()
             .map(|r| {
                 (0..r.len())
                     .map(|i| pg_value(r, i))
                     .collect::<Result<Vec<_>, _>>()
-                    .map(Row)
+                    .map(|vals| Row::new(names.clone(), vals))
             })
             .collect()
     }

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod migrate;
 pub mod reports;
 pub mod reviews;
+pub mod rows;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
