@@ -288,8 +288,16 @@ fn entry<T: FromRow>() -> Declared {
 /// Every row type declared in the store, for the test that selects each one.
 /// (A test checks that every `row!` in the sources is listed here.)
 pub fn declared() -> Vec<Declared> {
-    use crate::reports;
-    vec![entry::<reports::Report>(), entry::<reports::Message>()]
+    use crate::{cases, reports};
+    vec![
+        entry::<cases::Case>(),
+        entry::<cases::Transition>(),
+        entry::<cases::TimelineEntry>(),
+        entry::<cases::Participant>(),
+        entry::<cases::IncidentTimes>(),
+        entry::<reports::Report>(),
+        entry::<reports::Message>(),
+    ]
 }
 
 #[cfg(test)]
