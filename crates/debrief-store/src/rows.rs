@@ -288,8 +288,10 @@ fn entry<T: FromRow>() -> Declared {
 /// Every row type declared in the store, for the test that selects each one.
 /// (A test checks that every `row!` in the sources is listed here.)
 pub fn declared() -> Vec<Declared> {
-    use crate::{cases, reports};
+    use crate::{audit, cases, reports};
     vec![
+        entry::<debrief_core::audit::AuditEntry>(),
+        entry::<audit::Head>(),
         entry::<cases::Case>(),
         entry::<cases::Transition>(),
         entry::<cases::TimelineEntry>(),
