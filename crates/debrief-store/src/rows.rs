@@ -288,8 +288,16 @@ fn entry<T: FromRow>() -> Declared {
 /// Every row type declared in the store, for the test that selects each one.
 /// (A test checks that every `row!` in the sources is listed here.)
 pub fn declared() -> Vec<Declared> {
-    use crate::{audit, cases, reports};
+    use crate::{accounts, audit, cases, reports};
     vec![
+        entry::<accounts::User>(),
+        entry::<accounts::LoginRow>(),
+        entry::<accounts::SessionUser>(),
+        entry::<accounts::TokenUser>(),
+        entry::<accounts::ApiToken>(),
+        entry::<accounts::Team>(),
+        entry::<accounts::AdminState>(),
+        entry::<accounts::Attempts>(),
         entry::<debrief_core::audit::AuditEntry>(),
         entry::<audit::Head>(),
         entry::<cases::Case>(),
