@@ -288,7 +288,7 @@ fn entry<T: FromRow>() -> Declared {
 /// Every row type declared in the store, for the test that selects each one.
 /// (A test checks that every `row!` in the sources is listed here.)
 pub fn declared() -> Vec<Declared> {
-    use crate::{accounts, audit, cases, reports};
+    use crate::{accounts, action_items, audit, cases, reports};
     vec![
         entry::<accounts::User>(),
         entry::<accounts::LoginRow>(),
@@ -298,6 +298,10 @@ pub fn declared() -> Vec<Declared> {
         entry::<accounts::Team>(),
         entry::<accounts::AdminState>(),
         entry::<accounts::Attempts>(),
+        entry::<action_items::ActionItem>(),
+        entry::<action_items::DueItem>(),
+        entry::<action_items::DueCheck>(),
+        entry::<action_items::Notice>(),
         entry::<debrief_core::audit::AuditEntry>(),
         entry::<audit::Head>(),
         entry::<cases::Case>(),
