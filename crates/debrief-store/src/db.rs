@@ -7,6 +7,7 @@
 //! few clauses whose spelling differs (`FOR UPDATE SKIP LOCKED`).
 
 use crate::StoreError;
+use crate::pg_types::{pg_readable, pg_unreadable, pg_value};
 use crate::rows::FromValue;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use std::borrow::Cow;
@@ -466,51 +467,16 @@ impl<C: postgres::GenericClient> PgConn<'_, C> {
     }
 }
 
-fn pg_value(row: &postgres::Row, i: usize) -> Result<Value, StoreError> {
-    let ty = row.columns()[i].type_().clone();
-    let d = |e: postgres::Error| StoreError::Decode(e.to_string());
-    Ok(match ty {
-        Type::INT8 => row
-            .try_get::<_, Option<i64>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, Value::Int),
-        Type::INT4 => row
-            .try_get::<_, Option<i32>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, |v| Value::Int(v.into())),
-        Type::INT2 => row
-            .try_get::<_, Option<i16>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, |v| Value::Int(v.into())),
-        Type::BOOL => row
-            .try_get::<_, Option<bool>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, |v| Value::Int(v.into())),
-        Type::FLOAT8 => row
-            .try_get::<_, Option<f64>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, Value::Real),
-        Type::FLOAT4 => row
-            .try_get::<_, Option<f32>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, |v| Value::Real(v.into())),
-        Type::BYTEA => row
-            .try_get::<_, Option<Vec<u8>>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, Value::Blob),
-        Type::VOID => Value::Null,
-        _ => row
-            .try_get::<_, Option<String>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, Value::Text),
-    })
-}
-
 impl<C: postgres::GenericClient> Conn for PgConn<'_, C> {
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         let st = self.statement(sql)?;
+        // checked on the statement, before it runs: a type the store does not
+        // read fails every time, with no rows as with many
+        if let Some(c) = st.columns().iter().find(|c| !pg_readable(c.type_())) {
+            return Err(pg_unreadable(c));
+        }
         let names: Arc<[String]> = st.columns().iter().map(|c| c.name().to_string()).collect();
         let rows = self.c.query(&st, &refs).map_err(pg_err)?;
         rows.iter()
