@@ -337,20 +337,32 @@ impl SqliteDb {
         &self.path
     }
 
+    /// Runs `f` on a reader connection. A closure that panicked poisons its
+    /// reader's lock but not the connection (whatever it left open is ended
+    /// before the next use), so a panic costs one request, not a reader.
     fn read<T>(
         &self,
         f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         // take the first free reader; wait on one chosen by thread if all are busy
         for m in &self.readers {
-            if let Ok(c) = m.try_lock() {
-                return f(&mut SqliteConn(&c));
-            }
+            let c = match m.try_lock() {
+                Ok(c) => c,
+                Err(std::sync::TryLockError::Poisoned(p)) => {
+                    m.clear_poison();
+                    p.into_inner()
+                }
+                Err(std::sync::TryLockError::WouldBlock) => continue,
+            };
+            end_open_transaction(&c)?;
+            return f(&mut SqliteConn(&c));
         }
-        let idx = thread_index() % self.readers.len();
-        let c = self.readers[idx]
-            .lock()
-            .map_err(|_| StoreError::Sql("reader lock poisoned".into()))?;
+        let m = &self.readers[thread_index() % self.readers.len()];
+        let c = m.lock().unwrap_or_else(|p| {
+            m.clear_poison();
+            p.into_inner()
+        });
+        end_open_transaction(&c)?;
         f(&mut SqliteConn(&c))
     }
 
@@ -360,25 +372,26 @@ impl SqliteDb {
         f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let c = self.writer.lock();
+        end_open_transaction(&c)?;
         f(&mut SqliteConn(&c))
     }
 
+    /// Runs `f` in one immediate transaction (it takes the write lock at once).
+    /// The transaction rolls back when dropped: on an error, on a failed commit
+    /// and while unwinding from a panic alike; the writer's lock does not poison,
+    /// so the next write finds the connection idle and usable.
     fn write<T>(
         &self,
         f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let c = self.writer.lock();
-        c.execute_batch("BEGIN IMMEDIATE").map_err(sqlite_err)?;
-        match f(&mut SqliteConn(&c)) {
-            Ok(v) => {
-                c.execute_batch("COMMIT").map_err(sqlite_err)?;
-                Ok(v)
-            }
-            Err(e) => {
-                let _ = c.execute_batch("ROLLBACK");
-                Err(e)
-            }
-        }
+        let mut c = self.writer.lock();
+        end_open_transaction(&c)?;
+        let tx = c
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sqlite_err)?;
+        let v = f(&mut SqliteConn(&tx))?;
+        tx.commit().map_err(sqlite_err)?;
+        Ok(v)
     }
 
     /// A consistent copy of the whole database into `dest` (VACUUM INTO).
@@ -388,6 +401,17 @@ impl SqliteDb {
             .map(|_| ())
             .map_err(sqlite_err)
     }
+}
+
+/// Rolls back a transaction a connection was left in (a closure that began one
+/// by hand and never ended it), so that nothing runs inside another's
+/// uncommitted work. A connection in autocommit mode is left as it is.
+fn end_open_transaction(c: &rusqlite::Connection) -> Result<(), StoreError> {
+    if c.is_autocommit() {
+        return Ok(());
+    }
+    tracing::warn!("a SQLite connection was left inside a transaction; rolling it back");
+    c.execute_batch("ROLLBACK").map_err(sqlite_err)
 }
 
 fn thread_index() -> usize {
@@ -679,6 +703,8 @@ impl Db {
                     .map_err(|e| StoreError::Unavailable(e.to_string()))?;
                 let PgConnection { client, statements } = &mut *c;
                 let mut tx = client.transaction().map_err(pg_err)?;
+                // dropping the transaction (an error returned, a panic
+                // unwinding) rolls it back before the connection returns to the pool
                 let v = f(&mut PgConn {
                     c: &mut tx,
                     statements,
