@@ -1,19 +1,54 @@
 //! Users, teams, sessions, API tokens, login throttling and setup links.
 
-use crate::db::{Conn, Row};
+use crate::db::Conn;
+use crate::rows::{FromRow, row};
 use crate::{Result, Store, StoreError, params};
 use debrief_core::RoleSet;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct User {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    #[serde(skip)]
-    pub roles: RoleSet,
-    pub disabled: bool,
-    pub created_ms: i64,
+row! {
+    #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+    pub struct User from "users u" {
+        pub id: i64 = "u.id",
+        pub email: String = "u.email",
+        pub name: String = "u.name",
+        #[serde(skip)]
+        pub roles: RoleSet = "u.roles",
+        pub disabled: bool = "u.disabled",
+        pub created_ms: i64 = "u.created_ms",
+    }
+}
+
+row! {
+    /// A user and their password hash, for signing in.
+    pub(crate) struct LoginRow from "users u" {
+        user: User = nested,
+        password_hash: String = "u.password_hash",
+    }
+}
+
+row! {
+    /// An API token's owner and the token's id.
+    pub(crate) struct TokenUser from "api_tokens t JOIN users u ON u.id = t.user_id" {
+        user: User = nested,
+        token_id: i64 = "t.id",
+    }
+}
+
+row! {
+    /// A user's roles and disabled flag, as they stand before a change.
+    pub(crate) struct AdminState from "users" {
+        roles: RoleSet = "roles",
+        disabled: bool = "disabled",
+    }
+}
+
+row! {
+    /// A throttling key's failures and the time of its last attempt.
+    pub(crate) struct Attempts from "login_throttle" {
+        failures: i64 = "failures",
+        last_ms: i64 = "last_ms",
+    }
 }
 
 /// How failed password attempts under one key slow the next ones: `free`
@@ -41,46 +76,37 @@ impl Backoff {
     }
 }
 
-const USER_COLS: &str = "u.id, u.email, u.name, u.roles, u.disabled, u.created_ms";
-
-fn user_from(r: &Row, at: usize) -> Result<User> {
-    Ok(User {
-        id: r.i64(at)?,
-        email: r.text(at + 1)?,
-        name: r.text(at + 2)?,
-        roles: RoleSet::from_bits(
-            u16::try_from(r.i64(at + 3)?).map_err(|e| StoreError::Decode(e.to_string()))?,
-        ),
-        disabled: r.bool(at + 4)?,
-        created_ms: r.i64(at + 5)?,
-    })
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Team from "teams t" {
+        pub id: i64 = "t.id",
+        pub name: String = "t.name",
+        pub description: String = "t.description",
+        pub members: i64 = "(SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id)",
+    }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Team {
-    pub id: i64,
-    pub name: String,
-    pub description: String,
-    pub members: i64,
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct ApiToken from "api_tokens" {
+        pub id: i64 = "id",
+        pub name: String = "name",
+        /// The first characters of the token, to recognise it; never the whole token.
+        pub prefix: String = "prefix",
+        pub created_ms: i64 = "created_ms",
+        pub last_used_ms: Option<i64> = "last_used_ms",
+        pub revoked_ms: Option<i64> = "revoked_ms",
+    }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ApiToken {
-    pub id: i64,
-    pub name: String,
-    /// The first characters of the token, to recognise it; never the whole token.
-    pub prefix: String,
-    pub created_ms: i64,
-    pub last_used_ms: Option<i64>,
-    pub revoked_ms: Option<i64>,
-}
-
-/// A live session with its user, as looked up on every request.
-#[derive(Debug, Clone)]
-pub struct SessionUser {
-    pub user: User,
-    pub last_seen_ms: i64,
-    pub reauth_ms: i64,
+row! {
+    /// A live session with its user, as looked up on every request.
+    #[derive(Debug, Clone)]
+    pub struct SessionUser from "sessions s JOIN users u ON u.id = s.user_id" {
+        pub user: User = nested,
+        pub last_seen_ms: i64 = "s.last_seen_ms",
+        pub reauth_ms: i64 = "s.reauth_ms",
+    }
 }
 
 pub struct NewUser {
@@ -111,10 +137,10 @@ impl Store {
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
         self.read(move |c| {
             c.query_opt(
-                &format!("SELECT {USER_COLS} FROM users u WHERE u.id = $1"),
+                &format!("SELECT {} FROM users u WHERE u.id = $1", User::columns()),
                 &params![id],
             )?
-            .map(|r| user_from(&r, 0))
+            .map(|r| User::decode(&r))
             .transpose()
         })
         .await
@@ -125,10 +151,13 @@ impl Store {
         let email = email.to_lowercase();
         self.read(move |c| {
             c.query_opt(
-                &format!("SELECT {USER_COLS}, u.password_hash FROM users u WHERE u.email = $1"),
+                &format!(
+                    "SELECT {} FROM users u WHERE u.email = $1",
+                    LoginRow::columns()
+                ),
                 &params![email],
             )?
-            .map(|r| Ok((user_from(&r, 0)?, r.text(6)?)))
+            .map(|r| LoginRow::decode(&r).map(|l| (l.user, l.password_hash)))
             .transpose()
         })
         .await
@@ -163,16 +192,12 @@ impl Store {
                 .i64(0)?;
             let rows = c.query(
                 &format!(
-                    "SELECT {USER_COLS} FROM users u WHERE {filter} ORDER BY u.name, u.id LIMIT $2 OFFSET $3"
+                    "SELECT {} FROM users u WHERE {filter} ORDER BY u.name, u.id LIMIT $2 OFFSET $3",
+                    User::columns()
                 ),
                 &params![pattern, limit, offset],
             )?;
-            Ok((
-                rows.iter()
-                    .map(|r| user_from(r, 0))
-                    .collect::<Result<_>>()?,
-                total,
-            ))
+            Ok((User::decode_all(&rows)?, total))
         })
         .await
     }
@@ -283,12 +308,13 @@ impl Store {
         self.read(move |c| {
             c.query_opt(
                 &format!(
-                    "SELECT {USER_COLS}, s.last_seen_ms, s.reauth_ms FROM sessions s JOIN users u ON u.id = s.user_id
-                     WHERE s.id_hash = $1 AND s.expires_ms > $2 AND u.disabled = 0"
+                    "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id
+                     WHERE s.id_hash = $1 AND s.expires_ms > $2 AND u.disabled = 0",
+                    SessionUser::columns()
                 ),
                 &params![id_hash, now],
             )?
-            .map(|r| Ok(SessionUser { user: user_from(&r, 0)?, last_seen_ms: r.i64(6)?, reauth_ms: r.i64(7)? }))
+            .map(|r| SessionUser::decode(&r))
             .transpose()
         })
         .await
@@ -361,12 +387,13 @@ impl Store {
         self.read(move |c| {
             c.query_opt(
                 &format!(
-                    "SELECT {USER_COLS}, t.id FROM api_tokens t JOIN users u ON u.id = t.user_id
-                     WHERE t.token_hash = $1 AND t.revoked_ms IS NULL AND u.disabled = 0"
+                    "SELECT {} FROM api_tokens t JOIN users u ON u.id = t.user_id
+                     WHERE t.token_hash = $1 AND t.revoked_ms IS NULL AND u.disabled = 0",
+                    TokenUser::columns()
                 ),
                 &params![token_hash],
             )?
-            .map(|r| Ok((user_from(&r, 0)?, r.i64(6)?)))
+            .map(|r| TokenUser::decode(&r).map(|t| (t.user, t.token_id)))
             .transpose()
         })
         .await
@@ -385,22 +412,13 @@ impl Store {
 
     pub async fn list_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>> {
         self.read(move |c| {
-            c.query(
-                "SELECT id, name, prefix, created_ms, last_used_ms, revoked_ms FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
+            ApiToken::decode_all(&c.query(
+                &format!(
+                    "SELECT {} FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
+                    ApiToken::columns()
+                ),
                 &params![user_id],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(ApiToken {
-                    id: r.i64(0)?,
-                    name: r.text(1)?,
-                    prefix: r.text(2)?,
-                    created_ms: r.i64(3)?,
-                    last_used_ms: r.opt_i64(4)?,
-                    revoked_ms: r.opt_i64(5)?,
-                })
-            })
-            .collect()
+            )?)
         })
         .await
     }
@@ -442,12 +460,18 @@ impl Store {
             let mut wait = 0i64;
             for (k, b) in &keys {
                 let row = c.query_one(
-                    "INSERT INTO login_throttle (key_hash, failures, last_ms) VALUES ($1, 0, $2)
-                     ON CONFLICT (key_hash) DO UPDATE SET key_hash = excluded.key_hash
-                     RETURNING failures, last_ms",
+                    &format!(
+                        "INSERT INTO login_throttle (key_hash, failures, last_ms) VALUES ($1, 0, $2)
+                         ON CONFLICT (key_hash) DO UPDATE SET key_hash = excluded.key_hash
+                         RETURNING {}",
+                        Attempts::columns()
+                    ),
                     &params![k.clone(), now],
                 )?;
-                let (mut failures, last) = (row.i64(0)?, row.i64(1)?);
+                let Attempts {
+                    mut failures,
+                    last_ms: last,
+                } = Attempts::decode(&row)?;
                 if now - last > b.forget_ms {
                     failures = 0;
                 }
@@ -543,27 +567,23 @@ impl Store {
 
     pub async fn list_teams(&self) -> Result<Vec<Team>> {
         self.read(|c| {
-            c.query(
-                "SELECT t.id, t.name, t.description, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) FROM teams t ORDER BY t.name",
+            Team::decode_all(&c.query(
+                &format!("SELECT {} FROM teams t ORDER BY t.name", Team::columns()),
                 &[],
-            )?
-            .iter()
-            .map(|r| Ok(Team { id: r.i64(0)?, name: r.text(1)?, description: r.text(2)?, members: r.i64(3)? }))
-            .collect()
+            )?)
         })
         .await
     }
 
     pub async fn teams_of_user(&self, user_id: i64) -> Result<Vec<Team>> {
         self.read(move |c| {
-            c.query(
-                "SELECT t.id, t.name, t.description, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id)
-                 FROM teams t JOIN team_members tm ON tm.team_id = t.id WHERE tm.user_id = $1 ORDER BY t.name",
+            Team::decode_all(&c.query(
+                &format!(
+                    "SELECT {} FROM teams t JOIN team_members tm ON tm.team_id = t.id WHERE tm.user_id = $1 ORDER BY t.name",
+                    Team::columns()
+                ),
                 &params![user_id],
-            )?
-            .iter()
-            .map(|r| Ok(Team { id: r.i64(0)?, name: r.text(1)?, description: r.text(2)?, members: r.i64(3)? }))
-            .collect()
+            )?)
         })
         .await
     }
@@ -587,13 +607,13 @@ impl Store {
 
     pub async fn team_members(&self, team_id: i64) -> Result<Vec<User>> {
         self.read(move |c| {
-            c.query(
-                &format!("SELECT {USER_COLS} FROM users u JOIN team_members tm ON tm.user_id = u.id WHERE tm.team_id = $1 ORDER BY u.name"),
+            User::decode_all(&c.query(
+                &format!(
+                    "SELECT {} FROM users u JOIN team_members tm ON tm.user_id = u.id WHERE tm.team_id = $1 ORDER BY u.name",
+                    User::columns()
+                ),
                 &params![team_id],
-            )?
-            .iter()
-            .map(|r| user_from(r, 0))
-            .collect()
+            )?)
         })
         .await
     }
@@ -623,14 +643,14 @@ pub fn keep_an_admin(
     c.lock(ADMINS_LOCK)?;
     let r = c
         .query_opt(
-            "SELECT roles, disabled FROM users WHERE id = $1",
+            &format!("SELECT {} FROM users WHERE id = $1", AdminState::columns()),
             &params![user_id],
         )?
         .ok_or(StoreError::NotFound)?;
-    let before = RoleSet::from_bits(
-        u16::try_from(r.i64(0)?).map_err(|e| StoreError::Decode(e.to_string()))?,
-    );
-    let was_disabled = r.bool(1)?;
+    let AdminState {
+        roles: before,
+        disabled: was_disabled,
+    } = AdminState::decode(&r)?;
     let admin = debrief_core::Role::Admin;
     let was_admin = before.contains(admin) && !was_disabled;
     let will_be_admin =

@@ -2,77 +2,67 @@
 //! each with one owner, a due day, a priority and a status; closing one can
 //! schedule an effectiveness check. Reminders become in-app notices.
 
-use crate::db::{Conn, Row};
+use crate::db::Conn;
+use crate::rows::{FromRow, row};
 use crate::{Result, Store, StoreError, params};
 use debrief_core::review::{ActionPriority, ActionStatus, CheckOutcome, reminder_kind};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ActionItem {
-    pub id: i64,
-    pub case_id: i64,
-    pub case_title: String,
-    pub title: String,
-    pub description: String,
-    pub owner_id: i64,
-    pub owner_name: String,
-    /// `YYYY-MM-DD`.
-    pub due_day: String,
-    pub priority: ActionPriority,
-    pub status: ActionStatus,
-    pub factor_id: Option<i64>,
-    /// The addressed factor as any reader may see it ("Category: explanation").
-    /// `None` when the factor is restricted: restricted parts of a review never
-    /// leave its workspace, so no page, export or API built from an item can
-    /// show them.
-    pub factor_label: Option<String>,
-    /// The addressed factor is restricted (its label is withheld).
-    pub factor_restricted: bool,
-    pub tracker_url: Option<String>,
-    /// What changed (done) or why not (won't do).
-    pub closing_note: Option<String>,
-    pub closed_ms: Option<i64>,
-    pub check_day: Option<String>,
-    pub check_owner_id: Option<i64>,
-    pub check_outcome: Option<CheckOutcome>,
-    pub check_note: Option<String>,
-    pub check_done_ms: Option<i64>,
-    pub version: i64,
-    pub created_ms: i64,
-    pub updated_ms: i64,
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct ActionItem from "action_items a JOIN cases c ON c.id = a.case_id JOIN users u ON u.id = a.owner_id LEFT JOIN review_factors f ON f.id = a.factor_id LEFT JOIN factor_categories k ON k.key = f.category" {
+        pub id: i64 = "a.id",
+        pub case_id: i64 = "a.case_id",
+        pub case_title: String = "c.title",
+        pub title: String = "a.title",
+        pub description: String = "a.description",
+        pub owner_id: i64 = "a.owner_id",
+        pub owner_name: String = "u.name",
+        /// `YYYY-MM-DD`.
+        pub due_day: String = "a.due_day",
+        pub priority: ActionPriority = "a.priority",
+        pub status: ActionStatus = "a.status",
+        pub factor_id: Option<i64> = "a.factor_id",
+        /// The addressed factor as any reader may see it ("Category: explanation").
+        /// `None` when the factor is restricted: restricted parts of a review never
+        /// leave its workspace, so no page, export or API built from an item can
+        /// show them.
+        pub factor_label: Option<String> = "CASE WHEN f.restricted = 0 THEN k.label || ': ' || f.explanation END",
+        /// The addressed factor is restricted (its label is withheld).
+        pub factor_restricted: bool = "COALESCE(f.restricted, 0)",
+        pub tracker_url: Option<String> = "a.tracker_url",
+        /// What changed (done) or why not (won't do).
+        pub closing_note: Option<String> = "a.closing_note",
+        pub closed_ms: Option<i64> = "a.closed_ms",
+        pub check_day: Option<String> = "a.check_day",
+        pub check_owner_id: Option<i64> = "a.check_owner_id",
+        pub check_outcome: Option<CheckOutcome> = "a.check_outcome",
+        pub check_note: Option<String> = "a.check_note",
+        pub check_done_ms: Option<i64> = "a.check_done_ms",
+        pub version: i64 = "a.version",
+        pub created_ms: i64 = "a.created_ms",
+        pub updated_ms: i64 = "a.updated_ms",
+    }
 }
 
-const ITEM_COLS: &str = "a.id, a.case_id, c.title, a.title, a.description, a.owner_id, u.name, a.due_day, a.priority, a.status, a.factor_id, CASE WHEN f.restricted = 0 THEN k.label || ': ' || f.explanation END, a.tracker_url, a.closing_note, a.closed_ms, a.check_day, a.check_owner_id, a.check_outcome, a.check_note, a.check_done_ms, a.version, a.created_ms, a.updated_ms, COALESCE(f.restricted, 0)";
-const ITEM_FROM: &str = "action_items a JOIN cases c ON c.id = a.case_id JOIN users u ON u.id = a.owner_id LEFT JOIN review_factors f ON f.id = a.factor_id LEFT JOIN factor_categories k ON k.key = f.category";
+row! {
+    /// An open item due soon or overdue, for its owner's reminder.
+    pub(crate) struct DueItem from "action_items" {
+        id: i64 = "id",
+        owner_id: i64 = "owner_id",
+        title: String = "title",
+        due_day: String = "due_day",
+    }
+}
 
-fn item_from(r: &Row) -> Result<ActionItem> {
-    let d = StoreError::Decode;
-    Ok(ActionItem {
-        id: r.i64(0)?,
-        case_id: r.i64(1)?,
-        case_title: r.text(2)?,
-        title: r.text(3)?,
-        description: r.text(4)?,
-        owner_id: r.i64(5)?,
-        owner_name: r.text(6)?,
-        due_day: r.text(7)?,
-        priority: r.text(8)?.parse().map_err(d)?,
-        status: r.text(9)?.parse().map_err(d)?,
-        factor_id: r.opt_i64(10)?,
-        factor_label: r.opt_text(11)?,
-        tracker_url: r.opt_text(12)?,
-        closing_note: r.opt_text(13)?,
-        closed_ms: r.opt_i64(14)?,
-        check_day: r.opt_text(15)?,
-        check_owner_id: r.opt_i64(16)?,
-        check_outcome: r.opt_text(17)?.map(|s| s.parse().map_err(d)).transpose()?,
-        check_note: r.opt_text(18)?,
-        check_done_ms: r.opt_i64(19)?,
-        version: r.i64(20)?,
-        created_ms: r.i64(21)?,
-        updated_ms: r.i64(22)?,
-        factor_restricted: r.bool(23)?,
-    })
+row! {
+    /// An effectiveness check that has come due.
+    pub(crate) struct DueCheck from "action_items" {
+        id: i64 = "id",
+        check_owner_id: Option<i64> = "check_owner_id",
+        title: String = "title",
+        check_day: String = "check_day",
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -144,11 +134,15 @@ fn check_factor(c: &mut dyn Conn, case_id: i64, factor: i64) -> Result<()> {
 
 fn item_tx(c: &mut dyn Conn, id: i64) -> Result<Option<ActionItem>> {
     c.query_opt(
-        &format!("SELECT {ITEM_COLS} FROM {ITEM_FROM} WHERE a.id = $1"),
+        &format!(
+            "SELECT {} FROM {} WHERE a.id = $1",
+            ActionItem::columns(),
+            ActionItem::FROM
+        ),
         &params![id],
     )?
     .as_ref()
-    .map(item_from)
+    .map(ActionItem::decode)
     .transpose()
 }
 
@@ -250,14 +244,16 @@ impl Store {
             all.extend(params![limit, offset]);
             let rows = c.query(
                 &format!(
-                    "SELECT {ITEM_COLS} FROM {ITEM_FROM} WHERE {filter}
+                    "SELECT {} FROM {} WHERE {filter}
                      ORDER BY CASE WHEN a.status IN ('open', 'in_progress') THEN 0 ELSE 1 END, a.due_day,
                         CASE a.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, a.id
-                     LIMIT $4 OFFSET $5"
+                     LIMIT $4 OFFSET $5",
+                    ActionItem::columns(),
+                    ActionItem::FROM
                 ),
                 &all,
             )?;
-            Ok((rows.iter().map(item_from).collect::<Result<_>>()?, total))
+            Ok((ActionItem::decode_all(&rows)?, total))
         })
         .await
     }
@@ -265,15 +261,14 @@ impl Store {
     /// Effectiveness checks that `owner` has yet to record.
     pub async fn due_checks(&self, owner: i64) -> Result<Vec<ActionItem>> {
         self.read(move |c| {
-            c.query(
+            ActionItem::decode_all(&c.query(
                 &format!(
-                    "SELECT {ITEM_COLS} FROM {ITEM_FROM} WHERE a.check_owner_id = $1 AND a.check_day IS NOT NULL AND a.check_done_ms IS NULL ORDER BY a.check_day, a.id"
+                    "SELECT {} FROM {} WHERE a.check_owner_id = $1 AND a.check_day IS NOT NULL AND a.check_done_ms IS NULL ORDER BY a.check_day, a.id",
+                    ActionItem::columns(),
+                    ActionItem::FROM
                 ),
                 &params![owner],
-            )?
-            .iter()
-            .map(item_from)
-            .collect()
+            )?)
         })
         .await
     }
@@ -422,12 +417,12 @@ impl Store {
             let horizon = (today + chrono::Duration::days(debrief_core::review::REMIND_DAYS_BEFORE)).format("%Y-%m-%d").to_string();
             let today_s = today.format("%Y-%m-%d").to_string();
             let rows = c.query(
-                "SELECT id, owner_id, title, due_day FROM action_items WHERE status IN ('open', 'in_progress') AND due_day <= $1",
+                &format!("SELECT {} FROM action_items WHERE status IN ('open', 'in_progress') AND due_day <= $1", DueItem::columns()),
                 &params![horizon],
             )?;
             let mut created = 0;
             for r in &rows {
-                let (id, owner, title, due) = (r.i64(0)?, r.i64(1)?, r.text(2)?, r.text(3)?);
+                let DueItem { id, owner_id: owner, title, due_day: due } = DueItem::decode(r)?;
                 let Ok(due_d) = debrief_core::review::parse_day(&due) else { continue };
                 let Some(kind) = reminder_kind(due_d, today) else { continue };
                 let body = match kind {
@@ -437,11 +432,11 @@ impl Store {
                 created += notify_tx(c, owner, kind, &body, &format!("/action-items/{id}"), &format!("action:{id}:{kind}:{due}"), now)?;
             }
             let checks = c.query(
-                "SELECT id, check_owner_id, title, check_day FROM action_items WHERE check_day IS NOT NULL AND check_done_ms IS NULL AND check_day <= $1",
+                &format!("SELECT {} FROM action_items WHERE check_day IS NOT NULL AND check_done_ms IS NULL AND check_day <= $1", DueCheck::columns()),
                 &params![today_s],
             )?;
             for r in &checks {
-                let (id, owner, title, day) = (r.i64(0)?, r.opt_i64(1)?, r.text(2)?, r.text(3)?);
+                let DueCheck { id, check_owner_id: owner, title, check_day: day } = DueCheck::decode(r)?;
                 let Some(owner) = owner else { continue };
                 created += notify_tx(
                     c,
@@ -461,22 +456,13 @@ impl Store {
     /// The caller's notices, unread first, newest first.
     pub async fn notices(&self, user_id: i64, limit: i64) -> Result<Vec<Notice>> {
         self.read(move |c| {
-            c.query(
-                "SELECT id, kind, body, link, created_ms, read_ms FROM notices WHERE user_id = $1 ORDER BY CASE WHEN read_ms IS NULL THEN 0 ELSE 1 END, created_ms DESC, id DESC LIMIT $2",
+            Notice::decode_all(&c.query(
+                &format!(
+                    "SELECT {} FROM notices WHERE user_id = $1 ORDER BY CASE WHEN read_ms IS NULL THEN 0 ELSE 1 END, created_ms DESC, id DESC LIMIT $2",
+                    Notice::columns()
+                ),
                 &params![user_id, limit],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(Notice {
-                    id: r.i64(0)?,
-                    kind: r.text(1)?,
-                    body: r.text(2)?,
-                    link: r.text(3)?,
-                    created_ms: r.i64(4)?,
-                    read: r.opt_i64(5)?.is_some(),
-                })
-            })
-            .collect()
+            )?)
         })
         .await
     }
@@ -493,14 +479,16 @@ impl Store {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Notice {
-    pub id: i64,
-    pub kind: String,
-    pub body: String,
-    pub link: String,
-    pub created_ms: i64,
-    pub read: bool,
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Notice from "notices" {
+        pub id: i64 = "id",
+        pub kind: String = "kind",
+        pub body: String = "body",
+        pub link: String = "link",
+        pub created_ms: i64 = "created_ms",
+        pub read: bool = "read_ms IS NOT NULL",
+    }
 }
 
 /// Adds a notice unless one with the same key exists; returns 1 if added.

@@ -1,6 +1,7 @@
 //! Appending to and verifying the hash-chained audit log.
 
-use crate::db::{Conn, Row, Value};
+use crate::db::{Conn, Value};
+use crate::rows::{FromRow, row};
 use crate::{Result, Store, params};
 use debrief_core::audit::{AuditEntry, ChainError, ChainVerifier, GENESIS, entry_hash};
 
@@ -31,7 +32,7 @@ pub fn append(
         "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
         &[],
     )? {
-        Some(r) => (r.i64(0)? + 1, r.text(1)?),
+        Some(r) => (r.get::<i64>("seq")? + 1, r.get("hash")?),
         None => (1, GENESIS.to_string()),
     };
     let hash = entry_hash(seq, at_ms, actor, action, object, detail, &prev);
@@ -49,20 +50,26 @@ pub fn append(
     Ok(seq)
 }
 
-fn entry_from(r: &Row) -> Result<AuditEntry> {
-    Ok(AuditEntry {
-        seq: r.i64(0)?,
-        at_ms: r.i64(1)?,
-        actor: r.text(2)?,
-        action: r.text(3)?,
-        object: r.text(4)?,
-        detail: r.text(5)?,
-        prev_hash: r.text(6)?,
-        hash: r.text(7)?,
-    })
+row! {
+    impl AuditEntry from "audit_log" {
+        seq: i64 = "seq",
+        at_ms: i64 = "at_ms",
+        actor: String = "actor",
+        action: String = "action",
+        object: String = "object",
+        detail: String = "detail",
+        prev_hash: String = "prev_hash",
+        hash: String = "hash",
+    }
 }
 
-const COLS: &str = "seq, at_ms, actor, action, object, detail, prev_hash, hash";
+row! {
+    /// The chain's end, or the keyed anchor of it (`audit_head`).
+    pub(crate) struct Head from "audit_head" {
+        seq: i64 = "seq",
+        mac: String = "mac",
+    }
+}
 
 /// Which audit entries to list: each field that is set must match; none set lists all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -126,9 +133,12 @@ impl Store {
         };
         let (last, hash) = v.last();
         let head = self.db().read_blocking(|c| {
-            c.query_opt("SELECT seq, mac FROM audit_head WHERE id = 1", &[])?
-                .map(|r| Ok((r.i64(0)?, r.text(1)?)))
-                .transpose()
+            c.query_opt(
+                &format!("SELECT {} FROM audit_head WHERE id = 1", Head::columns()),
+                &[],
+            )?
+            .map(|r| Head::decode(&r).map(|h| (h.seq, h.mac)))
+            .transpose()
         })?;
         let broken = match head {
             None if last > 0 => Some(ChainError::AnchorMissing { first: 1 }),
@@ -178,13 +188,14 @@ impl Store {
             args.push(offset.into());
             let rows = c.query(
                 &format!(
-                    "SELECT {COLS} FROM audit_log{clause} ORDER BY seq DESC LIMIT ${} OFFSET ${}",
+                    "SELECT {} FROM audit_log{clause} ORDER BY seq DESC LIMIT ${} OFFSET ${}",
+                    AuditEntry::columns(),
                     n + 1,
                     n + 2
                 ),
                 &args,
             )?;
-            Ok((rows.iter().map(entry_from).collect::<Result<_>>()?, total))
+            Ok((AuditEntry::decode_all(&rows)?, total))
         })
         .await
     }
@@ -195,13 +206,13 @@ impl Store {
         let mut after = 0i64;
         loop {
             let page = self.db().read_blocking(|c| {
-                c.query(
-                    &format!("SELECT {COLS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000"),
+                AuditEntry::decode_all(&c.query(
+                    &format!(
+                        "SELECT {} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000",
+                        AuditEntry::columns()
+                    ),
                     &params![after],
-                )?
-                .iter()
-                .map(entry_from)
-                .collect::<Result<Vec<_>>>()
+                )?)
             })?;
             if page.is_empty() {
                 return self.check_anchor(&v);

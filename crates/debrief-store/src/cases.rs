@@ -1,32 +1,35 @@
 //! Cases: opened from reports (or directly), moved through their lifecycle,
 //! with a timeline of facts, decisions and communications.
 
-use crate::db::{Conn, Row};
-use crate::reports::{REPORT_COLS, Report, report_from};
+use crate::db::Conn;
+use crate::reports::Report;
+use crate::rows::{FromRow, row};
 use crate::{Result, Store, StoreError, params};
 use debrief_core::case::{Severity, Status, TransitionError, check_transition, milestone};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Case {
-    pub id: i64,
-    pub title: String,
-    pub severity: Severity,
-    pub status: Status,
-    pub lead_id: Option<i64>,
-    pub team_id: Option<i64>,
-    pub urgent: bool,
-    pub occurred_ms: Option<i64>,
-    pub detected_ms: Option<i64>,
-    pub reported_ms: Option<i64>,
-    pub acknowledged_ms: Option<i64>,
-    pub contained_ms: Option<i64>,
-    pub resolved_ms: Option<i64>,
-    pub in_review_ms: Option<i64>,
-    pub published_ms: Option<i64>,
-    pub closed_ms: Option<i64>,
-    pub last_transition_ms: i64,
-    pub created_ms: i64,
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Case from "cases c" {
+        pub id: i64 = "c.id",
+        pub title: String = "c.title",
+        pub severity: Severity = "c.severity",
+        pub status: Status = "c.status",
+        pub lead_id: Option<i64> = "c.lead_id",
+        pub team_id: Option<i64> = "c.team_id",
+        pub urgent: bool = "c.urgent",
+        pub occurred_ms: Option<i64> = "c.occurred_ms",
+        pub detected_ms: Option<i64> = "c.detected_ms",
+        pub reported_ms: Option<i64> = "c.reported_ms",
+        pub acknowledged_ms: Option<i64> = "c.acknowledged_ms",
+        pub contained_ms: Option<i64> = "c.contained_ms",
+        pub resolved_ms: Option<i64> = "c.resolved_ms",
+        pub in_review_ms: Option<i64> = "c.in_review_ms",
+        pub published_ms: Option<i64> = "c.published_ms",
+        pub closed_ms: Option<i64> = "c.closed_ms",
+        pub last_transition_ms: i64 = "c.last_transition_ms",
+        pub created_ms: i64 = "c.created_ms",
+    }
 }
 
 impl Case {
@@ -44,50 +47,44 @@ impl Case {
     }
 }
 
-const CASE_COLS: &str = "c.id, c.title, c.severity, c.status, c.lead_id, c.team_id, c.urgent, c.occurred_ms, c.detected_ms, c.reported_ms, c.acknowledged_ms, c.contained_ms, c.resolved_ms, c.in_review_ms, c.published_ms, c.closed_ms, c.last_transition_ms, c.created_ms";
-
-fn case_from(r: &Row) -> Result<Case> {
-    let d = |e: String| StoreError::Decode(e);
-    Ok(Case {
-        id: r.i64(0)?,
-        title: r.text(1)?,
-        severity: r.text(2)?.parse().map_err(d)?,
-        status: r.text(3)?.parse().map_err(d)?,
-        lead_id: r.opt_i64(4)?,
-        team_id: r.opt_i64(5)?,
-        urgent: r.bool(6)?,
-        occurred_ms: r.opt_i64(7)?,
-        detected_ms: r.opt_i64(8)?,
-        reported_ms: r.opt_i64(9)?,
-        acknowledged_ms: r.opt_i64(10)?,
-        contained_ms: r.opt_i64(11)?,
-        resolved_ms: r.opt_i64(12)?,
-        in_review_ms: r.opt_i64(13)?,
-        published_ms: r.opt_i64(14)?,
-        closed_ms: r.opt_i64(15)?,
-        last_transition_ms: r.i64(16)?,
-        created_ms: r.i64(17)?,
-    })
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Transition from "case_transitions" {
+        pub from: String = "from_status",
+        pub to: String = "to_status",
+        pub at_ms: i64 = "at_ms",
+        pub recorded_ms: i64 = "recorded_ms",
+        pub actor_id: Option<i64> = "actor_id",
+        pub reason: String = "reason",
+    }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Transition {
-    pub from: String,
-    pub to: String,
-    pub at_ms: i64,
-    pub recorded_ms: i64,
-    pub actor_id: Option<i64>,
-    pub reason: String,
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct TimelineEntry from "case_timeline" {
+        pub id: i64 = "id",
+        pub at_ms: i64 = "at_ms",
+        /// `fact`, `decision` or `communication`.
+        pub kind: String = "kind",
+        pub body: String = "body",
+        pub author_id: Option<i64> = "author_id",
+    }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct TimelineEntry {
-    pub id: i64,
-    pub at_ms: i64,
-    /// `fact`, `decision` or `communication`.
-    pub kind: String,
-    pub body: String,
-    pub author_id: Option<i64>,
+row! {
+    /// Someone who took part in a case.
+    pub(crate) struct Participant from "case_participants p JOIN users u ON u.id = p.user_id" {
+        id: i64 = "u.id",
+        name: String = "u.name",
+    }
+}
+
+row! {
+    /// When a case's incident occurred and was detected.
+    pub(crate) struct IncidentTimes from "cases" {
+        occurred_ms: Option<i64> = "occurred_ms",
+        detected_ms: Option<i64> = "detected_ms",
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -212,54 +209,47 @@ impl Store {
             let st = status.map(|s| s.as_str().to_string()).unwrap_or_default();
             let total = c.query_one("SELECT COUNT(*) FROM cases c WHERE ($1 = '' OR c.status = $1)", &params![st.clone()])?.i64(0)?;
             let rows = c.query(
-                &format!("SELECT {CASE_COLS} FROM cases c WHERE ($1 = '' OR c.status = $1) ORDER BY c.created_ms DESC, c.id DESC LIMIT $2 OFFSET $3"),
+                &format!("SELECT {} FROM cases c WHERE ($1 = '' OR c.status = $1) ORDER BY c.created_ms DESC, c.id DESC LIMIT $2 OFFSET $3", Case::columns()),
                 &params![st, limit, offset],
             )?;
-            Ok((rows.iter().map(case_from).collect::<Result<_>>()?, total))
+            Ok((rows.iter().map(Case::decode).collect::<Result<_>>()?, total))
         })
         .await
     }
 
     pub async fn case_detail(&self, id: i64) -> Result<Option<CaseDetail>> {
         self.read(move |c| {
-            let Some(row) = c.query_opt(&format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"), &params![id])? else {
+            let Some(row) = c.query_opt(&format!("SELECT {} FROM cases c WHERE c.id = $1", Case::columns()), &params![id])? else {
                 return Ok(None);
             };
-            let case = case_from(&row)?;
+            let case = Case::decode(&row)?;
             let reports = c
-                .query(&format!("SELECT {REPORT_COLS} FROM reports r WHERE r.case_id = $1 ORDER BY r.received_ms, r.id"), &params![id])?
-                .iter()
-                .map(report_from)
-                .collect::<Result<_>>()?;
-            let transitions = c
-                .query(
-                    "SELECT from_status, to_status, at_ms, recorded_ms, actor_id, reason FROM case_transitions WHERE case_id = $1 ORDER BY at_ms, id",
-                    &params![id],
-                )?
-                .iter()
-                .map(|r| {
-                    Ok(Transition {
-                        from: r.text(0)?,
-                        to: r.text(1)?,
-                        at_ms: r.i64(2)?,
-                        recorded_ms: r.i64(3)?,
-                        actor_id: r.opt_i64(4)?,
-                        reason: r.text(5)?,
-                    })
-                })
-                .collect::<Result<_>>()?;
-            let timeline = c
-                .query("SELECT id, at_ms, kind, body, author_id FROM case_timeline WHERE case_id = $1 ORDER BY at_ms, id", &params![id])?
-                .iter()
-                .map(|r| Ok(TimelineEntry { id: r.i64(0)?, at_ms: r.i64(1)?, kind: r.text(2)?, body: r.text(3)?, author_id: r.opt_i64(4)? }))
-                .collect::<Result<_>>()?;
+                .query(&format!("SELECT {} FROM reports r WHERE r.case_id = $1 ORDER BY r.received_ms, r.id", Report::columns()), &params![id])?;
+            let reports = Report::decode_all(&reports)?;
+            let transitions = Transition::decode_all(&c.query(
+                &format!(
+                    "SELECT {} FROM case_transitions WHERE case_id = $1 ORDER BY at_ms, id",
+                    Transition::columns()
+                ),
+                &params![id],
+            )?)?;
+            let timeline = TimelineEntry::decode_all(&c.query(
+                &format!(
+                    "SELECT {} FROM case_timeline WHERE case_id = $1 ORDER BY at_ms, id",
+                    TimelineEntry::columns()
+                ),
+                &params![id],
+            )?)?;
             let participants = c
                 .query(
-                    "SELECT u.id, u.name FROM case_participants p JOIN users u ON u.id = p.user_id WHERE p.case_id = $1 ORDER BY u.name",
+                    &format!(
+                        "SELECT {} FROM case_participants p JOIN users u ON u.id = p.user_id WHERE p.case_id = $1 ORDER BY u.name",
+                        Participant::columns()
+                    ),
                     &params![id],
                 )?
                 .iter()
-                .map(|r| Ok((r.i64(0)?, r.text(1)?)))
+                .map(|r| Participant::decode(r).map(|p| (p.id, p.name)))
                 .collect::<Result<_>>()?;
             Ok(Some(CaseDetail { case, reports, transitions, timeline, participants }))
         })
@@ -321,8 +311,8 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         self.write(move |c| {
-            let row = c.query_opt("SELECT occurred_ms, detected_ms FROM cases WHERE id = $1", &params![case_id])?.ok_or(StoreError::NotFound)?;
-            let (old_o, old_d) = (row.opt_i64(0)?, row.opt_i64(1)?);
+            let row = c.query_opt(&format!("SELECT {} FROM cases WHERE id = $1", IncidentTimes::columns()), &params![case_id])?.ok_or(StoreError::NotFound)?;
+            let IncidentTimes { occurred_ms: old_o, detected_ms: old_d } = IncidentTimes::decode(&row)?;
             let (new_o, new_d) = (occurred_ms.or(old_o), detected_ms.or(old_d));
             if let (Some(o), Some(d)) = (new_o, new_d)
                 && d < o
@@ -358,11 +348,11 @@ pub fn transition_tx(
 ) -> Result<Case> {
     let row = c
         .query_opt(
-            &format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"),
+            &format!("SELECT {} FROM cases c WHERE c.id = $1", Case::columns()),
             &params![case_id],
         )?
         .ok_or(StoreError::NotFound)?;
-    let case = case_from(&row)?;
+    let case = Case::decode(&row)?;
     let at = check_transition(
         case.status,
         to,
@@ -411,10 +401,10 @@ pub fn transition_tx(
         crate::reviews::open_review_tx(c, case_id, user_id, now)?;
     }
     let row = c.query_one(
-        &format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"),
+        &format!("SELECT {} FROM cases c WHERE c.id = $1", Case::columns()),
         &params![case_id],
     )?;
-    case_from(&row)
+    Case::decode(&row)
 }
 
 impl From<TransitionError> for StoreError {
@@ -511,8 +501,8 @@ impl Store {
         now: i64,
     ) -> Result<Case> {
         self.write(move |c| {
-            let row = c.query_opt(&format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"), &params![case_id])?.ok_or(StoreError::NotFound)?;
-            let before = case_from(&row)?;
+            let row = c.query_opt(&format!("SELECT {} FROM cases c WHERE c.id = $1", Case::columns()), &params![case_id])?.ok_or(StoreError::NotFound)?;
+            let before = Case::decode(&row)?;
             if let Some(Some(lead)) = ch.lead_id
                 && c.query_opt("SELECT id FROM users WHERE id = $1 AND disabled = 0", &params![lead])?.is_none()
             {
@@ -550,8 +540,8 @@ impl Store {
             if !changed.is_empty() {
                 crate::audit::append(c, now, &format!("user:{user_id}"), "case.updated", &format!("case:{case_id}"), &changed.join("; "))?;
             }
-            let row = c.query_one(&format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"), &params![case_id])?;
-            case_from(&row)
+            let row = c.query_one(&format!("SELECT {} FROM cases c WHERE c.id = $1", Case::columns()), &params![case_id])?;
+            Case::decode(&row)
         })
         .await
     }

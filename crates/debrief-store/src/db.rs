@@ -7,11 +7,13 @@
 //! few clauses whose spelling differs (`FOR UPDATE SKIP LOCKED`).
 
 use crate::StoreError;
+use crate::pg_types::{pg_readable, pg_unreadable, pg_value};
+use crate::rows::FromValue;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A value passed to or read from SQL.
@@ -67,54 +69,68 @@ macro_rules! params {
     ($($v:expr),+ $(,)?) => { [$($crate::db::Value::from($v)),+] };
 }
 
-/// One result row.
+/// One result row: its values and the names they were selected as.
+///
+/// Row types declared with [`crate::rows::row!`] read their columns by name
+/// ([`Row::get`] works the same way for a single value); the positional
+/// accessors (`row.i64(0)`) remain for one-column results such as
+/// `RETURNING id`.
 #[derive(Debug, Clone)]
-pub struct Row(pub Vec<Value>);
+pub struct Row {
+    values: Vec<Value>,
+    names: Arc<[String]>,
+}
 
 impl Row {
-    fn at(&self, i: usize) -> Result<&Value, StoreError> {
-        self.0
+    /// A row of `values` named `names` (one name per value).
+    pub fn new(names: Arc<[String]>, values: Vec<Value>) -> Row {
+        Row { values, names }
+    }
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+    /// The index of the column selected as `name`; `hint` is where it is expected.
+    pub(crate) fn position(&self, name: &str, hint: usize) -> Option<usize> {
+        if self.names.get(hint).is_some_and(|n| n == name) {
+            return Some(hint);
+        }
+        self.names.iter().position(|n| n == name)
+    }
+    /// The value of the column selected as `name`, decoded as `T`.
+    pub fn get<T: FromValue>(&self, name: &str) -> Result<T, StoreError> {
+        let i = self
+            .position(name, 0)
+            .ok_or_else(|| StoreError::Decode(format!("the result has no column named {name}")))?;
+        T::from_value(&self.values[i])
+            .map_err(|e| StoreError::Decode(format!("column {name}: {e}")))
+    }
+    fn decode_at<T: FromValue>(&self, i: usize) -> Result<T, StoreError> {
+        let v = self
+            .values
             .get(i)
-            .ok_or_else(|| StoreError::Decode(format!("no column {i}")))
+            .ok_or_else(|| StoreError::Decode(format!("no column {i}")))?;
+        T::from_value(v).map_err(|e| StoreError::Decode(format!("column {i}: {e}")))
     }
     pub fn i64(&self, i: usize) -> Result<i64, StoreError> {
-        match self.at(i)? {
-            Value::Int(v) => Ok(*v),
-            other => Err(StoreError::Decode(format!(
-                "column {i}: expected an integer, found {other:?}"
-            ))),
-        }
+        self.decode_at(i)
     }
     pub fn opt_i64(&self, i: usize) -> Result<Option<i64>, StoreError> {
-        match self.at(i)? {
-            Value::Null => Ok(None),
-            _ => self.i64(i).map(Some),
-        }
+        self.decode_at(i)
     }
     pub fn bool(&self, i: usize) -> Result<bool, StoreError> {
-        Ok(self.i64(i)? != 0)
+        self.decode_at(i)
     }
     pub fn text(&self, i: usize) -> Result<String, StoreError> {
-        match self.at(i)? {
-            Value::Text(v) => Ok(v.clone()),
-            other => Err(StoreError::Decode(format!(
-                "column {i}: expected text, found {other:?}"
-            ))),
-        }
+        self.decode_at(i)
     }
     pub fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
-        match self.at(i)? {
-            Value::Null => Ok(None),
-            _ => self.text(i).map(Some),
-        }
+        self.decode_at(i)
     }
     pub fn blob(&self, i: usize) -> Result<Vec<u8>, StoreError> {
-        match self.at(i)? {
-            Value::Blob(v) => Ok(v.clone()),
-            other => Err(StoreError::Decode(format!(
-                "column {i}: expected bytes, found {other:?}"
-            ))),
-        }
+        self.decode_at(i)
     }
 }
 
@@ -238,6 +254,7 @@ impl Conn for SqliteConn<'_> {
         let sql = sqlite_placeholders(sql);
         let mut stmt = self.0.prepare_cached(&sql).map_err(sqlite_err)?;
         let n = stmt.column_count();
+        let names: Arc<[String]> = stmt.column_names().into_iter().map(String::from).collect();
         let mut rows = stmt
             .query(rusqlite::params_from_iter(params.iter()))
             .map_err(sqlite_err)?;
@@ -254,7 +271,7 @@ impl Conn for SqliteConn<'_> {
                     ValueRef::Blob(b) => Value::Blob(b.to_vec()),
                 });
             }
-            out.push(Row(vals));
+            out.push(Row::new(names.clone(), vals));
         }
         Ok(out)
     }
@@ -320,20 +337,32 @@ impl SqliteDb {
         &self.path
     }
 
+    /// Runs `f` on a reader connection. A closure that panicked poisons its
+    /// reader's lock but not the connection (whatever it left open is ended
+    /// before the next use), so a panic costs one request, not a reader.
     fn read<T>(
         &self,
         f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         // take the first free reader; wait on one chosen by thread if all are busy
         for m in &self.readers {
-            if let Ok(c) = m.try_lock() {
-                return f(&mut SqliteConn(&c));
-            }
+            let c = match m.try_lock() {
+                Ok(c) => c,
+                Err(std::sync::TryLockError::Poisoned(p)) => {
+                    m.clear_poison();
+                    p.into_inner()
+                }
+                Err(std::sync::TryLockError::WouldBlock) => continue,
+            };
+            end_open_transaction(&c)?;
+            return f(&mut SqliteConn(&c));
         }
-        let idx = thread_index() % self.readers.len();
-        let c = self.readers[idx]
-            .lock()
-            .map_err(|_| StoreError::Sql("reader lock poisoned".into()))?;
+        let m = &self.readers[thread_index() % self.readers.len()];
+        let c = m.lock().unwrap_or_else(|p| {
+            m.clear_poison();
+            p.into_inner()
+        });
+        end_open_transaction(&c)?;
         f(&mut SqliteConn(&c))
     }
 
@@ -343,25 +372,26 @@ impl SqliteDb {
         f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let c = self.writer.lock();
+        end_open_transaction(&c)?;
         f(&mut SqliteConn(&c))
     }
 
+    /// Runs `f` in one immediate transaction (it takes the write lock at once).
+    /// The transaction rolls back when dropped: on an error, on a failed commit
+    /// and while unwinding from a panic alike; the writer's lock does not poison,
+    /// so the next write finds the connection idle and usable.
     fn write<T>(
         &self,
         f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let c = self.writer.lock();
-        c.execute_batch("BEGIN IMMEDIATE").map_err(sqlite_err)?;
-        match f(&mut SqliteConn(&c)) {
-            Ok(v) => {
-                c.execute_batch("COMMIT").map_err(sqlite_err)?;
-                Ok(v)
-            }
-            Err(e) => {
-                let _ = c.execute_batch("ROLLBACK");
-                Err(e)
-            }
-        }
+        let mut c = self.writer.lock();
+        end_open_transaction(&c)?;
+        let tx = c
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sqlite_err)?;
+        let v = f(&mut SqliteConn(&tx))?;
+        tx.commit().map_err(sqlite_err)?;
+        Ok(v)
     }
 
     /// A consistent copy of the whole database into `dest` (VACUUM INTO).
@@ -371,6 +401,17 @@ impl SqliteDb {
             .map(|_| ())
             .map_err(sqlite_err)
     }
+}
+
+/// Rolls back a transaction a connection was left in (a closure that began one
+/// by hand and never ended it), so that nothing runs inside another's
+/// uncommitted work. A connection in autocommit mode is left as it is.
+fn end_open_transaction(c: &rusqlite::Connection) -> Result<(), StoreError> {
+    if c.is_autocommit() {
+        return Ok(());
+    }
+    tracing::warn!("a SQLite connection was left inside a transaction; rolling it back");
+    c.execute_batch("ROLLBACK").map_err(sqlite_err)
 }
 
 fn thread_index() -> usize {
@@ -450,58 +491,24 @@ impl<C: postgres::GenericClient> PgConn<'_, C> {
     }
 }
 
-fn pg_value(row: &postgres::Row, i: usize) -> Result<Value, StoreError> {
-    let ty = row.columns()[i].type_().clone();
-    let d = |e: postgres::Error| StoreError::Decode(e.to_string());
-    Ok(match ty {
-        Type::INT8 => row
-            .try_get::<_, Option<i64>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, Value::Int),
-        Type::INT4 => row
-            .try_get::<_, Option<i32>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, |v| Value::Int(v.into())),
-        Type::INT2 => row
-            .try_get::<_, Option<i16>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, |v| Value::Int(v.into())),
-        Type::BOOL => row
-            .try_get::<_, Option<bool>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, |v| Value::Int(v.into())),
-        Type::FLOAT8 => row
-            .try_get::<_, Option<f64>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, Value::Real),
-        Type::FLOAT4 => row
-            .try_get::<_, Option<f32>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, |v| Value::Real(v.into())),
-        Type::BYTEA => row
-            .try_get::<_, Option<Vec<u8>>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, Value::Blob),
-        Type::VOID => Value::Null,
-        _ => row
-            .try_get::<_, Option<String>>(i)
-            .map_err(d)?
-            .map_or(Value::Null, Value::Text),
-    })
-}
-
 impl<C: postgres::GenericClient> Conn for PgConn<'_, C> {
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         let st = self.statement(sql)?;
+        // checked on the statement, before it runs: a type the store does not
+        // read fails every time, with no rows as with many
+        if let Some(c) = st.columns().iter().find(|c| !pg_readable(c.type_())) {
+            return Err(pg_unreadable(c));
+        }
+        let names: Arc<[String]> = st.columns().iter().map(|c| c.name().to_string()).collect();
         let rows = self.c.query(&st, &refs).map_err(pg_err)?;
         rows.iter()
             .map(|r| {
                 (0..r.len())
                     .map(|i| pg_value(r, i))
                     .collect::<Result<Vec<_>, _>>()
-                    .map(Row)
+                    .map(|vals| Row::new(names.clone(), vals))
             })
             .collect()
     }
@@ -696,6 +703,8 @@ impl Db {
                     .map_err(|e| StoreError::Unavailable(e.to_string()))?;
                 let PgConnection { client, statements } = &mut *c;
                 let mut tx = client.transaction().map_err(pg_err)?;
+                // dropping the transaction (an error returned, a panic
+                // unwinding) rolls it back before the connection returns to the pool
                 let v = f(&mut PgConn {
                     c: &mut tx,
                     statements,

@@ -2,7 +2,8 @@
 //! address, no browser details, and times only to the minute; confidential ones
 //! hold the reporter's identity sealed under a key kept outside the database.
 
-use crate::db::{Conn, Row};
+use crate::db::Conn;
+use crate::rows::{FromRow, row};
 use crate::{Result, Store, StoreError, params};
 use debrief_core::report::{Confidentiality, Kind};
 use serde::Serialize;
@@ -25,78 +26,45 @@ pub struct NewReport {
 
 pub use debrief_core::report::ReportStatus;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub id: i64,
-    pub kind: Kind,
-    pub confidentiality: Confidentiality,
-    pub title: String,
-    pub description: String,
-    pub systems: String,
-    pub occurred_text: String,
-    pub occurred_ms: Option<i64>,
-    pub detected_ms: Option<i64>,
-    pub received_ms: i64,
-    pub reporter_id: Option<i64>,
-    pub status: ReportStatus,
-    pub case_id: Option<i64>,
-    pub duplicate_of: Option<i64>,
-    pub closed_note: Option<String>,
-    pub content_sha256: String,
-    #[serde(skip)]
-    pub has_receipt: bool,
-    #[serde(skip)]
-    pub has_sealed_identity: bool,
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Report from "reports r" {
+        pub id: i64 = "r.id",
+        pub kind: Kind = "r.kind",
+        pub confidentiality: Confidentiality = "r.confidentiality",
+        pub title: String = "r.title",
+        pub description: String = "r.description",
+        pub systems: String = "r.systems",
+        pub occurred_text: String = "r.occurred_text",
+        pub occurred_ms: Option<i64> = "r.occurred_ms",
+        pub detected_ms: Option<i64> = "r.detected_ms",
+        pub received_ms: i64 = "r.received_ms",
+        pub reporter_id: Option<i64> = "r.reporter_id",
+        pub status: ReportStatus = "r.status",
+        pub case_id: Option<i64> = "r.case_id",
+        pub duplicate_of: Option<i64> = "r.duplicate_of",
+        pub closed_note: Option<String> = "r.closed_note",
+        pub content_sha256: String = "r.content_sha256",
+        #[serde(skip)]
+        pub has_receipt: bool = "r.receipt_hash IS NOT NULL",
+        #[serde(skip)]
+        pub has_sealed_identity: bool = "r.reporter_sealed IS NOT NULL",
+    }
 }
 
-pub const REPORT_COLS: &str = "r.id, r.kind, r.confidentiality, r.title, r.description, r.systems, r.occurred_text, r.occurred_ms, r.detected_ms, r.received_ms, r.reporter_id, r.status, r.case_id, r.duplicate_of, r.closed_note, r.content_sha256, r.receipt_hash IS NOT NULL, r.reporter_sealed IS NOT NULL";
-
-pub fn report_from(r: &Row) -> Result<Report> {
-    let d = |e: String| StoreError::Decode(e);
-    Ok(Report {
-        id: r.i64(0)?,
-        kind: r.text(1)?.parse().map_err(d)?,
-        confidentiality: r.text(2)?.parse().map_err(d)?,
-        title: r.text(3)?,
-        description: r.text(4)?,
-        systems: r.text(5)?,
-        occurred_text: r.text(6)?,
-        occurred_ms: r.opt_i64(7)?,
-        detected_ms: r.opt_i64(8)?,
-        received_ms: r.i64(9)?,
-        reporter_id: r.opt_i64(10)?,
-        status: ReportStatus::parse(&r.text(11)?).map_err(StoreError::Decode)?,
-        case_id: r.opt_i64(12)?,
-        duplicate_of: r.opt_i64(13)?,
-        closed_note: r.opt_text(14)?,
-        content_sha256: r.text(15)?,
-        has_receipt: r.bool(16)?,
-        has_sealed_identity: r.bool(17)?,
-    })
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Message {
-    pub id: i64,
-    /// `reporter` or `team`.
-    pub author: String,
-    #[serde(skip)]
-    pub user_id: Option<i64>,
-    /// `message`, `question`, `thanks`, `closure` or `update`.
-    pub kind: String,
-    pub body: String,
-    pub created_ms: i64,
-}
-
-fn message_from(r: &Row) -> Result<Message> {
-    Ok(Message {
-        id: r.i64(0)?,
-        author: r.text(1)?,
-        user_id: r.opt_i64(2)?,
-        kind: r.text(3)?,
-        body: r.text(4)?,
-        created_ms: r.i64(5)?,
-    })
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Message from "report_messages" {
+        pub id: i64 = "id",
+        /// `reporter` or `team`.
+        pub author: String = "author",
+        #[serde(skip)]
+        pub user_id: Option<i64> = "user_id",
+        /// `message`, `question`, `thanks`, `closure` or `update`.
+        pub kind: String = "kind",
+        pub body: String = "body",
+        pub created_ms: i64 = "created_ms",
+    }
 }
 
 /// A report's messages in time order. An anonymous reporter's messages are
@@ -104,14 +72,15 @@ fn message_from(r: &Row) -> Result<Message> {
 /// the same minute, whatever the order they arrived in: ordered by arrival, a
 /// reply listed after a team message timed to the second would be dated by it.
 pub fn messages(c: &mut dyn Conn, report_id: i64) -> Result<Vec<Message>> {
-    c.query(
-        "SELECT id, author, user_id, kind, body, created_ms FROM report_messages WHERE report_id = $1
-         ORDER BY created_ms, CASE WHEN author = 'reporter' THEN 0 ELSE 1 END, id",
+    let rows = c.query(
+        &format!(
+            "SELECT {} FROM report_messages WHERE report_id = $1
+             ORDER BY created_ms, CASE WHEN author = 'reporter' THEN 0 ELSE 1 END, id",
+            Message::columns()
+        ),
         &params![report_id],
-    )?
-    .iter()
-    .map(message_from)
-    .collect()
+    )?;
+    Message::decode_all(&rows)
 }
 
 /// Inserts a report under a new random identifier (see
@@ -230,10 +199,13 @@ impl Store {
     pub async fn report(&self, id: i64) -> Result<Option<Report>> {
         self.read(move |c| {
             c.query_opt(
-                &format!("SELECT {REPORT_COLS} FROM reports r WHERE r.id = $1"),
+                &format!(
+                    "SELECT {} FROM reports r WHERE r.id = $1",
+                    Report::columns()
+                ),
                 &params![id],
             )?
-            .map(|r| report_from(&r))
+            .map(|r| Report::decode(&r))
             .transpose()
         })
         .await
@@ -242,13 +214,16 @@ impl Store {
     pub async fn report_with_messages(&self, id: i64) -> Result<Option<(Report, Vec<Message>)>> {
         self.read(move |c| {
             let Some(r) = c.query_opt(
-                &format!("SELECT {REPORT_COLS} FROM reports r WHERE r.id = $1"),
+                &format!(
+                    "SELECT {} FROM reports r WHERE r.id = $1",
+                    Report::columns()
+                ),
                 &params![id],
             )?
             else {
                 return Ok(None);
             };
-            let report = report_from(&r)?;
+            let report = Report::decode(&r)?;
             let msgs = messages(c, id)?;
             Ok(Some((report, msgs)))
         })
@@ -268,10 +243,10 @@ impl Store {
             let wh = "($1 = '' OR r.status = $1) AND ($2 = '' OR r.kind = $2)";
             let total = c.query_one(&format!("SELECT COUNT(*) FROM reports r WHERE {wh}"), &params![status.clone(), kind.clone()])?.i64(0)?;
             let rows = c.query(
-                &format!("SELECT {REPORT_COLS} FROM reports r WHERE {wh} ORDER BY r.received_ms DESC, r.id DESC LIMIT $3 OFFSET $4"),
+                &format!("SELECT {} FROM reports r WHERE {wh} ORDER BY r.received_ms DESC, r.id DESC LIMIT $3 OFFSET $4", Report::columns()),
                 &params![status, kind, limit, offset],
             )?;
-            Ok((rows.iter().map(report_from).collect::<Result<_>>()?, total))
+            Ok((Report::decode_all(&rows)?, total))
         })
         .await
     }
@@ -280,12 +255,15 @@ impl Store {
     pub async fn reports_of_user(&self, user_id: i64) -> Result<Vec<(Report, Vec<Message>)>> {
         self.read(move |c| {
             let rows = c.query(
-                &format!("SELECT {REPORT_COLS} FROM reports r WHERE r.reporter_id = $1 ORDER BY r.received_ms DESC"),
+                &format!(
+                    "SELECT {} FROM reports r WHERE r.reporter_id = $1 ORDER BY r.received_ms DESC",
+                    Report::columns()
+                ),
                 &params![user_id],
             )?;
             let mut out = Vec::new();
             for row in rows {
-                let r = report_from(&row)?;
+                let r = Report::decode(&row)?;
                 let m = messages(c, r.id)?;
                 out.push((r, m));
             }
@@ -304,13 +282,16 @@ impl Store {
     pub async fn receipt(&self, receipt_hash: String) -> Result<Option<ReceiptView>> {
         self.read(move |c| {
             let Some(row) = c.query_opt(
-                &format!("SELECT {REPORT_COLS} FROM reports r WHERE r.receipt_hash = $1"),
+                &format!(
+                    "SELECT {} FROM reports r WHERE r.receipt_hash = $1",
+                    Report::columns()
+                ),
                 &params![receipt_hash],
             )?
             else {
                 return Ok(None);
             };
-            let report = report_from(&row)?;
+            let report = Report::decode(&row)?;
             let msgs = messages(c, report.id)?;
             let (case_status, review_published) = match report.case_id {
                 Some(cid) => case_progress_tx(c, cid)?,
@@ -470,16 +451,12 @@ impl Store {
     /// The sealed identity of a confidential reporter (the caller decrypts and audits).
     pub async fn sealed_identity(&self, report_id: i64) -> Result<Option<Vec<u8>>> {
         self.read(move |c| {
-            let r = c
-                .query_opt(
-                    "SELECT reporter_sealed FROM reports WHERE id = $1",
-                    &params![report_id],
-                )?
-                .ok_or(StoreError::NotFound)?;
-            match r.0.first() {
-                Some(crate::db::Value::Null) | None => Ok(None),
-                _ => r.blob(0).map(Some),
-            }
+            c.query_opt(
+                "SELECT reporter_sealed FROM reports WHERE id = $1",
+                &params![report_id],
+            )?
+            .ok_or(StoreError::NotFound)?
+            .get("reporter_sealed")
         })
         .await
     }

@@ -6,20 +6,23 @@
 //! [`StoreError::Conflict`] and nothing is written, so the caller can show both
 //! texts and nothing typed is lost.
 
-use crate::db::{Conn, Row};
+use crate::db::Conn;
+use crate::rows::{FromRow, row};
 use crate::{Result, Store, StoreError, params};
 use debrief_core::review::{FACTOR_CATEGORIES, LessonLevel, ReviewState};
 use serde::Serialize;
 
-/// The quantified impact of an incident.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Impact {
-    pub duration_minutes: Option<i64>,
-    pub people_affected: Option<i64>,
-    pub records_affected: Option<i64>,
-    pub services: String,
-    pub cost: String,
-    pub notes: String,
+row! {
+    /// The quantified impact of an incident.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    pub struct Impact from "reviews r" {
+        pub duration_minutes: Option<i64> = "r.impact_duration_min",
+        pub people_affected: Option<i64> = "r.impact_people",
+        pub records_affected: Option<i64> = "r.impact_records",
+        pub services: String = "r.impact_services",
+        pub cost: String = "r.impact_cost",
+        pub notes: String = "r.impact_notes",
+    }
 }
 
 impl Impact {
@@ -28,106 +31,86 @@ impl Impact {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Review {
-    pub id: i64,
-    pub case_id: i64,
-    pub state: ReviewState,
-    pub facilitator_id: Option<i64>,
-    pub what_happened: String,
-    pub interpretations: String,
-    pub what_version: i64,
-    pub impact: Impact,
-    pub impact_version: i64,
-    pub went_well: String,
-    pub got_lucky: String,
-    pub learn_version: i64,
-    pub lint_acknowledged_by: Option<i64>,
-    pub lint_acknowledged_ms: Option<i64>,
-    pub created_ms: i64,
-    pub updated_ms: i64,
-    pub published_ms: Option<i64>,
-    pub published_by: Option<i64>,
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Review from "reviews r" {
+        pub id: i64 = "r.id",
+        pub case_id: i64 = "r.case_id",
+        pub state: ReviewState = "r.state",
+        pub facilitator_id: Option<i64> = "r.facilitator_id",
+        pub what_happened: String = "r.what_happened",
+        pub interpretations: String = "r.interpretations",
+        pub what_version: i64 = "r.what_version",
+        pub impact: Impact = nested,
+        pub impact_version: i64 = "r.impact_version",
+        pub went_well: String = "r.went_well",
+        pub got_lucky: String = "r.got_lucky",
+        pub learn_version: i64 = "r.learn_version",
+        pub lint_acknowledged_by: Option<i64> = "r.lint_acknowledged_by",
+        pub lint_acknowledged_ms: Option<i64> = "r.lint_acknowledged_ms",
+        pub created_ms: i64 = "r.created_ms",
+        pub updated_ms: i64 = "r.updated_ms",
+        pub published_ms: Option<i64> = "r.published_ms",
+        pub published_by: Option<i64> = "r.published_by",
+    }
 }
 
-const REVIEW_COLS: &str = "r.id, r.case_id, r.state, r.facilitator_id, r.what_happened, r.interpretations, r.what_version, r.impact_duration_min, r.impact_people, r.impact_records, r.impact_services, r.impact_cost, r.impact_notes, r.impact_version, r.went_well, r.got_lucky, r.learn_version, r.lint_acknowledged_by, r.lint_acknowledged_ms, r.created_ms, r.updated_ms, r.published_ms, r.published_by";
-
-fn review_from(r: &Row) -> Result<Review> {
-    Ok(Review {
-        id: r.i64(0)?,
-        case_id: r.i64(1)?,
-        state: r.text(2)?.parse().map_err(StoreError::Decode)?,
-        facilitator_id: r.opt_i64(3)?,
-        what_happened: r.text(4)?,
-        interpretations: r.text(5)?,
-        what_version: r.i64(6)?,
-        impact: Impact {
-            duration_minutes: r.opt_i64(7)?,
-            people_affected: r.opt_i64(8)?,
-            records_affected: r.opt_i64(9)?,
-            services: r.text(10)?,
-            cost: r.text(11)?,
-            notes: r.text(12)?,
-        },
-        impact_version: r.i64(13)?,
-        went_well: r.text(14)?,
-        got_lucky: r.text(15)?,
-        learn_version: r.i64(16)?,
-        lint_acknowledged_by: r.opt_i64(17)?,
-        lint_acknowledged_ms: r.opt_i64(18)?,
-        created_ms: r.i64(19)?,
-        updated_ms: r.i64(20)?,
-        published_ms: r.opt_i64(21)?,
-        published_by: r.opt_i64(22)?,
-    })
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct WhyChain from "review_whys" {
+        pub id: i64 = "id",
+        pub problem: String = "problem",
+        pub steps: Vec<String> = "steps" as json,
+        pub systemic_condition: String = "systemic_condition",
+        pub restricted: bool = "restricted",
+        pub version: i64 = "version",
+    }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct WhyChain {
-    pub id: i64,
-    pub problem: String,
-    pub steps: Vec<String>,
-    pub systemic_condition: String,
-    pub restricted: bool,
-    pub version: i64,
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Factor from "review_factors f JOIN factor_categories k ON k.key = f.category" {
+        pub id: i64 = "f.id",
+        pub category: String = "f.category",
+        pub category_label: String = "k.label",
+        pub explanation: String = "f.explanation",
+        pub restricted: bool = "f.restricted",
+        pub version: i64 = "f.version",
+    }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Factor {
-    pub id: i64,
-    pub category: String,
-    pub category_label: String,
-    pub explanation: String,
-    pub restricted: bool,
-    pub version: i64,
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Lesson from "review_lessons" {
+        pub id: i64 = "id",
+        pub level: LessonLevel = "level",
+        pub body: String = "body",
+        pub restricted: bool = "restricted",
+        pub version: i64 = "version",
+    }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Lesson {
-    pub id: i64,
-    pub level: LessonLevel,
-    pub body: String,
-    pub restricted: bool,
-    pub version: i64,
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Interview from "review_interviews" {
+        pub id: i64 = "id",
+        pub participant: String = "participant",
+        pub participant_id: Option<i64> = "participant_id",
+        pub notes: String = "notes",
+        pub version: i64 = "version",
+        pub author_id: Option<i64> = "author_id",
+        pub updated_ms: i64 = "updated_ms",
+    }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Interview {
-    pub id: i64,
-    pub participant: String,
-    pub participant_id: Option<i64>,
-    pub notes: String,
-    pub version: i64,
-    pub author_id: Option<i64>,
-    pub updated_ms: i64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FactorCategory {
-    pub key: String,
-    pub label: String,
-    pub description: String,
-    pub builtin: bool,
+row! {
+    #[derive(Debug, Clone, Serialize)]
+    pub struct FactorCategory from "factor_categories" {
+        pub key: String = "key",
+        pub label: String = "label",
+        pub description: String = "description",
+        pub builtin: bool = "builtin",
+    }
 }
 
 /// A review with its parts. Interview notes are only read when asked for.
@@ -257,11 +240,14 @@ pub fn open_review_tx(c: &mut dyn Conn, case_id: i64, user_id: i64, now: i64) ->
 
 fn review_row(c: &mut dyn Conn, case_id: i64) -> Result<Option<Review>> {
     c.query_opt(
-        &format!("SELECT {REVIEW_COLS} FROM reviews r WHERE r.case_id = $1"),
+        &format!(
+            "SELECT {} FROM reviews r WHERE r.case_id = $1",
+            Review::columns()
+        ),
         &params![case_id],
     )?
     .as_ref()
-    .map(review_from)
+    .map(Review::decode)
     .transpose()
 }
 
@@ -275,77 +261,37 @@ pub fn review_detail_tx(
         return Ok(None);
     };
     let rid = review.id;
-    let whys = c
-        .query(
-            "SELECT id, problem, steps, systemic_condition, restricted, version FROM review_whys WHERE review_id = $1 ORDER BY id",
-            &params![rid],
-        )?
-        .iter()
-        .map(|r| {
-            Ok(WhyChain {
-                id: r.i64(0)?,
-                problem: r.text(1)?,
-                steps: serde_json::from_str(&r.text(2)?)
-                    .map_err(|e| StoreError::Decode(e.to_string()))?,
-                systemic_condition: r.text(3)?,
-                restricted: r.bool(4)?,
-                version: r.i64(5)?,
-            })
-        })
-        .collect::<Result<_>>()?;
-    let factors = c
-        .query(
-            "SELECT f.id, f.category, k.label, f.explanation, f.restricted, f.version FROM review_factors f JOIN factor_categories k ON k.key = f.category WHERE f.review_id = $1 ORDER BY k.position, f.id",
-            &params![rid],
-        )?
-        .iter()
-        .map(|r| {
-            Ok(Factor {
-                id: r.i64(0)?,
-                category: r.text(1)?,
-                category_label: r.text(2)?,
-                explanation: r.text(3)?,
-                restricted: r.bool(4)?,
-                version: r.i64(5)?,
-            })
-        })
-        .collect::<Result<_>>()?;
-    let lessons = c
-        .query(
-            "SELECT id, level, body, restricted, version FROM review_lessons WHERE review_id = $1 ORDER BY id",
-            &params![rid],
-        )?
-        .iter()
-        .map(|r| {
-            Ok(Lesson {
-                id: r.i64(0)?,
-                level: r.text(1)?.parse().map_err(StoreError::Decode)?,
-                body: r.text(2)?,
-                restricted: r.bool(3)?,
-                version: r.i64(4)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let mut lessons = lessons;
+    let whys = WhyChain::decode_all(&c.query(
+        &format!(
+            "SELECT {} FROM review_whys WHERE review_id = $1 ORDER BY id",
+            WhyChain::columns()
+        ),
+        &params![rid],
+    )?)?;
+    let factors = Factor::decode_all(&c.query(
+        &format!(
+            "SELECT {} FROM {} WHERE f.review_id = $1 ORDER BY k.position, f.id",
+            Factor::columns(),
+            Factor::FROM
+        ),
+        &params![rid],
+    )?)?;
+    let mut lessons = Lesson::decode_all(&c.query(
+        &format!(
+            "SELECT {} FROM review_lessons WHERE review_id = $1 ORDER BY id",
+            Lesson::columns()
+        ),
+        &params![rid],
+    )?)?;
     lessons.sort_by_key(|l| (l.level, l.id));
     let interviews = if with_interviews {
-        c.query(
-            "SELECT id, participant, participant_id, notes, version, author_id, updated_ms FROM review_interviews WHERE review_id = $1 ORDER BY id",
+        Interview::decode_all(&c.query(
+            &format!(
+                "SELECT {} FROM review_interviews WHERE review_id = $1 ORDER BY id",
+                Interview::columns()
+            ),
             &params![rid],
-        )?
-        .iter()
-        .map(|r| {
-            Ok(Interview {
-                id: r.i64(0)?,
-                participant: r.text(1)?,
-                participant_id: r.opt_i64(2)?,
-                notes: r.text(3)?,
-                version: r.i64(4)?,
-                author_id: r.opt_i64(5)?,
-                updated_ms: r.i64(6)?,
-            })
-        })
-        .collect::<Result<_>>()?
+        )?)?
     } else {
         Vec::new()
     };
@@ -614,6 +560,27 @@ fn apply_edit(
     Ok(new_id)
 }
 
+row! {
+    /// The columns of a [`PublishedReview`], without its factors.
+    pub(crate) struct PublishedRow from "reviews r JOIN cases c ON c.id = r.case_id" {
+        case_id: i64 = "r.case_id",
+        title: String = "c.title",
+        severity: String = "c.severity",
+        published_ms: Option<i64> = "r.published_ms",
+        what_happened: String = "r.what_happened",
+        lessons: i64 = "(SELECT COUNT(*) FROM review_lessons l WHERE l.review_id = r.id AND l.restricted = 0)",
+    }
+}
+
+row! {
+    /// A factor just inserted, to match it to the factor it was made from.
+    pub(crate) struct MadeFactor from "review_factors" {
+        id: i64 = "id",
+        category: String = "category",
+        explanation: String = "explanation",
+    }
+}
+
 /// A summary line of a published review, for the learning library.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublishedReview {
@@ -815,31 +782,31 @@ impl Store {
                 .i64(0)?;
             let rows = c.query(
                 &format!(
-                    "SELECT r.case_id, c.title, c.severity, r.published_ms, r.what_happened,
-                        (SELECT COUNT(*) FROM review_lessons l WHERE l.review_id = r.id AND l.restricted = 0)
-                     FROM reviews r JOIN cases c ON c.id = r.case_id WHERE {filter}
-                     ORDER BY r.published_ms DESC, r.id DESC LIMIT $2 OFFSET $3"
+                    "SELECT {} FROM {} WHERE {filter}
+                     ORDER BY r.published_ms DESC, r.id DESC LIMIT $2 OFFSET $3",
+                    PublishedRow::columns(),
+                    PublishedRow::FROM
                 ),
                 &params![like, limit, offset],
             )?;
             let mut out = Vec::with_capacity(rows.len());
             for r in &rows {
-                let case_id = r.i64(0)?;
+                let r = PublishedRow::decode(r)?;
                 let factors = c
                     .query(
-                        "SELECT DISTINCT k.label, k.position FROM review_factors f JOIN reviews v ON v.id = f.review_id JOIN factor_categories k ON k.key = f.category WHERE v.case_id = $1 AND f.restricted = 0 ORDER BY k.position",
-                        &params![case_id],
+                        r#"SELECT DISTINCT k.label AS "label", k.position FROM review_factors f JOIN reviews v ON v.id = f.review_id JOIN factor_categories k ON k.key = f.category WHERE v.case_id = $1 AND f.restricted = 0 ORDER BY k.position"#,
+                        &params![r.case_id],
                     )?
                     .iter()
-                    .map(|x| x.text(0))
+                    .map(|x| x.get("label"))
                     .collect::<Result<_>>()?;
                 out.push(PublishedReview {
-                    case_id,
-                    title: r.text(1)?,
-                    severity: r.text(2)?,
-                    published_ms: r.opt_i64(3)?.unwrap_or(0),
-                    what_happened: r.text(4)?,
-                    lessons: r.i64(5)?,
+                    case_id: r.case_id,
+                    title: r.title,
+                    severity: r.severity,
+                    published_ms: r.published_ms.unwrap_or(0),
+                    what_happened: r.what_happened,
+                    lessons: r.lessons,
                     factors,
                 });
             }
@@ -851,20 +818,13 @@ impl Store {
     /// Contributing-factor categories, built-in ones first.
     pub async fn factor_categories(&self) -> Result<Vec<FactorCategory>> {
         self.read(|c| {
-            c.query(
-                "SELECT key, label, description, builtin FROM factor_categories ORDER BY position, key",
+            FactorCategory::decode_all(&c.query(
+                &format!(
+                    "SELECT {} FROM factor_categories ORDER BY position, key",
+                    FactorCategory::columns()
+                ),
                 &[],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(FactorCategory {
-                    key: r.text(0)?,
-                    label: r.text(1)?,
-                    description: r.text(2)?,
-                    builtin: r.bool(3)?,
-                })
-            })
-            .collect()
+            )?)
         })
         .await
     }
@@ -1043,22 +1003,20 @@ pub fn insert_review_record_tx(c: &mut dyn Conn, r: &ReviewRecord) -> Result<(i6
         // RETURNING gives no order: match the new rows to the factors given
         let rows = c.query(
             &format!(
-                "INSERT INTO review_factors (review_id, category, explanation, restricted, created_ms) VALUES {} RETURNING id, category, explanation",
-                value_rows(r.factors.len(), 5)
+                "INSERT INTO review_factors (review_id, category, explanation, restricted, created_ms) VALUES {} RETURNING {}",
+                value_rows(r.factors.len(), 5),
+                MadeFactor::columns()
             ),
             &values,
         )?;
-        let mut made = rows
-            .iter()
-            .map(|x| Ok((x.i64(0)?, x.text(1)?, x.text(2)?)))
-            .collect::<Result<Vec<_>>>()?;
-        made.sort_by_key(|m| m.0);
+        let mut made = MadeFactor::decode_all(&rows)?;
+        made.sort_by_key(|m| m.id);
         for f in &r.factors {
             let at = made
                 .iter()
-                .position(|m| m.1 == f.category && m.2 == f.explanation)
+                .position(|m| m.category == f.category && m.explanation == f.explanation)
                 .ok_or_else(|| StoreError::Decode("an inserted factor was not returned".into()))?;
-            factor_ids.push(made.remove(at).0);
+            factor_ids.push(made.remove(at).id);
         }
     }
     if !r.lessons.is_empty() {
