@@ -16,6 +16,7 @@ pub mod reports;
 pub mod reviews;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod tls;
 
 use db::{Conn, Db, Engine};
 use std::sync::Arc;
