@@ -533,7 +533,7 @@ pub struct PgConnection {
 }
 
 pub struct PgManager {
-    config: postgres::Config,
+    target: crate::tls::PgTarget,
 }
 
 impl r2d2::ManageConnection for PgManager {
@@ -542,7 +542,7 @@ impl r2d2::ManageConnection for PgManager {
 
     fn connect(&self) -> Result<PgConnection, postgres::Error> {
         Ok(PgConnection {
-            client: self.config.connect(postgres::NoTls)?,
+            client: self.target.connect()?,
             statements: HashMap::new(),
         })
     }
@@ -634,18 +634,17 @@ impl Db {
 
     fn connect_postgres(url: &str) -> Result<Db, StoreError> {
         {
-            let cfg: postgres::Config = url
-                .parse()
-                .map_err(|e| StoreError::BadUrl(format!("invalid PostgreSQL URL: {e}")))?;
+            // sslmode and sslrootcert are read there (crate::tls), the rest by the driver
+            let target = crate::tls::PgTarget::parse(url)?;
             // one direct connection first: a clear, immediate error if the server does not answer
-            let mut probe = cfg.connect(postgres::NoTls).map_err(|e| {
-                StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}"))
-            })?;
+            let mut probe = target
+                .connect()
+                .map_err(|e| StoreError::Unavailable(target.describe(&e)))?;
             probe
                 .simple_query("SELECT 1")
                 .map_err(|e| StoreError::Unavailable(format!("PostgreSQL does not answer: {e}")))?;
             drop(probe);
-            let mgr = PgManager { config: cfg };
+            let mgr = PgManager { target };
             // a connection that broke is noticed when it is used (has_broken) and
             // replaced; testing each one on checkout would cost a round trip per query
             let pool = r2d2::Pool::builder()

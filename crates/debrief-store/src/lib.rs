@@ -18,6 +18,7 @@ pub mod reviews;
 pub mod rows;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod tls;
 
 use db::{Conn, Db, Engine};
 use std::sync::Arc;
