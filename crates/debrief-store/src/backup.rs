@@ -11,9 +11,9 @@
 //! The content, once decompressed, is JSON lines: for every table, in an order in
 //! which each table comes after the tables it refers to, one line
 //! `{"table":NAME,"columns":[…],"rows":N}` and then N lines, each a JSON array of the
-//! row's values. A value is `null`, an integer, a finite real (written with a
-//! decimal point or exponent), a string, `{"real":"NaN"|"inf"|"-inf"}` or
-//! `{"blob":HEX}`. Nothing in it is engine-specific, so a backup of SQLite restores
+//! row's values. A value is `null`, an integer, a string, `{"real":TEXT}` (the
+//! shortest decimal that reads back to the same 64-bit float, or `inf`, `-inf`,
+//! `NaN`) or `{"blob":HEX}`. Nothing in it is engine-specific, so a backup of SQLite restores
 //! into PostgreSQL and back.
 //!
 //! Every table of the schema is included, found from the database's own catalogue
@@ -285,8 +285,9 @@ fn to_json(v: &Value) -> serde_json::Value {
     match v {
         Value::Null => J::Null,
         Value::Int(i) => J::from(*i),
-        Value::Real(r) if r.is_finite() => J::from(*r),
-        Value::Real(r) => json!({ "real": if r.is_nan() { "NaN" } else if *r > 0.0 { "inf" } else { "-inf" } }),
+        // as text, which Rust writes as the shortest form that reads back exactly
+        // (JSON numbers would go through serde_json's approximate float parser)
+        Value::Real(r) => json!({ "real": format!("{r:?}") }),
         Value::Text(s) => J::String(s.clone()),
         Value::Blob(b) => json!({ "blob": hex::encode(b) }),
     }
@@ -297,23 +298,12 @@ fn from_json(j: serde_json::Value) -> Result<Value, String> {
     Ok(match j {
         J::Null => Value::Null,
         J::String(s) => Value::Text(s),
-        J::Number(n) => {
-            if n.is_f64() {
-                Value::Real(n.as_f64().ok_or("a real out of range")?)
-            } else {
-                Value::Int(n.as_i64().ok_or("an integer out of range")?)
-            }
-        }
+        J::Number(n) => Value::Int(n.as_i64().ok_or("a number that is not a 64-bit integer")?),
         J::Object(mut o) if o.len() == 1 => {
             if let Some(J::String(h)) = o.remove("blob") {
                 Value::Blob(hex::decode(h).map_err(|e| format!("bad blob: {e}"))?)
             } else if let Some(J::String(r)) = o.remove("real") {
-                Value::Real(match r.as_str() {
-                    "NaN" => f64::NAN,
-                    "inf" => f64::INFINITY,
-                    "-inf" => f64::NEG_INFINITY,
-                    other => return Err(format!("bad real {other:?}")),
-                })
+                Value::Real(r.parse().map_err(|_| format!("bad real {r:?}"))?)
             } else {
                 return Err("an object that is neither a blob nor a real".into());
             }
@@ -469,24 +459,23 @@ impl Store {
         );
         progress(Progress::Snapshot);
         let engine = self.engine();
-        let (schema_version, tables, rows, created) =
-            self.db().snapshot_read_blocking(|c| {
-                let created = chrono::Utc::now();
-                let tables = schema(c)?;
-                if !tables.iter().any(|t| t.name == "schema_migrations") {
-                    return Err(StoreError::Invalid(
-                        "the database has no Debrief schema: there is nothing to back up".into(),
-                    ));
-                }
-                let version = c
-                    .query_one(
-                        "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations",
-                        &[],
-                    )?
-                    .i64(0)?;
-                let rows = write_tables(c, &tables, &mut gz, progress)?;
-                Ok((version, tables.len() as u64, rows, created))
-            })?;
+        let (schema_version, tables, rows, created) = self.db().snapshot_read_blocking(|c| {
+            let created = chrono::Utc::now();
+            let tables = schema(c)?;
+            if !tables.iter().any(|t| t.name == "schema_migrations") {
+                return Err(StoreError::Invalid(
+                    "the database has no Debrief schema: there is nothing to back up".into(),
+                ));
+            }
+            let version = c
+                .query_one(
+                    "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations",
+                    &[],
+                )?
+                .i64(0)?;
+            let rows = write_tables(c, &tables, &mut gz, progress)?;
+            Ok((version, tables.len() as u64, rows, created))
+        })?;
         let hashing = gz
             .into_inner()
             .map_err(|e| io(e.into_error()))?
@@ -555,7 +544,11 @@ pub fn read_header(r: &mut dyn BufRead) -> Result<Header, BackupError> {
     match loose.get("format").and_then(serde_json::Value::as_i64) {
         Some(FORMAT) => {}
         Some(f) if f > FORMAT => return Err(BackupError::NewerFormat(f)),
-        _ => return Err(BackupError::Corrupt("the header has no known format".into())),
+        _ => {
+            return Err(BackupError::Corrupt(
+                "the header has no known format".into(),
+            ));
+        }
     }
     serde_json::from_value(loose).map_err(|e| BackupError::Corrupt(format!("bad header: {e}")))
 }

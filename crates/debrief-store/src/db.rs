@@ -732,8 +732,9 @@ impl Db {
     ) -> Result<T, StoreError> {
         match self {
             Db::Sqlite(s) => {
-                let dir = tempfile::tempdir()
-                    .map_err(|e| StoreError::Sql(format!("cannot make a temporary directory: {e}")))?;
+                let dir = tempfile::tempdir().map_err(|e| {
+                    StoreError::Sql(format!("cannot make a temporary directory: {e}"))
+                })?;
                 let path = dir.path().join("snapshot.db");
                 let mut copy = rusqlite::Connection::open(&path).map_err(sqlite_err)?;
                 s.online_copy(&mut copy)?;

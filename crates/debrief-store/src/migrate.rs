@@ -99,10 +99,16 @@ const SCHEMA_MIGRATIONS: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (v
 /// The caller owns the transaction (and the migration lock).
 pub(crate) fn apply(c: &mut dyn Conn, m: &Migration) -> Result<bool> {
     c.batch(SCHEMA_MIGRATIONS)?;
-    if c.query_opt("SELECT version FROM schema_migrations WHERE version = $1", &params![m.version])?.is_some() {
+    if c.query_opt(
+        "SELECT version FROM schema_migrations WHERE version = $1",
+        &params![m.version],
+    )?
+    .is_some()
+    {
         return Ok(false);
     }
-    c.batch(m.sql).map_err(|e| StoreError::Sql(format!("migration {} ({}): {e}", m.version, m.name)))?;
+    c.batch(m.sql)
+        .map_err(|e| StoreError::Sql(format!("migration {} ({}): {e}", m.version, m.name)))?;
     if let Some(seed) = m.seed {
         seed(c)?;
     }
@@ -136,7 +142,10 @@ impl Store {
     pub fn schema_version_blocking(&self) -> Result<i64> {
         self.db().read_blocking(|c| {
             c.batch(SCHEMA_MIGRATIONS)?;
-            let r = c.query_one("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations", &[])?;
+            let r = c.query_one(
+                "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations",
+                &[],
+            )?;
             r.i64(0)
         })
     }

@@ -99,7 +99,10 @@ fn table_count(url: &str) -> usize {
 }
 
 fn max_id(url: &str, table: &str) -> i64 {
-    let (url, sql) = (url.to_string(), format!("SELECT COALESCE(MAX(id), 0) FROM {table}"));
+    let (url, sql) = (
+        url.to_string(),
+        format!("SELECT COALESCE(MAX(id), 0) FROM {table}"),
+    );
     off_runtime(move || {
         let store = Store::connect(&url).unwrap();
         store
@@ -110,11 +113,22 @@ fn max_id(url: &str, table: &str) -> i64 {
 }
 
 fn backup(url: &str, file: &Path) -> String {
-    ok(&debrief(&["backup", "--database", url, "-o", file.to_str().unwrap()]))
+    ok(&debrief(&[
+        "backup",
+        "--database",
+        url,
+        "-o",
+        file.to_str().unwrap(),
+    ]))
 }
 
 fn restore(url: &str, file: &Path) -> String {
-    ok(&debrief(&["restore", "--database", url, file.to_str().unwrap()]))
+    ok(&debrief(&[
+        "restore",
+        "--database",
+        url,
+        file.to_str().unwrap(),
+    ]))
 }
 
 fn audit_intact(url: &str) {
@@ -131,33 +145,59 @@ fn demo_data_moves_to_the_other_engine_and_back_unchanged() {
     ok(&debrief(&["demo", "--scale", "12", "--database", &src.url]));
     let original = contents(&src.url);
     // the demo fills most tables: a comparison of empty tables would prove nothing
-    let filled = original.values().filter(|(_, rows)| !rows.is_empty()).count();
-    assert!(filled >= 15, "only {filled} of {} tables have rows", original.len());
+    let filled = original
+        .values()
+        .filter(|(_, rows)| !rows.is_empty())
+        .count();
+    assert!(
+        filled >= 15,
+        "only {filled} of {} tables have rows",
+        original.len()
+    );
     assert!(original.contains_key("schema_migrations"));
     assert!(!original["audit_log"].1.is_empty());
 
     let first = dir.path().join("first.debrief");
     let said = backup(&src.url, &first);
-    assert!(said.contains("backed up") && said.contains("deployment key is not in the backup"), "{said}");
+    assert!(
+        said.contains("backed up") && said.contains("deployment key is not in the backup"),
+        "{said}"
+    );
 
     let there = TestDb::on(other(here));
     let said = restore(&there.url, &first);
     assert!(said.contains("restored"), "{said}");
-    assert_eq!(contents(&there.url), original, "{here:?} → {:?}", other(here));
+    assert_eq!(
+        contents(&there.url),
+        original,
+        "{here:?} → {:?}",
+        other(here)
+    );
     audit_intact(&there.url);
 
     let second = dir.path().join("second.debrief");
     backup(&there.url, &second);
     let back = TestDb::on(here);
     restore(&back.url, &second);
-    assert_eq!(contents(&back.url), original, "{:?} → {here:?}", other(here));
+    assert_eq!(
+        contents(&back.url),
+        original,
+        "{:?} → {here:?}",
+        other(here)
+    );
     audit_intact(&back.url);
 
     // new rows continue after the restored ids (identity sequences were moved on)
     for db in [&there, &back] {
         let before = max_id(&db.url, "users");
         let out = ok(&debrief(&[
-            "user", "add", "--database", &db.url, "--email", "new.person@example.org", "--name",
+            "user",
+            "add",
+            "--database",
+            &db.url,
+            "--email",
+            "new.person@example.org",
+            "--name",
             "New Person",
         ]));
         assert!(out.contains(&format!("(id {})", before + 1)), "{out}");
@@ -209,7 +249,9 @@ async fn a_backup_taken_while_the_server_writes_restores_and_verifies() {
     }
     let file = dir.path().join("live.debrief");
     let (url, f) = (app.db.url.clone(), file.clone());
-    let said = tokio::task::spawn_blocking(move || backup(&url, &f)).await.unwrap();
+    let said = tokio::task::spawn_blocking(move || backup(&url, &f))
+        .await
+        .unwrap();
     let during = reports(app.db.url.clone());
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let made = writer.await.unwrap();
@@ -217,20 +259,35 @@ async fn a_backup_taken_while_the_server_writes_restores_and_verifies() {
 
     let target = TestDb::on(other(app.db.engine));
     let (url, f) = (target.url.clone(), file.clone());
-    tokio::task::spawn_blocking(move || restore(&url, &f)).await.unwrap();
+    tokio::task::spawn_blocking(move || restore(&url, &f))
+        .await
+        .unwrap();
     let restored = reports(target.url.clone());
-    assert!(restored >= 20 && restored <= during, "{restored} restored, {during} after the backup");
+    assert!(
+        restored >= 20 && restored <= during,
+        "{restored} restored, {during} after the backup"
+    );
     assert!((restored as u64) <= made);
     let url = target.url.clone();
-    tokio::task::spawn_blocking(move || audit_intact(&url)).await.unwrap();
+    tokio::task::spawn_blocking(move || audit_intact(&url))
+        .await
+        .unwrap();
 }
 
 /// A small database with a backup of it.
 fn small_backup(dir: &Path) -> (TestDb, std::path::PathBuf) {
     let src = TestDb::new();
     ok(&debrief(&[
-        "user", "add", "--database", &src.url, "--email", "ada@example.org", "--name", "Ada",
-        "--role", "admin",
+        "user",
+        "add",
+        "--database",
+        &src.url,
+        "--email",
+        "ada@example.org",
+        "--name",
+        "Ada",
+        "--role",
+        "admin",
     ]));
     let file = dir.join("small.debrief");
     backup(&src.url, &file);
@@ -243,26 +300,58 @@ fn damaged_or_foreign_files_are_refused_and_nothing_is_written() {
     let (_src, file) = small_backup(dir.path());
     let good = std::fs::read(&file).unwrap();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("flipped", {
-            let mut b = good.clone();
-            let i = b.len() - 40;
-            b[i] ^= 0x55;
-            b
-        }, "does not match its SHA-256 checksum"),
-        ("truncated", good[..good.len() - 25].to_vec(), "is truncated"),
-        ("extended", [good.clone(), b"more".to_vec()].concat(), "is corrupted"),
-        ("text", b"hello, this is not a backup\n".to_vec(), "not a Debrief backup"),
+        (
+            "flipped",
+            {
+                let mut b = good.clone();
+                let i = b.len() - 40;
+                b[i] ^= 0x55;
+                b
+            },
+            "does not match its SHA-256 checksum",
+        ),
+        (
+            "truncated",
+            good[..good.len() - 25].to_vec(),
+            "is truncated",
+        ),
+        (
+            "extended",
+            [good.clone(), b"more".to_vec()].concat(),
+            "is corrupted",
+        ),
+        (
+            "text",
+            b"hello, this is not a backup\n".to_vec(),
+            "not a Debrief backup",
+        ),
         ("empty", Vec::new(), "not a Debrief backup"),
-        ("binary", vec![0xff, 0xfe, 0x00, 0x13, 0x37], "not a Debrief backup"),
-        ("headless", b"DEBRIEF-BACKUP\n{\"format\":1}\n".to_vec(), "is corrupted"),
+        (
+            "binary",
+            vec![0xff, 0xfe, 0x00, 0x13, 0x37],
+            "not a Debrief backup",
+        ),
+        (
+            "headless",
+            b"DEBRIEF-BACKUP\n{\"format\":1}\n".to_vec(),
+            "is corrupted",
+        ),
     ];
     for (name, bytes, expect) in cases {
         let path = dir.path().join(format!("{name}.debrief"));
         std::fs::write(&path, bytes).unwrap();
         let target = TestDb::new();
-        let err = refused(&debrief(&["restore", "--database", &target.url, path.to_str().unwrap()]));
+        let err = refused(&debrief(&[
+            "restore",
+            "--database",
+            &target.url,
+            path.to_str().unwrap(),
+        ]));
         assert!(err.contains(expect), "{name}: {err}");
-        assert!(err.contains(path.to_str().unwrap()), "{name} names the file: {err}");
+        assert!(
+            err.contains(path.to_str().unwrap()),
+            "{name} names the file: {err}"
+        );
         assert_eq!(table_count(&target.url), 0, "{name}: nothing was written");
     }
 }
@@ -273,18 +362,41 @@ fn a_backup_from_a_newer_schema_or_format_is_refused() {
     let (_src, file) = small_backup(dir.path());
     let good = std::fs::read(&file).unwrap();
     let latest = debrief_store::migrate::latest_version(engine_from_env());
-    let header_end = good.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(1).unwrap().0;
+    let header_end = good
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(1)
+        .unwrap()
+        .0;
     let header = String::from_utf8(good[..header_end].to_vec()).unwrap();
     let content = &good[header_end..];
     for (from, to, expect) in [
-        (format!("\"schema_version\":{latest}"), format!("\"schema_version\":{}", latest + 1), "newer than this Debrief knows"),
-        ("\"format\":1".to_string(), "\"format\":2".to_string(), "backup format 2 is newer"),
+        (
+            format!("\"schema_version\":{latest}"),
+            format!("\"schema_version\":{}", latest + 1),
+            "newer than this Debrief knows",
+        ),
+        (
+            "\"format\":1".to_string(),
+            "\"format\":2".to_string(),
+            "backup format 2 is newer",
+        ),
     ] {
         assert!(header.contains(&from), "{header}");
         let path = dir.path().join("newer.debrief");
-        std::fs::write(&path, [header.replace(&from, &to).as_bytes(), content].concat()).unwrap();
+        std::fs::write(
+            &path,
+            [header.replace(&from, &to).as_bytes(), content].concat(),
+        )
+        .unwrap();
         let target = TestDb::new();
-        let err = refused(&debrief(&["restore", "--database", &target.url, path.to_str().unwrap()]));
+        let err = refused(&debrief(&[
+            "restore",
+            "--database",
+            &target.url,
+            path.to_str().unwrap(),
+        ]));
         assert!(err.contains(expect), "{err}");
         assert_eq!(table_count(&target.url), 0);
     }
@@ -299,12 +411,19 @@ fn only_an_empty_database_takes_a_restore() {
     // the database it came from, with its rows
     let err = refused(&debrief(&["restore", "--database", &src.url, f]));
     assert!(err.contains("restore needs an empty database"), "{err}");
-    assert_eq!(contents(&src.url), before, "the refused restore changed nothing");
+    assert_eq!(
+        contents(&src.url),
+        before,
+        "the refused restore changed nothing"
+    );
     // a database that only has the schema
     let migrated = TestDb::new();
     ok(&debrief(&["migrate", "--database", &migrated.url]));
     let err = refused(&debrief(&["restore", "--database", &migrated.url, f]));
-    assert!(err.contains("restore needs an empty database") && err.contains("schema version"), "{err}");
+    assert!(
+        err.contains("restore needs an empty database") && err.contains("schema version"),
+        "{err}"
+    );
     // an empty one takes it
     let empty = TestDb::new();
     restore(&empty.url, &file);
@@ -316,7 +435,13 @@ fn a_database_without_a_schema_has_nothing_to_back_up() {
     let dir = tempfile::tempdir().unwrap();
     let empty = TestDb::new();
     let file = dir.path().join("nothing.debrief");
-    let err = refused(&debrief(&["backup", "--database", &empty.url, "-o", file.to_str().unwrap()]));
+    let err = refused(&debrief(&[
+        "backup",
+        "--database",
+        &empty.url,
+        "-o",
+        file.to_str().unwrap(),
+    ]));
     assert!(err.contains("no Debrief schema"), "{err}");
     assert!(!file.exists());
 }

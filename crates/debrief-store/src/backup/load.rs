@@ -121,7 +121,12 @@ fn load_table(
     let kinds: Vec<_> = head
         .columns
         .iter()
-        .map(|n| t.columns.iter().find(|c| &c.name == n).map_or(super::Kind::Any, |c| c.kind))
+        .map(|n| {
+            t.columns
+                .iter()
+                .find(|c| &c.name == n)
+                .map_or(super::Kind::Any, |c| c.kind)
+        })
         .collect();
     let position = |name: &str| head.columns.iter().position(|c| c == name);
     let self_refs: Vec<usize> = t
@@ -154,9 +159,10 @@ fn load_table(
             std::borrow::Cow::Owned(insert_sql(&t.name, &head.columns, rows))
         };
         c.execute(&sql, batch).map_err(|e| match e {
-            StoreError::Unique(w) => {
-                StoreError::Invalid(format!("the backup repeats a row of table {} ({w})", t.name))
-            }
+            StoreError::Unique(w) => StoreError::Invalid(format!(
+                "the backup repeats a row of table {} ({w})",
+                t.name
+            )),
             StoreError::ForeignKey => StoreError::Invalid(format!(
                 "a row of table {} refers to a row the backup does not have",
                 t.name
@@ -186,7 +192,12 @@ fn load_table(
         let mut row = Vec::with_capacity(width);
         for (i, j) in vals.into_iter().enumerate() {
             let v = from_json(j).map_err(|e| {
-                corrupt(format!("{}.{} in row {}: {e}", t.name, head.columns[i], n + 1))
+                corrupt(format!(
+                    "{}.{} in row {}: {e}",
+                    t.name,
+                    head.columns[i],
+                    n + 1
+                ))
             })?;
             if !accepts(kinds[i], &v) {
                 return Err(StoreError::Invalid(format!(
@@ -281,9 +292,16 @@ fn occupied(c: &mut dyn Conn) -> Result<Option<String>, StoreError> {
     }
     let n = tables.len();
     Ok(Some(if version > 0 {
-        format!("{n} table{} (schema version {version})", if n == 1 { "" } else { "s" })
+        format!(
+            "{n} table{} (schema version {version})",
+            if n == 1 { "" } else { "s" }
+        )
     } else {
-        format!("{n} table{}: {}", if n == 1 { "" } else { "s" }, tables.join(", "))
+        format!(
+            "{n} table{}: {}",
+            if n == 1 { "" } else { "s" },
+            tables.join(", ")
+        )
     }))
 }
 
@@ -316,10 +334,8 @@ impl Store {
         file.seek(SeekFrom::Start(offset))
             .map_err(|e| BackupError::Io(format!("cannot read {}: {e}", path.display())))?;
         let compressed = BufReader::new(file).take(header.content_bytes);
-        let mut content = BufReader::with_capacity(
-            256 * 1024,
-            flate2::bufread::GzDecoder::new(compressed),
-        );
+        let mut content =
+            BufReader::with_capacity(256 * 1024, flate2::bufread::GzDecoder::new(compressed));
         let mut refusal: Option<BackupError> = None;
         let outcome = self.db().write_blocking(|c| {
             c.lock(MIGRATION_LOCK)?;
