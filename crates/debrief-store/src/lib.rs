@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod action_items;
 pub mod audit;
+pub mod backup;
 pub mod cases;
 pub mod db;
 pub mod jobs;

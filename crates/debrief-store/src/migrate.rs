@@ -85,8 +85,39 @@ pub fn migrations(engine: Engine) -> &'static [Migration] {
     }
 }
 
+/// The newest schema version this build knows.
+pub fn latest_version(engine: Engine) -> i64 {
+    migrations(engine).last().map_or(0, |m| m.version)
+}
+
 /// Key of the advisory lock that keeps two starting servers from migrating at once.
-const MIGRATION_LOCK: i64 = 0x6465_6272_6965_6601;
+pub(crate) const MIGRATION_LOCK: i64 = 0x6465_6272_6965_6601;
+
+const SCHEMA_MIGRATIONS: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)";
+
+/// Applies `m` on `c` unless it is recorded as applied; returns whether it ran.
+/// The caller owns the transaction (and the migration lock).
+pub(crate) fn apply(c: &mut dyn Conn, m: &Migration) -> Result<bool> {
+    c.batch(SCHEMA_MIGRATIONS)?;
+    if c.query_opt(
+        "SELECT version FROM schema_migrations WHERE version = $1",
+        &params![m.version],
+    )?
+    .is_some()
+    {
+        return Ok(false);
+    }
+    c.batch(m.sql)
+        .map_err(|e| StoreError::Sql(format!("migration {} ({}): {e}", m.version, m.name)))?;
+    if let Some(seed) = m.seed {
+        seed(c)?;
+    }
+    c.execute(
+        "INSERT INTO schema_migrations (version, name, applied_ms) VALUES ($1, $2, $3)",
+        &params![m.version, m.name, now_ms()],
+    )?;
+    Ok(true)
+}
 
 impl Store {
     /// Applies every pending migration; returns how many were applied. Safe to run
@@ -97,19 +128,7 @@ impl Store {
         for m in migrations(engine) {
             let done = self.db().write_blocking(|c: &mut dyn Conn| {
                 c.lock(MIGRATION_LOCK)?;
-                c.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)")?;
-                if c.query_opt("SELECT version FROM schema_migrations WHERE version = $1", &params![m.version])?.is_some() {
-                    return Ok(false);
-                }
-                c.batch(m.sql).map_err(|e| StoreError::Sql(format!("migration {} ({}): {e}", m.version, m.name)))?;
-                if let Some(seed) = m.seed {
-                    seed(c)?;
-                }
-                c.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_ms) VALUES ($1, $2, $3)",
-                    &params![m.version, m.name, now_ms()],
-                )?;
-                Ok(true)
+                apply(c, m)
             })?;
             if done {
                 tracing::info!(version = m.version, name = m.name, "applied migration");
@@ -122,8 +141,11 @@ impl Store {
     /// The latest migration version applied, 0 for an empty database.
     pub fn schema_version_blocking(&self) -> Result<i64> {
         self.db().read_blocking(|c| {
-            c.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)")?;
-            let r = c.query_one("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations", &[])?;
+            c.batch(SCHEMA_MIGRATIONS)?;
+            let r = c.query_one(
+                "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations",
+                &[],
+            )?;
             r.i64(0)
         })
     }

@@ -81,6 +81,18 @@ pub(crate) fn team_names() -> Vec<&'static str> {
     TEAMS.iter().map(|t| t.0).collect()
 }
 
+/// The bar `debrief demo` shows on standard error while it generates `cases`
+/// cases (hidden when standard error is not a terminal).
+pub fn progress_bar(cases: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(cases as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "generating cases [{bar:30}] {pos}/{len} ({eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
 /// Loads the demo people and teams unless they are there already. Returns the
 /// number of people created.
 pub fn load(store: &Store) -> Result<usize, StoreError> {

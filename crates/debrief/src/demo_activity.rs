@@ -299,6 +299,7 @@ pub fn generate(
     keys: &Keys,
     cases: usize,
     seed: u64,
+    progress: &dyn Fn(usize),
 ) -> Result<(usize, Option<String>), StoreError> {
     let now = now_ms();
     let mut rng = Rng(seed | 1);
@@ -485,6 +486,7 @@ pub fn generate(
             Ok((n, receipt))
         })?;
         made += n;
+        progress(made);
         if shown_receipt.is_none() {
             shown_receipt = receipt;
         }

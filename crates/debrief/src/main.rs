@@ -4,6 +4,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod backup_cmd;
 mod config;
 mod demo;
 mod demo_activity;
@@ -128,6 +129,24 @@ enum Command {
     Export {
         #[command(subcommand)]
         command: ExportCommand,
+    },
+    /// Write a backup of the whole database from one consistent snapshot (the
+    /// server may keep running). The deployment key is not in it.
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// The backup file to write (replaced if it exists).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Load a backup into an empty database, SQLite or PostgreSQL (either engine's
+    /// backup restores into either).
+    Restore {
+        #[command(flatten)]
+        db: DbArg,
+        /// The backup file, as written by `debrief backup`.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
     },
 }
 
@@ -465,7 +484,12 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let keys = keyfile::load(&key_path).map_err(usage)?;
             debrief_store::audit::anchor_with(&keys);
             demo::load(&store)?;
-            let (n, receipt) = demo_activity::generate(&store, &keys, scale, seed)?;
+            let bar = demo::progress_bar(scale);
+            let generated = demo_activity::generate(&store, &keys, scale, seed, &|n| {
+                bar.set_position(n as u64)
+            });
+            bar.finish_and_clear();
+            let (n, receipt) = generated?;
             println!("generated {n} cases with their reports");
             if let Some(code) = receipt {
                 println!("try the receipt page with the anonymous receipt code {code}");
@@ -535,6 +559,15 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let store = open(&args.db, &file, false)?;
             export_cmd::run(store, kind, args.case, &args.format, args.output)
         }
+        Command::Backup { db, output } => {
+            let store = open(&db, &file, false)?;
+            backup_cmd::backup(&store, &output)
+        }
+        Command::Restore { db, file: path } => {
+            let url = pick(db.database.clone(), file.database.clone(), DEFAULT_DATABASE);
+            let store = Store::connect(&url)?;
+            backup_cmd::restore(&store, &url, &path)
+        }
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => {
@@ -592,7 +625,7 @@ fn serve(
         let n = demo::load(&store)?;
         if n > 0 {
             tracing::info!(people = n, "loaded demo data");
-            let (cases, receipt) = demo_activity::generate(&store, &keys, 60, 2026)?;
+            let (cases, receipt) = demo_activity::generate(&store, &keys, 60, 2026, &|_| {})?;
             tracing::info!(cases, "generated demo cases and reports");
             if let Some(code) = receipt {
                 say(&format!("demo receipt code (anonymous report): {code}"));
