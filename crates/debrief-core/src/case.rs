@@ -241,6 +241,56 @@ pub fn milestone(to: Status) -> Option<&'static str> {
     }
 }
 
+/// The longest case title, in characters.
+pub const TITLE_MAX: usize = 200;
+
+/// A case as a responder opens it, before validation.
+#[derive(Debug, Clone, Default)]
+pub struct CaseDraft<'a> {
+    pub title: &'a str,
+    pub severity: &'a str,
+    /// RFC 3339 or a `datetime-local` value, as [`crate::times::parse_time`] reads it.
+    pub occurred_at: Option<&'a str>,
+    pub detected_at: Option<&'a str>,
+}
+
+/// A case that meets every rule, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidCase {
+    pub title: String,
+    pub severity: Severity,
+    pub occurred_ms: Option<i64>,
+    pub detected_ms: Option<i64>,
+}
+
+impl CaseDraft<'_> {
+    /// Checks every rule and names every field that breaks one.
+    pub fn parse(&self, now: i64) -> Result<ValidCase, Vec<crate::FieldError>> {
+        use crate::times;
+        let mut v = crate::Validation::new();
+        let title = v.text("title", self.title, TITLE_MAX);
+        let severity = match self.severity.trim().parse::<Severity>() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                v.add("severity", e);
+                None
+            }
+        };
+        let occurred = times::parse_time(&mut v, "occurred_at", self.occurred_at, now);
+        let detected = times::parse_time(&mut v, "detected_at", self.detected_at, now);
+        times::check_order(&mut v, "detected_at", occurred, detected);
+        match severity {
+            Some(severity) if v.is_ok() => Ok(ValidCase {
+                title,
+                severity,
+                occurred_ms: occurred,
+                detected_ms: detected,
+            }),
+            _ => Err(v.errors),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,5 +372,30 @@ mod tests {
             assert_eq!(s.as_str().parse::<Severity>(), Ok(s));
         }
         assert!("done".parse::<Status>().is_err());
+    }
+
+    #[test]
+    fn a_case_draft_names_every_broken_rule() {
+        let now = 1_780_000_000_000;
+        let ok = CaseDraft {
+            title: "Expired certificate",
+            severity: "high",
+            occurred_at: Some("2026-03-14T09:00:00Z"),
+            detected_at: Some("2026-03-14T09:05:00Z"),
+        };
+        assert_eq!(ok.parse(now).unwrap().severity, Severity::High);
+        let bad = CaseDraft {
+            title: "",
+            severity: "apocalyptic",
+            occurred_at: Some("2026-03-14T09:00:00Z"),
+            detected_at: Some("2026-03-14T08:00:00Z"),
+        };
+        let fields: Vec<String> = bad
+            .parse(now)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["title", "severity", "detected_at"]);
     }
 }

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod case;
 pub mod duration;
+pub mod intake;
 pub mod jobs;
 pub mod keys;
 pub mod lint;
@@ -15,6 +16,7 @@ pub mod report;
 pub mod review;
 pub mod role;
 pub mod secret;
+pub mod times;
 pub mod validate;
 
 pub use role::{Role, RoleSet};
