@@ -634,7 +634,7 @@ impl Db {
 
     fn connect_postgres(url: &str) -> Result<Db, StoreError> {
         {
-            // sslmode and sslrootcert are read there (crate::tls), the rest by the driver
+            // crate::tls reads sslmode and sslrootcert, the driver the rest
             let target = crate::tls::PgTarget::parse(url)?;
             // one direct connection first: a clear, immediate error if the server does not answer
             let mut probe = target

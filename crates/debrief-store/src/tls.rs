@@ -215,13 +215,17 @@ impl PgTarget {
                 other => format!("server certificate rejected (sslmode={mode}; {other})"),
             },
             Some(other) => format!("TLS handshake failed (sslmode={mode}; {other})"),
-            None if mode != SslMode::Disable
-                && mode != SslMode::Prefer
-                && e.to_string().contains("server does not support TLS") =>
-            {
-                format!("the server does not accept TLS connections (sslmode={mode})")
+            None => {
+                let text = with_causes(e);
+                if mode != SslMode::Disable
+                    && mode != SslMode::Prefer
+                    && text.contains("server does not support TLS")
+                {
+                    format!("the server does not accept TLS connections (sslmode={mode})")
+                } else {
+                    text
+                }
             }
-            None => e.to_string(),
         }
     }
 }
@@ -431,6 +435,22 @@ impl ServerCertVerifier for Verifier {
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.algorithms.supported_schemes()
     }
+}
+
+/// The driver's message followed by its causes ("error connecting to server:
+/// Connection refused"): the driver's own message names only the kind of error.
+fn with_causes(e: &postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !more.is_empty() && !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// The rustls error under a driver error (tokio-rustls wraps it in an io::Error,

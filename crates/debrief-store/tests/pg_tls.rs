@@ -301,3 +301,65 @@ fn unusable_roots_and_modes_are_bad_urls() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A server that answers the TLS request with "N" (no TLS), then reports the first
+/// 8 bytes the client sends next (nothing if it hangs up) and closes.
+fn server_without_tls() -> (u16, std::sync::mpsc::Receiver<Vec<u8>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let mut request = [0u8; 8];
+        s.read_exact(&mut request).expect("SSLRequest");
+        // length 8, code 80877103: the client asks for TLS first
+        assert_eq!(request, [0, 0, 0, 8, 4, 210, 22, 47], "not an SSLRequest");
+        s.write_all(b"N").expect("answer");
+        let mut next = Vec::new();
+        let _ = s.take(8).read_to_end(&mut next);
+        let _ = tx.send(next);
+    });
+    (port, rx)
+}
+
+#[test]
+fn a_server_without_tls_is_refused_by_require_and_used_by_prefer() {
+    let (port, rx) = server_without_tls();
+    let e = connect_error(&format!(
+        "postgres://debrief@127.0.0.1:{port}/db?sslmode=require"
+    ));
+    assert_eq!(
+        e,
+        "cannot connect to PostgreSQL: the server does not accept TLS connections (sslmode=require)"
+    );
+    assert_eq!(
+        rx.recv().expect("server"),
+        Vec::<u8>::new(),
+        "require went on in plaintext"
+    );
+
+    let (port, rx) = server_without_tls();
+    // prefer goes on in plaintext: the next message is the startup packet (protocol 3.0)
+    let _ = connect_error(&format!("postgres://debrief@127.0.0.1:{port}/db"));
+    let next = rx.recv().expect("server");
+    assert_eq!(next.len(), 8, "{next:?}");
+    assert_eq!(next[4..], [0, 3, 0, 0], "not a startup message: {next:?}");
+}
+
+#[test]
+fn a_refused_connection_says_why() {
+    // a port nobody listens on (bound, then released)
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let e = connect_error(&format!("postgres://debrief:s3cret-pw@127.0.0.1:{port}/db"));
+    assert!(
+        e.starts_with("cannot connect to PostgreSQL: error connecting to server: "),
+        "{e}"
+    );
+    assert!(e.to_lowercase().contains("refused"), "{e}");
+    assert!(!e.contains("s3cret-pw"), "{e}");
+}
