@@ -21,7 +21,7 @@
 //! (`sqlite_*`) are left out. The deployment key is not in the database, so not in
 //! the backup.
 
-use crate::db::{Conn, Engine, Value};
+use crate::db::{Conn, Db, Engine, SqliteDb, Value};
 use crate::{Store, StoreError, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -276,6 +276,43 @@ pub fn schema(c: &mut dyn Conn) -> Result<Vec<TableInfo>, StoreError> {
         out.push(t);
     }
     Ok(out)
+}
+
+/// A copy of the SQLite database `db`, taken with the online backup API in one
+/// step: one read transaction, so the copy is the state of one moment, while
+/// writers carry on (WAL). The copy lives in a private temporary directory that
+/// is removed when the returned guard is dropped.
+pub(crate) fn sqlite_copy(db: &Db) -> Result<(tempfile::TempDir, Db), StoreError> {
+    use rusqlite::backup::{Backup, StepResult};
+    let Db::Sqlite(s) = db else {
+        return Err(StoreError::Invalid("not a SQLite database".into()));
+    };
+    let err = |e: rusqlite::Error| {
+        StoreError::Unavailable(format!("cannot copy the SQLite database: {e}"))
+    };
+    let dir = tempfile::tempdir()
+        .map_err(|e| StoreError::Sql(format!("cannot make a temporary directory: {e}")))?;
+    let path = dir.path().join("snapshot.db");
+    {
+        let src = rusqlite::Connection::open(s.path()).map_err(err)?;
+        let mut dest = rusqlite::Connection::open(&path).map_err(err)?;
+        let backup = Backup::new(&src, &mut dest).map_err(err)?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            match backup.step(-1).map_err(err)? {
+                StepResult::Done => break,
+                StepResult::More => {}
+                // Busy, Locked, or a result this version of rusqlite does not name
+                _ if std::time::Instant::now() > deadline => {
+                    return Err(StoreError::Unavailable(
+                        "the SQLite database stayed locked for 30 s".into(),
+                    ));
+                }
+                _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+            }
+        }
+    }
+    Ok((dir, Db::Sqlite(SqliteDb::open(path, 1)?)))
 }
 
 // ---------------------------------------------------------------- values

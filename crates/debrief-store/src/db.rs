@@ -731,71 +731,34 @@ pub fn redact_url(url: &str) -> String {
 
 impl Db {
     /// Runs `f` on a consistent read-only view of the whole database while others
-    /// keep writing: on SQLite a copy taken with the online backup API into a
-    /// private temporary file (removed afterwards), on PostgreSQL one
-    /// `REPEATABLE READ, READ ONLY` transaction.
+    /// keep writing: on SQLite a copy taken with the online backup API
+    /// ([`crate::backup::sqlite_copy`]), on PostgreSQL one `REPEATABLE READ, READ
+    /// ONLY` transaction.
     pub fn snapshot_read_blocking<T>(
         &self,
         f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        match self {
-            Db::Sqlite(s) => {
-                let dir = tempfile::tempdir().map_err(|e| {
-                    StoreError::Sql(format!("cannot make a temporary directory: {e}"))
-                })?;
-                let path = dir.path().join("snapshot.db");
-                let mut copy = rusqlite::Connection::open(&path).map_err(sqlite_err)?;
-                s.online_copy(&mut copy)?;
-                f(&mut SqliteConn(&copy))
-            }
-            Db::Postgres(p) => {
-                let mut c = p
-                    .pool()?
-                    .get()
-                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-                let PgConnection { client, statements } = &mut *c;
-                let mut tx = client
-                    .build_transaction()
-                    .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                    .read_only(true)
-                    .start()
-                    .map_err(pg_err)?;
-                let v = f(&mut PgConn {
-                    c: &mut tx,
-                    statements,
-                })?;
-                tx.commit().map_err(pg_err)?;
-                Ok(v)
-            }
-        }
-    }
-}
-
-impl SqliteDb {
-    /// Copies the database into `dest` with the online backup API, in one step:
-    /// one read transaction, so the copy is the state of one moment, and writers
-    /// (WAL) carry on meanwhile.
-    fn online_copy(&self, dest: &mut rusqlite::Connection) -> Result<(), StoreError> {
-        use rusqlite::backup::{Backup, StepResult};
-        let src = Self::open_conn(&self.path)?;
-        let backup = Backup::new(&src, dest).map_err(sqlite_err)?;
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            match backup.step(-1).map_err(sqlite_err)? {
-                StepResult::Done => return Ok(()),
-                StepResult::More => {}
-                StepResult::Busy | StepResult::Locked => {
-                    if std::time::Instant::now() > deadline {
-                        return Err(StoreError::Unavailable(
-                            "the SQLite database stayed locked for 30 s".into(),
-                        ));
-                    }
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                // a result this version of rusqlite does not name
-                _ => std::thread::sleep(Duration::from_millis(50)),
-            }
-        }
+        let Db::Postgres(p) = self else {
+            let (_dir, copy) = crate::backup::sqlite_copy(self)?;
+            return copy.read_blocking(f);
+        };
+        let mut c = p
+            .pool()?
+            .get()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let PgConnection { client, statements } = &mut *c;
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(pg_err)?;
+        let v = f(&mut PgConn {
+            c: &mut tx,
+            statements,
+        })?;
+        tx.commit().map_err(pg_err)?;
+        Ok(v)
     }
 }
 
