@@ -431,7 +431,7 @@ pub fn write_tables(
         loop {
             let rows = c.query(&sql, &params![PAGE, written as i64])?;
             for r in &rows {
-                let vals: Vec<serde_json::Value> = r.0.iter().map(to_json).collect();
+                let vals: Vec<serde_json::Value> = r.values().iter().map(to_json).collect();
                 serde_json::to_writer(&mut *out, &vals).map_err(|e| io_store(e.into()))?;
                 out.write_all(b"\n").map_err(io_store)?;
             }
