@@ -112,7 +112,7 @@ fn read_all(s: &Store) -> Vec<String> {
                 c.query("SELECT id, i, r, t, b, parent FROM kinds ORDER BY id", &[])?
                     .iter()
                     // Debug keeps -0.0 and NaN apart from 0.0 and from each other's equality rules
-                    .map(|r| format!("{:?}", r.0))
+                    .map(|r| format!("{:?}", r.values()))
                     .collect(),
             )
         })
