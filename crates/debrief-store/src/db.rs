@@ -7,7 +7,6 @@
 //! few clauses whose spelling differs (`FOR UPDATE SKIP LOCKED`).
 
 use crate::StoreError;
-use crate::pg_types::{pg_readable, pg_unreadable, pg_value};
 use crate::rows::FromValue;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use std::borrow::Cow;
@@ -15,6 +14,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+mod pg_types;
+use pg_types::{pg_readable, pg_unreadable, pg_value};
 
 /// A value passed to or read from SQL.
 #[derive(Debug, Clone, PartialEq)]

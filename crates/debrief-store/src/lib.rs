@@ -13,7 +13,6 @@ pub mod cases;
 pub mod db;
 pub mod jobs;
 pub mod migrate;
-mod pg_types;
 pub mod reports;
 pub mod reviews;
 pub mod rows;

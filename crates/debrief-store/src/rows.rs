@@ -437,12 +437,22 @@ mod tests {
             .iter()
             .map(|d| d.name.rsplit("::").next().unwrap_or("").trim().to_string())
             .collect();
-        let mut found = Vec::new();
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.file_name().is_some_and(|n| n == "rows.rs") {
-                continue;
+        let mut files = Vec::new();
+        let mut dirs = vec![dir];
+        while let Some(d) = dirs.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("src/rows.rs")
+                {
+                    files.push(path);
+                }
             }
+        }
+        let mut found = Vec::new();
+        for path in files {
             let text = std::fs::read_to_string(&path).unwrap();
             for chunk in text.split("row! {").skip(1) {
                 // the declaration's `struct NAME from "…"` or `impl PATH from "…"` line

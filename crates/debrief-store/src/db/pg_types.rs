@@ -1,20 +1,20 @@
 //! How PostgreSQL's column types become [`Value`]s: one rule per type, and an
 //! error for a type the store does not read.
 
+use super::Value;
 use crate::StoreError;
-use crate::db::Value;
 use postgres::types::{FromSql, Type};
 
-/// How a PostgreSQL column type is read; `None` for a type the store does not
-/// read. The rule is one per type, whatever the value: integers and booleans
+/// Whether the store reads a PostgreSQL column type. The rule is one per type, whatever the value: integers and booleans
 /// are [`Value::Int`], floating-point numbers [`Value::Real`], the textual types
 /// [`Value::Text`], `bytea` [`Value::Blob`], and `numeric` (what `SUM` and `AVG`
 /// of integers return) by its scale: a scale of 0 is an integer, read as
 /// [`Value::Int`] (one that does not fit 64 bits is an error, never rounded),
 /// any other scale is read as the nearest [`Value::Real`], as SQLite's `AVG`
 /// gives it. Anything else (times, JSON, arrays, …) is an error naming the
-/// column and its type rather than a guess; cast it in the query.
-pub(crate) fn pg_readable(ty: &Type) -> bool {
+/// column and its type ([`pg_unreadable`]) rather than a guess; cast it in
+/// the query.
+pub(super) fn pg_readable(ty: &Type) -> bool {
     matches!(
         *ty,
         Type::INT8
@@ -35,7 +35,7 @@ pub(crate) fn pg_readable(ty: &Type) -> bool {
     )
 }
 
-pub(crate) fn pg_unreadable(column: &postgres::Column) -> StoreError {
+pub(super) fn pg_unreadable(column: &postgres::Column) -> StoreError {
     StoreError::Decode(format!(
         "column {} has the PostgreSQL type {}, which the store does not read (cast it in the query)",
         column.name(),
@@ -43,7 +43,7 @@ pub(crate) fn pg_unreadable(column: &postgres::Column) -> StoreError {
     ))
 }
 
-pub(crate) fn pg_value(row: &postgres::Row, i: usize) -> Result<Value, StoreError> {
+pub(super) fn pg_value(row: &postgres::Row, i: usize) -> Result<Value, StoreError> {
     let column = &row.columns()[i];
     let d = |e: postgres::Error| {
         let why = std::error::Error::source(&e).map_or(e.to_string(), |s| s.to_string());
@@ -109,7 +109,7 @@ impl<'a> FromSql<'a> for PgNumeric {
 
 /// Decodes PostgreSQL's binary `numeric`: a count of base-10000 digits, the
 /// weight of the first one, a sign and the display scale, then the digits.
-pub(crate) fn numeric_value(raw: &[u8]) -> Result<Value, String> {
+fn numeric_value(raw: &[u8]) -> Result<Value, String> {
     let word = |k: usize| {
         raw.get(2 * k..2 * k + 2)
             .map(|b| u16::from_be_bytes([b[0], b[1]]))
