@@ -76,7 +76,8 @@ fn contents(url: &str) -> Contents {
                         &format!("SELECT {} FROM \"{}\"", quoted.join(", "), t.name),
                         &[],
                     )?;
-                    let mut rows: Vec<String> = rows.iter().map(|r| format!("{:?}", r.values())).collect();
+                    let mut rows: Vec<String> =
+                        rows.iter().map(|r| format!("{:?}", r.values())).collect();
                     rows.sort();
                     out.insert(t.name, (cols, rows));
                 }
