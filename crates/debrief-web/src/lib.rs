@@ -21,10 +21,10 @@ pub mod worker;
 
 // Paths used by the binary and the integration tests.
 pub use library::export;
+pub use platform::app::app;
 pub use platform::headers::{
     ANONYMOUS_SPAN, REQUEST_ID, acceptable_request_id, anonymous_route, loggable_path,
 };
-pub use platform::old_app::app;
 pub use platform::serve::{
     BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_CONNECTIONS, SHUTDOWN_GRACE, serve,
 };
@@ -35,6 +35,30 @@ pub use platform::{
 use debrief_store::Store;
 use reviews::lint as lint_web;
 use std::sync::Arc;
+
+/// Every route of the application: each capability's declarations (method,
+/// path, access and handler side by side), concatenated. The router, the
+/// authorization table ([`authz::ROUTES`]) and the OpenAPI document are all
+/// made from this list.
+pub fn routes() -> Vec<platform::routes::Route> {
+    [
+        platform::routes(),
+        accounts::routes(),
+        reporting::routes(),
+        triage::routes(),
+        cases::routes(),
+        reviews::routes(),
+        library::routes(),
+        actions::routes(),
+        admin::routes(),
+        dashboards::routes(),
+        programme::routes(),
+        conduct::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct WebConfig {

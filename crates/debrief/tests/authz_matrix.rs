@@ -88,7 +88,7 @@ async fn every_route_allows_exactly_the_roles_in_the_table() {
     callers.extend(Role::ALL.into_iter().map(Some));
     let mut failures = Vec::new();
     let mut checked = 0;
-    for spec in ROUTES {
+    for spec in ROUTES.iter() {
         let path = concrete_path(spec, target.id, &setup_token);
         for who in &callers {
             let roles = who.map(|r| RoleSet::from_roles([r]));
@@ -174,7 +174,7 @@ fn every_registered_route_is_in_the_table() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async { assert!(debrief_web::app(state).is_ok()) });
     // and the table lists no role-gated route that nobody can reach
-    for spec in ROUTES {
+    for spec in ROUTES.iter() {
         if let Access::Roles(list) = spec.access {
             assert!(
                 !list.is_empty(),

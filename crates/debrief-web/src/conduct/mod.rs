@@ -3,8 +3,10 @@
 
 use crate::AppState;
 use crate::platform::auth::Signed;
+use crate::platform::authz::CONDUCT;
 use crate::platform::error::PageError;
 use crate::platform::planned::planned_page;
+use crate::platform::routes::Route;
 use crate::platform::shell::Ctx;
 use axum::extract::State;
 use axum::response::Html;
@@ -28,4 +30,9 @@ pub async fn conduct(
         )
         .await?;
     planned_page(ctx, "Conduct track", CONDUCT_PLANNED, CONDUCT_NOT_YET)
+}
+
+/// The routes of this capability: method, path, access and handler.
+pub fn routes() -> Vec<Route> {
+    vec![Route::get("/conduct", CONDUCT, conduct)]
 }

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use debrief_core::audit::AuditEntry;
 use debrief_core::{FieldError, Role, Validation};
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 /// JSON body extractor whose failures are problem documents: malformed JSON is
@@ -108,18 +109,12 @@ pub fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The document's frame: its description, the schemas every route shares and
+/// bearer authentication. The operations come from the route declarations
+/// ([`document`]).
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Debrief API", description = "Incident response as a learning system. Authenticate with `Authorization: Bearer TOKEN` or the browser session. Errors are RFC 9457 problem documents."),
-    paths(crate::accounts::api::me, crate::accounts::api::my_tokens, crate::accounts::api::create_my_token, crate::accounts::api::revoke_my_token, crate::admin::api::list_users, crate::admin::api::get_user, crate::admin::api::post_user, crate::admin::api::put_roles, crate::admin::api::put_status, crate::admin::api::list_teams, crate::admin::api::post_team, crate::admin::api::list_audit, crate::admin::api::list_jobs,
-        crate::reporting::api::create_report, crate::reporting::api::get_receipt, crate::reporting::api::post_receipt_message, crate::reporting::api::get_proof,
-        crate::triage::api::list_reports, crate::triage::api::get_report, crate::triage::api::post_team_message, crate::triage::api::close_report,
-        crate::triage::api::duplicate_report, crate::triage::api::attach_report, crate::triage::api::reveal_reporter,
-        crate::cases::api::create_case, crate::cases::api::list_cases, crate::cases::api::get_case, crate::cases::api::post_transition,
-        crate::cases::api::post_timeline, crate::cases::api::put_times, crate::cases::api::patch_case,
-        crate::reviews::api::get_review, crate::reviews::api::post_review, crate::reviews::api::patch_review, crate::reviews::api::post_review_state,
-        crate::actions::api::case_items, crate::actions::api::post_case_item, crate::actions::api::list_items, crate::actions::api::patch_item,
-        crate::reviews::lint::post_lint),
     components(schemas(Problem, FieldError, UserOut, MeOut, TokenOut, NewTokenIn, NewTokenOut, NewUserIn, RolesIn, StatusIn, TeamOut, NewTeamIn, AuditEntry, JobOut, Role)),
     modifiers(&BearerAuth)
 )]
@@ -144,11 +139,37 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The OpenAPI document: the frame above and every API route's description,
+/// taken from the same declarations the router registers ([`crate::routes`]).
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    for route in crate::routes() {
+        let Some(api) = route.doc else { continue };
+        for (path, item) in api.paths.paths {
+            match doc.paths.paths.get_mut(&path) {
+                Some(it) => it.merge_operations(item),
+                None => {
+                    doc.paths.paths.insert(path, item);
+                }
+            }
+        }
+        doc.components
+            .get_or_insert_with(Default::default)
+            .schemas
+            .extend(api.schemas);
+    }
+    doc
+}
+
+/// The document as served, made once.
+static DOCUMENT: LazyLock<Result<String, String>> =
+    LazyLock::new(|| document().to_json().map_err(|e| e.to_string()));
+
 pub async fn openapi() -> Response {
-    match ApiDoc::openapi().to_json() {
+    match &*DOCUMENT {
         Ok(json) => (
             [(axum::http::header::CONTENT_TYPE, "application/json")],
-            json,
+            json.clone(),
         )
             .into_response(),
         Err(e) => ApiError::internal(e).into_response(),

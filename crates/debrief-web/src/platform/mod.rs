@@ -4,6 +4,7 @@
 //! the page shell every page is drawn in.
 
 pub mod api;
+pub mod app;
 pub mod assets;
 pub mod audit_denials;
 pub mod auth;
@@ -14,9 +15,23 @@ pub mod headers;
 pub mod home;
 pub mod input;
 pub mod limiter;
-pub mod old_app;
 pub mod passwords;
 pub mod planned;
 pub mod probes;
+pub mod routes;
 pub mod serve;
 pub mod shell;
+
+use crate::platform::authz::{Public, SignedIn};
+use routes::Route;
+
+/// The routes of this capability: method, path, access and handler.
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/healthz", Public, probes::healthz).bare(),
+        Route::get("/readyz", Public, probes::readyz).bare(),
+        Route::get("/assets/{file}", Public, assets::asset),
+        Route::get("/api/openapi.json", Public, api::openapi),
+        Route::get("/", SignedIn, home::home),
+    ]
+}

@@ -1,5 +1,5 @@
 use crate::AppState;
-use crate::platform::old_app::app;
+use crate::platform::app::app;
 use std::sync::Arc;
 use std::time::Duration;
 

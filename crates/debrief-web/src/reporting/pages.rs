@@ -142,7 +142,7 @@ pub async fn report_form(State(state): State<AppState>, ctx: Ctx) -> Response {
 }
 
 /// A `datetime-local` value in the browser's zone, turned into RFC 3339 UTC.
-pub(crate) fn local_to_utc(value: &str, offset_minutes: Option<i64>) -> Option<String> {
+fn local_to_utc(value: &str, offset_minutes: Option<i64>) -> Option<String> {
     let v = value.trim();
     if v.is_empty() {
         return None;
@@ -214,5 +214,34 @@ pub async fn submit_report(
             resp
         }
         Err(e) => PageError::new(e.status, e.detail).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_times_use_the_browser_offset() {
+        // getTimezoneOffset() is -60 in Central European winter time: local 10:00 is 09:00 UTC
+        assert_eq!(
+            local_to_utc("2026-01-05T10:00", Some(-60)).as_deref(),
+            Some("2026-01-05T09:00:00Z")
+        );
+        assert_eq!(
+            local_to_utc("2026-01-05T10:00", None).as_deref(),
+            Some("2026-01-05T10:00")
+        );
+        assert_eq!(local_to_utc("  ", Some(0)), None);
+        assert_eq!(
+            local_to_utc("garbage", Some(0)).as_deref(),
+            Some("garbage"),
+            "left for validation to refuse"
+        );
+        // the earliest time chrono knows, shifted further back: no overflow panic
+        assert_eq!(
+            local_to_utc("-262143-01-01T00:00", Some(-840)).as_deref(),
+            Some("-262143-01-01T00:00")
+        );
     }
 }
