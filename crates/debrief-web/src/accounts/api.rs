@@ -1,5 +1,4 @@
-//! The JSON API under `/api/v1`, documented by the OpenAPI document at
-//! `/api/openapi.json`, which utoipa generates from these handlers.
+//! The caller's own account as JSON: `/api/v1/me` and its API tokens.
 
 use crate::AppState;
 use crate::accounts::ops::issue_token;

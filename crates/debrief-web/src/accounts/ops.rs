@@ -1,5 +1,4 @@
-//! The JSON API under `/api/v1`, documented by the OpenAPI document at
-//! `/api/openapi.json`, which utoipa generates from these handlers.
+//! Operations the account page and the API share: issuing an API token.
 
 use crate::AppState;
 use debrief_store::{StoreError, User, now_ms};

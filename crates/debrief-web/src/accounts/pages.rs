@@ -1,4 +1,5 @@
-//! The HTML pages: server-rendered, usable without JavaScript.
+//! Sign-in, sign-out and first-run set-up pages, and the caller's account page
+//! (password, API tokens).
 
 use crate::AppState;
 use crate::platform::auth;

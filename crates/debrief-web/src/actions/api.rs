@@ -1,7 +1,8 @@
-//! The JSON API for blameless reviews and action items.
+//! The action-items API.
 
 use crate::AppState;
 use crate::actions::ops::{ItemForm, validate_item};
+use crate::actions::policy;
 use crate::platform::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};
 use crate::platform::auth::{Signed, may};
 use crate::platform::error::{ApiError, Problem};
@@ -247,16 +248,14 @@ pub async fn patch_item(
         .action_item(id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let manager = may(&ident, "POST", "/cases/{id}/action-items");
-    let owner = a.owner_id == ident.user.id;
-    if !owner && !manager {
+    if !policy::may_update(&ident, &a) {
         return Err(if may(&ident, "GET", "/action-items/all") {
             ApiError::forbidden()
         } else {
             ApiError::not_found()
         });
     }
-    if (b.owner_id.is_some() || b.due_date.is_some()) && !manager {
+    if (b.owner_id.is_some() || b.due_date.is_some()) && !policy::may_reassign(&ident) {
         return Err(ApiError::forbidden());
     }
     let mut v = debrief_core::Validation::new();
@@ -275,7 +274,7 @@ pub async fn patch_item(
             Err(e) => v.add("check_date", e),
         }
     }
-    if let Some(m) = crate::actions::policy::checker_refusal(&ident, &a, b.check_owner_id) {
+    if let Some(m) = policy::checker_refusal(&ident, &a, b.check_owner_id) {
         return Err(ApiError::new(StatusCode::FORBIDDEN, m));
     }
     ch.check_owner_id = b.check_owner_id;

@@ -1,5 +1,4 @@
-//! Action-item pages: creating one from a review, an item's own page where its
-//! owner moves it along and closes it with a note, and effectiveness checks.
+//! Validating a new action item, shared by the review page and the API.
 
 use debrief_core::Validation;
 use debrief_core::review::{ActionPriority, parse_day, valid_tracker_url};

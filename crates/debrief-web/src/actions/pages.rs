@@ -1,5 +1,6 @@
 //! Action-item pages: creating one from a review, an item's own page where its
-//! owner moves it along and closes it with a note, and effectiveness checks.
+//! owner moves it along and closes it with a note, effectiveness checks, the
+//! lists of items, and marking notices read.
 
 use crate::AppState;
 use crate::actions::ops::{ItemForm, validate_item};

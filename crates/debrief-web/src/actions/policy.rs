@@ -1,5 +1,5 @@
-//! Action-item pages: creating one from a review, an item's own page where its
-//! owner moves it along and closes it with a note, and effectiveness checks.
+//! Who may do what with one action item: pure rules over the caller and the
+//! item, used by the pages and the API alike.
 
 use crate::platform::auth::{Identity, may};
 use debrief_store::action_items::ActionItem;
@@ -14,7 +14,12 @@ pub(crate) fn may_see(ident: &Identity, a: &ActionItem) -> bool {
 
 /// Who may change an item: its owner and those who create items.
 pub(crate) fn may_update(ident: &Identity, a: &ActionItem) -> bool {
-    a.owner_id == ident.user.id || may(ident, "POST", "/cases/{id}/action-items")
+    a.owner_id == ident.user.id || may_reassign(ident)
+}
+
+/// Who may give an item another owner or due date: those who create items.
+pub(crate) fn may_reassign(ident: &Identity) -> bool {
+    may(ident, "POST", "/cases/{id}/action-items")
 }
 
 /// Why the caller may not name `checker` to confirm an item's fix, if they may
@@ -26,7 +31,7 @@ pub fn checker_refusal(
     checker: Option<i64>,
 ) -> Option<&'static str> {
     match checker {
-        Some(c) if c != a.owner_id && !may(ident, "POST", "/cases/{id}/action-items") => Some(
+        Some(c) if c != a.owner_id && !may_reassign(ident) => Some(
             "Only facilitators, responders and security leads can choose someone else to confirm the fix; leave it to the owner, or ask one of them.",
         ),
         _ => None,

@@ -1,5 +1,4 @@
-//! The JSON API under `/api/v1`, documented by the OpenAPI document at
-//! `/api/openapi.json`, which utoipa generates from these handlers.
+//! The administration API: users, teams, the audit log and background jobs.
 
 use crate::AppState;
 use crate::accounts::api::UserOut;

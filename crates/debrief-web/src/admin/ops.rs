@@ -1,5 +1,5 @@
-//! The JSON API under `/api/v1`, documented by the OpenAPI document at
-//! `/api/openapi.json`, which utoipa generates from these handlers.
+//! Administration operations the pages and the API share: creating users and
+//! teams, changing roles and status, filtering the audit log.
 
 use crate::AppState;
 use crate::platform::auth::Identity;

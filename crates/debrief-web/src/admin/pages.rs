@@ -1,4 +1,5 @@
-//! The HTML pages: server-rendered, usable without JavaScript.
+//! Administration pages: the audit log, background jobs, settings (the
+//! reporting promise) and the contributing-factor taxonomy.
 
 use crate::AppState;
 use crate::admin::users::PAGE;

@@ -1,4 +1,4 @@
-//! The HTML pages: server-rendered, usable without JavaScript.
+//! Administration pages for users and teams.
 
 use crate::AppState;
 use crate::platform::auth;

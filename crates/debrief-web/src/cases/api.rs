@@ -1,4 +1,4 @@
-//! JSON API for reports, receipts and cases.
+//! The cases API.
 
 use crate::AppState;
 use crate::cases::ops::{CaseIn, timeline_kind, transition_error, validate_case};

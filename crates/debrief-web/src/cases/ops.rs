@@ -1,4 +1,5 @@
-//! JSON API for reports, receipts and cases.
+//! Case rules the pages and the API share: validating a new case, naming
+//! refused transitions, timeline entry kinds.
 
 use crate::platform::error::ApiError;
 use crate::reporting::intake;

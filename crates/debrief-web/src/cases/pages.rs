@@ -1,4 +1,5 @@
-//! Pages for responders (triage, cases) and for named reporters (My reports).
+//! Case pages: the list, a case's page and its forms (details, times,
+//! lifecycle, timeline).
 
 use crate::AppState;
 use crate::cases::ops::{CaseIn, timeline_kind, transition_error, validate_case};

@@ -1,4 +1,5 @@
-//! The HTML pages: server-rendered, usable without JavaScript.
+//! Times on case pages: stored times as form values, and local times typed in
+//! the browser's zone turned into UTC.
 
 use debrief_core::Validation;
 

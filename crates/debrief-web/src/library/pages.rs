@@ -1,5 +1,5 @@
-//! The blameless review workspace (the Five Questions with the facilitator's
-//! guidance), interview notes, the learning library, and action items.
+//! The learning library: published reviews, searchable, and one review as
+//! published.
 
 use crate::AppState;
 use crate::platform::error::PageError;

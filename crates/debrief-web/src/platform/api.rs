@@ -1,5 +1,6 @@
-//! The JSON API under `/api/v1`, documented by the OpenAPI document at
-//! `/api/openapi.json`, which utoipa generates from these handlers.
+//! What every JSON API route shares (body and query extractors, paging, times
+//! as RFC 3339), and the OpenAPI document at `/api/openapi.json`, built from
+//! the route declarations.
 
 use crate::accounts::api::{MeOut, NewTokenIn, NewTokenOut, TokenOut, UserOut};
 use crate::admin::api::{JobOut, NewTeamIn, NewUserIn, RolesIn, StatusIn, TeamOut};

@@ -1,3 +1,7 @@
+//! The application: every capability's routes registered behind the shared
+//! layers (identify, authorize, input edge, body limit, headers, request ids,
+//! logging).
+
 use crate::AppState;
 use crate::platform::headers::{
     ANONYMOUS_SPAN, REQUEST_ID, anonymous_route, body_limit, loggable_path, request_id,

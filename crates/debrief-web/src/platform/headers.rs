@@ -1,3 +1,6 @@
+//! Security headers, request ids, the body limit, and what is logged of a
+//! request path (never a secret, and anonymous routes to the minute only).
+
 use crate::AppState;
 use crate::platform::{auth, error, shell};
 use axum::extract::{Request, State};

@@ -1,4 +1,4 @@
-//! The HTML pages: server-rendered, usable without JavaScript.
+//! The signed-in home page.
 
 use crate::AppState;
 use crate::platform::auth::Signed;

@@ -1,3 +1,5 @@
+//! Health probes and the answer to an address no route has.
+
 use crate::AppState;
 use crate::platform::{error, shell};
 use axum::extract::{Request, State};

@@ -1,3 +1,6 @@
+//! The connection loop: header and body timeouts, a cap on connections, and a
+//! graceful shutdown.
+
 use crate::AppState;
 use crate::platform::app::app;
 use std::sync::Arc;

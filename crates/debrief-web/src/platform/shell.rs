@@ -1,4 +1,6 @@
-//! The HTML pages: server-rendered, usable without JavaScript.
+//! The page shell every page is drawn in: the caller, the CSRF token and the
+//! navigation; rendering, times in pages, error pages, and the sign-in page
+//! shown when a form arrives after the session ended.
 
 use crate::accounts::pages::LoginPage;
 use crate::platform::auth;

@@ -1,4 +1,4 @@
-//! JSON API for reports, receipts and cases.
+//! The intake API: submitting a report, and following it up through its receipt.
 
 use crate::AppState;
 use crate::platform::api::{ApiJson, rfc3339};

@@ -1,5 +1,4 @@
-//! Pages for reporting: the public report form, the receipt page where an
-//! anonymous reporter follows up, proof download and proof checking.
+//! A report's conversation as shown on a page.
 
 use crate::platform::shell::time_html;
 use debrief_store::reports::Message;

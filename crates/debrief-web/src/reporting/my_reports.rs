@@ -1,4 +1,5 @@
-//! Pages for responders (triage, cases) and for named reporters (My reports).
+//! `/my-reports`: the reports a signed-in reporter made with their name, the
+//! answers, and their proofs.
 
 use crate::AppState;
 use crate::platform::auth::Signed;

@@ -1,5 +1,4 @@
-//! Pages for reporting: the public report form, the receipt page where an
-//! anonymous reporter follows up, proof download and proof checking.
+//! The public report form and its submission.
 
 use crate::AppState;
 use crate::platform::auth::Identity;

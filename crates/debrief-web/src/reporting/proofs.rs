@@ -1,4 +1,5 @@
-//! JSON API for reports, receipts and cases.
+//! A report's proof of submission as a download, for the receipt page, the
+//! reporter's own reports and the API.
 
 use crate::AppState;
 use axum::http::header;

@@ -1,5 +1,5 @@
-//! Pages for reporting: the public report form, the receipt page where an
-//! anonymous reporter follows up, proof download and proof checking.
+//! The receipt page, where an anonymous reporter follows up: reading the
+//! answers, replying, downloading the proof.
 
 use crate::AppState;
 use crate::platform::client_addr::ClientIp;

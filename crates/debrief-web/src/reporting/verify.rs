@@ -1,5 +1,4 @@
-//! Pages for reporting: the public report form, the receipt page where an
-//! anonymous reporter follows up, proof download and proof checking.
+//! `/verify`: checking that a proof of submission was signed by this deployment.
 
 use crate::AppState;
 use crate::platform::shell::{Ctx, render_status};

@@ -1,8 +1,8 @@
-//! The JSON API for blameless reviews and action items.
+//! The blameless review API.
 
 use crate::AppState;
 use crate::platform::api::{ApiJson, rfc3339};
-use crate::platform::auth::{Identity, Signed, may};
+use crate::platform::auth::{Identity, Signed};
 use crate::platform::error::{ApiError, Problem};
 use crate::reviews::form::{Fields, parse_edit};
 use crate::reviews::ops::audit_interview_read;
@@ -10,8 +10,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use debrief_core::FieldError;
 use debrief_core::review::ReviewState;
-use debrief_core::{FieldError, Role};
 use debrief_store::now_ms;
 use debrief_store::reviews::ReviewDetail;
 use serde::{Deserialize, Serialize};
@@ -120,11 +120,11 @@ pub async fn get_review(
     Signed(ident): Signed,
     Path(id): Path<i64>,
 ) -> Result<Json<ReviewOut>, ApiError> {
-    let facilitator = ident.roles().contains(Role::Facilitator);
+    let facilitator = crate::reviews::policy::sees_interviews(&ident);
     let out = read_review(&state, &ident, id, facilitator).await?;
     // restricted parts are for those who write reviews; other case readers
     // read the review as it will be published
-    Ok(Json(if may(&ident, "POST", "/cases/{id}/review/{part}") {
+    Ok(Json(if crate::reviews::policy::sees_restricted(&ident) {
         out
     } else {
         out.without_restricted()
@@ -143,7 +143,7 @@ pub async fn post_review(
         return Err(ApiError::not_found());
     }
     state.store.open_review(id, ident.user.id, now_ms()).await?;
-    let facilitator = ident.roles().contains(Role::Facilitator);
+    let facilitator = crate::reviews::policy::sees_interviews(&ident);
     let out = read_review(&state, &ident, id, facilitator).await?;
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
@@ -170,7 +170,7 @@ pub async fn patch_review(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<ReviewEditIn>,
 ) -> Result<Json<ReviewOut>, ApiError> {
-    let facilitator = ident.roles().contains(Role::Facilitator);
+    let facilitator = crate::reviews::policy::sees_interviews(&ident);
     let mut f = Fields::new();
     for (k, v) in b.fields {
         let s = match v {
@@ -251,6 +251,6 @@ pub async fn post_review_state(
             now_ms(),
         )
         .await?;
-    let facilitator = ident.roles().contains(Role::Facilitator);
+    let facilitator = crate::reviews::policy::sees_interviews(&ident);
     Ok(Json(read_review(&state, &ident, id, facilitator).await?))
 }

@@ -1,5 +1,4 @@
-//! The blameless review workspace (the Five Questions with the facilitator's
-//! guidance), interview notes, the learning library, and action items.
+//! A submitted review form: its fields, and turning a part's fields into an edit.
 
 use debrief_core::review::LessonLevel;
 use debrief_store::reviews::{Edit, ReviewDetail};

@@ -6,6 +6,7 @@ pub mod form;
 pub mod lint;
 pub mod ops;
 pub mod pages;
+pub mod policy;
 pub mod save;
 
 use crate::platform::authz::{CASE_READERS, FACILITATORS, REVIEWERS, SignedIn};

@@ -1,4 +1,4 @@
-//! The JSON API for blameless reviews and action items.
+//! Review operations the pages and the API share.
 
 use crate::AppState;
 use crate::platform::auth::Identity;

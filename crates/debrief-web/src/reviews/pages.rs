@@ -1,5 +1,5 @@
 //! The blameless review workspace (the Five Questions with the facilitator's
-//! guidance), interview notes, the learning library, and action items.
+//! guidance): the page and what it shows.
 
 use crate::AppState;
 use crate::library::pages::excerpt;
@@ -261,10 +261,10 @@ pub async fn review_page(
         Ok(None) => return PageError::not_found().into_response(),
         Err(e) => return PageError::from(e).into_response(),
     };
-    let can_interview = ident.roles().contains(Role::Facilitator);
+    let can_interview = crate::reviews::policy::sees_interviews(ident);
     // restricted parts are for those who write reviews; other case readers
     // read the review as it will be published
-    let writes_reviews = may(ident, "POST", "/cases/{id}/review/{part}");
+    let writes_reviews = crate::reviews::policy::sees_restricted(ident);
     let d = match state.store.review(case_id, can_interview).await {
         Ok(d) if writes_reviews => d,
         Ok(d) => d.map(ReviewDetail::public),

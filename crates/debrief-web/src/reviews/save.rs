@@ -1,5 +1,5 @@
-//! The blameless review workspace (the Five Questions with the facilitator's
-//! guidance), interview notes, the learning library, and action items.
+//! Saving the review workspace: one part or the whole form, with conflicts
+//! shown side by side, interview notes, the facilitator and the review's state.
 
 use crate::AppState;
 use crate::library::pages::excerpt;
@@ -15,7 +15,6 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use debrief_core::Role;
 use debrief_core::review::ReviewState;
 use debrief_store::reviews::{Edit, ReviewDetail};
 use debrief_store::{StoreError, now_ms};
@@ -67,7 +66,7 @@ async fn save_part(
         Err(StoreError::Conflict) => {
             let d = match state
                 .store
-                .review(id, ident.roles().contains(Role::Facilitator))
+                .review(id, crate::reviews::policy::sees_interviews(&ident))
                 .await
             {
                 Ok(Some(d)) => d,
@@ -303,7 +302,7 @@ async fn save_all(state: &AppState, ctx: Ctx, ident: &Identity, id: i64, f: Fiel
         g @ ("what" | "impact" | "why" | "learn") => g.to_string(),
         _ => String::new(),
     };
-    let facilitator = ident.roles().contains(Role::Facilitator);
+    let facilitator = crate::reviews::policy::sees_interviews(&ident);
     for (key, kind, item, fields) in form_parts(&f) {
         if removing.is_some() && key == remove_key {
             continue;

@@ -1,4 +1,5 @@
-//! JSON API for reports, receipts and cases.
+//! The reports API for triage: listing and reading reports, messages to the
+//! reporter, closing, duplicates, attaching to a case, revealing a reporter.
 
 use crate::AppState;
 use crate::platform::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};

@@ -1,4 +1,4 @@
-//! JSON API for reports, receipts and cases.
+//! Triage operations the pages and the API share.
 
 use crate::AppState;
 use crate::platform::auth::Identity;

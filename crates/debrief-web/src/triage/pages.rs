@@ -1,4 +1,4 @@
-//! Pages for responders (triage, cases) and for named reporters (My reports).
+//! Triage pages: the queue of new reports and a report's handling page.
 
 use crate::AppState;
 use crate::cases::ops::{CaseIn, validate_case};
