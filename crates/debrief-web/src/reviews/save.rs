@@ -66,7 +66,7 @@ async fn save_part(
         Err(StoreError::Conflict) => {
             let d = match state
                 .store
-                .review(id, crate::reviews::policy::sees_interviews(&ident))
+                .review(id, crate::reviews::policy::sees_interviews(ident))
                 .await
             {
                 Ok(Some(d)) => d,
@@ -302,7 +302,7 @@ async fn save_all(state: &AppState, ctx: Ctx, ident: &Identity, id: i64, f: Fiel
         g @ ("what" | "impact" | "why" | "learn") => g.to_string(),
         _ => String::new(),
     };
-    let facilitator = crate::reviews::policy::sees_interviews(&ident);
+    let facilitator = crate::reviews::policy::sees_interviews(ident);
     for (key, kind, item, fields) in form_parts(&f) {
         if removing.is_some() && key == remove_key {
             continue;
