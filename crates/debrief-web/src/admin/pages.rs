@@ -1,0 +1,353 @@
+//! Administration pages: the audit log, background jobs, settings (the
+//! reporting promise) and the contributing-factor taxonomy.
+
+use crate::AppState;
+use crate::admin::users::PAGE;
+use crate::platform::auth::Signed;
+use crate::platform::error::PageError;
+use crate::platform::shell::{Ctx, render, render_status, time_html};
+use crate::reporting::pages::promise;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use debrief_core::Validation;
+use debrief_store::{StoreError, now_ms};
+use serde::Deserialize;
+
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    ctx: Ctx,
+    entries: Vec<AuditRow>,
+    total: i64,
+    /// The filters as typed, shown back in the form.
+    form: AuditForm,
+    errors: Validation,
+    filtered: bool,
+    /// The filters as a query string (`actor=…&`), for the paging links.
+    keep: String,
+    prev_offset: Option<i64>,
+    next_offset: Option<i64>,
+}
+
+/// The audit page's filter form, kept as typed.
+#[derive(Debug, Default, Deserialize)]
+pub struct AuditForm {
+    #[serde(default)]
+    offset: String,
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    object: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+pub async fn audit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Query(form): Query<AuditForm>,
+) -> Response {
+    let offset = form.offset.trim().parse::<i64>().unwrap_or(0).max(0);
+    let some = |v: &str| Some(v.to_string()).filter(|v| !v.trim().is_empty());
+    let q = crate::admin::ops::AuditQuery {
+        actor: some(&form.actor),
+        action: some(&form.action),
+        object: some(&form.object),
+        from: some(&form.from),
+        to: some(&form.to),
+        ..Default::default()
+    };
+    let filtered = q.actor.is_some()
+        || q.action.is_some()
+        || q.object.is_some()
+        || q.from.is_some()
+        || q.to.is_some();
+    let keep = serde_urlencoded::to_string(
+        [
+            ("actor", &q.actor),
+            ("action", &q.action),
+            ("object", &q.object),
+            ("from", &q.from),
+            ("to", &q.to),
+        ]
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (*k, v.trim())))
+        .collect::<Vec<_>>(),
+    )
+    .map(|s| if s.is_empty() { s } else { s + "&" })
+    .unwrap_or_default();
+    let (filter, errors) = match crate::admin::ops::audit_filter(&q) {
+        Ok(f) => (Some(f), Validation::new()),
+        Err(errors) => (None, Validation { errors }),
+    };
+    let (entries, total) = match &filter {
+        Some(f) => match state.store.list_audit(f.clone(), PAGE, offset).await {
+            Ok(x) => x,
+            Err(e) => return PageError::from(e).into_response(),
+        },
+        None => (Vec::new(), 0),
+    };
+    if let Err(e) = state
+        .store
+        .audit(
+            ident.actor(),
+            "audit.viewed",
+            "audit_log".into(),
+            String::new(),
+        )
+        .await
+    {
+        return PageError::from(e).into_response();
+    }
+    let entries = entries
+        .into_iter()
+        .map(|e| AuditRow {
+            seq: e.seq,
+            at: time_html(e.at_ms),
+            actor: e.actor,
+            action: e.action,
+            object: e.object,
+            detail: e.detail,
+        })
+        .collect();
+    let status = if filter.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        &AuditPage {
+            ctx,
+            entries,
+            total,
+            form,
+            errors,
+            filtered,
+            keep,
+            prev_offset: (offset > 0).then(|| (offset - PAGE).max(0)),
+            next_offset: (offset.saturating_add(PAGE) < total)
+                .then_some(offset.saturating_add(PAGE)),
+        },
+    )
+}
+
+pub struct JobRow {
+    pub id: i64,
+    pub kind: String,
+    pub state: String,
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub run_at: String,
+    pub last_error: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/jobs.html")]
+struct JobsPage {
+    ctx: Ctx,
+    jobs: Vec<JobRow>,
+    total: i64,
+}
+
+pub async fn jobs(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, PageError> {
+    let (jobs, total) = state.store.list_jobs(PAGE, 0).await?;
+    let jobs = jobs
+        .into_iter()
+        .map(|j| JobRow {
+            id: j.id,
+            kind: j.kind,
+            state: j.state,
+            attempts: j.attempts,
+            max_attempts: j.max_attempts,
+            run_at: time_html(j.run_at_ms),
+            last_error: j.last_error.unwrap_or_default(),
+        })
+        .collect();
+    render(&JobsPage { ctx, jobs, total })
+}
+
+#[derive(Template)]
+#[template(path = "admin/settings.html")]
+struct SettingsPage {
+    ctx: Ctx,
+    promise: String,
+    notice: Option<String>,
+    errors: Validation,
+}
+
+pub async fn settings_form(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let promise = promise(&state).await;
+    render_status(
+        StatusCode::OK,
+        &SettingsPage {
+            ctx,
+            promise,
+            notice: None,
+            errors: Validation::new(),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct PromiseForm {
+    #[serde(default)]
+    promise: String,
+}
+
+pub async fn save_settings(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    crate::platform::auth::Signed(ident): crate::platform::auth::Signed,
+    Form(f): Form<PromiseForm>,
+) -> Response {
+    let mut v = Validation::new();
+    let promise = v.text("promise", &f.promise, 2_000);
+    if !v.is_ok() {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SettingsPage {
+                ctx,
+                promise: f.promise,
+                notice: None,
+                errors: v,
+            },
+        );
+    }
+    if let Err(e) = state.store.set_setting("reporting_promise", &promise).await {
+        return PageError::from(e).into_response();
+    }
+    let _ = state
+        .store
+        .audit(
+            ident.actor(),
+            "settings.promise_changed",
+            "settings:reporting_promise".into(),
+            String::new(),
+        )
+        .await;
+    render_status(
+        StatusCode::OK,
+        &SettingsPage {
+            ctx,
+            promise,
+            notice: Some("Saved. The report form shows the new promise.".into()),
+            errors: Validation::new(),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "admin/factors.html")]
+struct FactorsPage {
+    ctx: Ctx,
+    categories: Vec<debrief_store::reviews::FactorCategory>,
+    form_label: String,
+    form_description: String,
+    errors: debrief_core::Validation,
+}
+
+async fn factors_page(
+    state: &AppState,
+    ctx: Ctx,
+    code: StatusCode,
+    form: (String, String, debrief_core::Validation),
+) -> Response {
+    match state.store.factor_categories().await {
+        Ok(categories) => render_status(
+            code,
+            &FactorsPage {
+                ctx,
+                categories,
+                form_label: form.0,
+                form_description: form.1,
+                errors: form.2,
+            },
+        ),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+pub async fn factors(State(state): State<AppState>, ctx: Ctx) -> Response {
+    factors_page(
+        &state,
+        ctx,
+        StatusCode::OK,
+        (
+            String::new(),
+            String::new(),
+            debrief_core::Validation::new(),
+        ),
+    )
+    .await
+}
+
+/// The key of a category: its name in lower case, words joined by `_`.
+pub fn category_key(label: &str) -> String {
+    label
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+#[derive(Deserialize)]
+pub struct FactorForm {
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    description: String,
+}
+
+pub async fn add_factor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Form(f): Form<FactorForm>,
+) -> Response {
+    let mut v = debrief_core::Validation::new();
+    let label = v.text("label", &f.label, 80);
+    let description = v.text("description", &f.description, 300);
+    let key = category_key(&label);
+    if v.message_for("label").is_none() && key.is_empty() {
+        v.add("label", "Use at least one letter or digit.");
+    }
+    if v.is_ok() {
+        match state
+            .store
+            .add_factor_category(key, label, description, ident.user.id, now_ms())
+            .await
+        {
+            Ok(()) => return Redirect::to("/admin/factors").into_response(),
+            Err(StoreError::Unique(_)) => {
+                v.add("label", "A category with this name exists already.")
+            }
+            Err(e) => return PageError::from(e).into_response(),
+        }
+    }
+    factors_page(
+        &state,
+        ctx,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        (f.label, f.description, v),
+    )
+    .await
+}

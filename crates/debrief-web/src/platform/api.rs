@@ -1,0 +1,178 @@
+//! What every JSON API route shares (body and query extractors, paging, times
+//! as RFC 3339), and the OpenAPI document at `/api/openapi.json`, built from
+//! the route declarations.
+
+use crate::accounts::api::{MeOut, NewTokenIn, NewTokenOut, TokenOut, UserOut};
+use crate::admin::api::{JobOut, NewTeamIn, NewUserIn, RolesIn, StatusIn, TeamOut};
+use crate::platform::error::{ApiError, Problem};
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Query, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use debrief_core::audit::AuditEntry;
+use debrief_core::{FieldError, Role, Validation};
+use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+/// JSON body extractor whose failures are problem documents: malformed JSON is
+/// 400, a body of the wrong shape 422, a body over 1 MiB 413.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("Malformed JSON: {}", e.body_text()),
+            )),
+            Err(JsonRejection::JsonDataError(e)) => {
+                let text = e.body_text();
+                let field = text.split('`').nth(1).unwrap_or("body").to_string();
+                Err(ApiError::invalid(vec![FieldError {
+                    field,
+                    message: text,
+                }]))
+            }
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send JSON with Content-Type: application/json.",
+            )),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The body is larger than 1 MiB.",
+            )),
+            Err(e) => Err(ApiError::new(e.status(), e.body_text())),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// How many items to return: default 50, at most 1000.
+    pub limit: Option<i64>,
+    /// How many items to skip.
+    pub offset: Option<i64>,
+}
+
+impl ListQuery {
+    pub fn bounds(&self) -> Result<(i64, i64), ApiError> {
+        let limit = self.limit.unwrap_or(50);
+        let offset = self.offset.unwrap_or(0);
+        let mut v = Validation::new();
+        if !(1..=1000).contains(&limit) {
+            v.add("limit", "Between 1 and 1000.");
+        }
+        if offset < 0 {
+            v.add("offset", "Zero or more.");
+        }
+        v.finish().map_err(ApiError::invalid)?;
+        Ok((limit, offset))
+    }
+}
+
+/// Query strings that fail to parse are 422 with the field named.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
+    for ApiQuery<T>
+{
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|e| {
+                ApiError::invalid(vec![FieldError {
+                    field: "query".into(),
+                    message: e.body_text(),
+                }])
+            })
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+pub fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+/// The document's frame: its description, the schemas every route shares and
+/// bearer authentication. The operations come from the route declarations
+/// ([`document`]).
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Debrief API", description = "Incident response as a learning system. Authenticate with `Authorization: Bearer TOKEN` or the browser session. Errors are RFC 9457 problem documents."),
+    components(schemas(Problem, FieldError, UserOut, MeOut, TokenOut, NewTokenIn, NewTokenOut, NewUserIn, RolesIn, StatusIn, TeamOut, NewTeamIn, AuditEntry, JobOut, Role)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        openapi.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
+    }
+}
+
+/// The OpenAPI document: the frame above and every API route's description,
+/// taken from the same declarations the router registers ([`crate::routes`]).
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    for route in crate::routes() {
+        let Some(api) = route.doc else { continue };
+        for (path, item) in api.paths.paths {
+            match doc.paths.paths.get_mut(&path) {
+                Some(it) => it.merge_operations(item),
+                None => {
+                    doc.paths.paths.insert(path, item);
+                }
+            }
+        }
+        doc.components
+            .get_or_insert_with(Default::default)
+            .schemas
+            .extend(api.schemas);
+    }
+    doc
+}
+
+/// The document as served, made once.
+static DOCUMENT: LazyLock<Result<String, String>> =
+    LazyLock::new(|| document().to_json().map_err(|e| e.to_string()));
+
+pub async fn openapi() -> Response {
+    match &*DOCUMENT {
+        Ok(json) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            json.clone(),
+        )
+            .into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}

@@ -1,0 +1,28 @@
+//! A report's conversation as shown on a page.
+
+use crate::platform::shell::time_html;
+use debrief_store::reports::Message;
+
+pub struct MessageView {
+    pub author: String,
+    pub who: &'static str,
+    pub body: String,
+    pub at: String,
+}
+
+pub fn message_views(msgs: &[Message], reporter_label: &'static str) -> Vec<MessageView> {
+    msgs.iter()
+        .map(|m| MessageView {
+            author: m.author.clone(),
+            who: match (m.author.as_str(), m.kind.as_str()) {
+                ("reporter", _) => reporter_label,
+                (_, "question") => "Security team — question",
+                (_, "thanks") => "Security team — thank you",
+                (_, "closure") => "Security team — closed",
+                _ => "Security team",
+            },
+            body: m.body.clone(),
+            at: time_html(m.created_ms),
+        })
+        .collect()
+}
