@@ -281,9 +281,7 @@ pub fn new_report_id() -> Result<i64, keys::KeyError> {
 }
 
 /// Anonymous reports keep their times only to the minute.
-pub fn to_minute(ms: i64) -> i64 {
-    ms - ms.rem_euclid(60_000)
-}
+pub use crate::times::to_minute;
 
 /// What a report says, hashed for its proof. Fields are length-prefixed so that
 /// no two different reports hash alike.

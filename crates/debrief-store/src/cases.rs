@@ -314,10 +314,8 @@ impl Store {
             let row = c.query_opt(&format!("SELECT {} FROM cases WHERE id = $1", IncidentTimes::columns()), &params![case_id])?.ok_or(StoreError::NotFound)?;
             let IncidentTimes { occurred_ms: old_o, detected_ms: old_d } = IncidentTimes::decode(&row)?;
             let (new_o, new_d) = (occurred_ms.or(old_o), detected_ms.or(old_d));
-            if let (Some(o), Some(d)) = (new_o, new_d)
-                && d < o
-            {
-                return Err(StoreError::Invalid("An incident cannot be detected before it occurred.".into()));
+            if !debrief_core::times::in_order(new_o, new_d) {
+                return Err(StoreError::Invalid(debrief_core::times::DETECTED_BEFORE_OCCURRED.into()));
             }
             c.execute("UPDATE cases SET occurred_ms = $1, detected_ms = $2, updated_ms = $3 WHERE id = $4", &params![new_o, new_d, now, case_id])?;
             let fmt = |v: Option<i64>| v.map_or("unset".to_string(), |v| v.to_string());

@@ -2,10 +2,9 @@
 //! refused transitions, timeline entry kinds.
 
 use crate::platform::error::ApiError;
-use crate::reporting::intake;
 use axum::http::StatusCode;
 use debrief_core::Validation;
-use debrief_core::case::{Severity, TransitionError};
+use debrief_core::case::{CaseDraft, TransitionError};
 use debrief_store::cases::NewCase;
 use debrief_store::now_ms;
 use serde::Deserialize;
@@ -23,38 +22,23 @@ pub struct CaseIn {
 }
 
 pub fn validate_case(b: &CaseIn, user_id: i64, urgent: bool) -> Result<NewCase, Validation> {
-    let now = now_ms();
-    let mut v = Validation::new();
-    let title = v.text("title", &b.title, 200);
-    let severity = match b.severity.trim().parse::<Severity>() {
-        Ok(s) => Some(s),
-        Err(e) => {
-            v.add("severity", e);
-            None
-        }
-    };
-    let occurred = intake::parse_time(&mut v, "occurred_at", b.occurred_at.as_deref(), now);
-    let detected = intake::parse_time(&mut v, "detected_at", b.detected_at.as_deref(), now);
-    if let (Some(o), Some(d)) = (occurred, detected)
-        && d < o
-    {
-        v.add(
-            "detected_at",
-            "It cannot have been detected before it occurred.",
-        );
+    let valid = CaseDraft {
+        title: &b.title,
+        severity: &b.severity,
+        occurred_at: b.occurred_at.as_deref(),
+        detected_at: b.detected_at.as_deref(),
     }
-    match severity {
-        Some(severity) if v.is_ok() => Ok(NewCase {
-            title,
-            severity,
-            report_ids: b.report_ids.clone(),
-            occurred_ms: occurred,
-            detected_ms: detected,
-            urgent,
-            created_by: user_id,
-        }),
-        _ => Err(v),
-    }
+    .parse(now_ms())
+    .map_err(|errors| Validation { errors })?;
+    Ok(NewCase {
+        title: valid.title,
+        severity: valid.severity,
+        report_ids: b.report_ids.clone(),
+        occurred_ms: valid.occurred_ms,
+        detected_ms: valid.detected_ms,
+        urgent,
+        created_by: user_id,
+    })
 }
 
 pub fn transition_error(e: TransitionError) -> ApiError {

@@ -1,6 +1,7 @@
 //! Times on case pages: stored times as form values, and local times typed in
 //! the browser's zone turned into UTC.
 
+#[cfg(test)]
 use debrief_core::Validation;
 
 /// A stored time as the value of a `datetime-local` field, in UTC (app.js
@@ -20,58 +21,9 @@ pub fn utc_rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The most a zone is away from UTC, in minutes (UTC−12:00 to UTC+14:00, with room).
-const MAX_OFFSET_MINUTES: i64 = 16 * 60;
-
-/// Reads a time typed into a form in the viewer's zone and returns it in UTC
-/// milliseconds. `offset` is the zone's offset for that time as JavaScript's
-/// `getTimezoneOffset()` gives it (minutes to add to local time to get UTC:
-/// -60 in Berlin in winter, -120 in summer), sent by app.js in the field named
-/// `offset_field`; empty without JavaScript, and then the time is UTC, as the
-/// form says. An RFC 3339 value carries its own offset. All arithmetic is
-/// checked: a value out of range is a field error, never a panic. Times more
-/// than a minute after `now` are refused.
-pub fn parse_local_time(
-    v: &mut Validation,
-    field: &str,
-    value: &str,
-    offset_field: &str,
-    offset: &str,
-    now: i64,
-) -> Option<i64> {
-    let value = value.trim();
-    if value.is_empty() {
-        return None;
-    }
-    let offset = offset.trim();
-    if offset.is_empty() || chrono::DateTime::parse_from_rfc3339(value).is_ok() {
-        return crate::reporting::intake::parse_time(v, field, Some(value), now);
-    }
-    let minutes = match offset.parse::<i64>() {
-        Ok(m) if m.abs() <= MAX_OFFSET_MINUTES => m,
-        _ => {
-            v.add(
-                offset_field,
-                "The time zone offset must be a whole number of minutes between -960 and 960.",
-            );
-            return None;
-        }
-    };
-    let Some(local) = crate::reporting::intake::local_input(value) else {
-        v.add(
-            field,
-            "Use a date and time such as 2026-03-14T09:30, or leave it empty if you do not know.",
-        );
-        return None;
-    };
-    match crate::reporting::intake::local_to_utc_ms(local, minutes) {
-        None => {
-            v.add(field, "This date is out of range.");
-            None
-        }
-        Some(ms) => crate::reporting::intake::check_time(v, field, ms, now),
-    }
-}
+/// Reads a time typed into a form in the viewer's zone (see
+/// [`debrief_core::times::parse_local_time`]).
+pub use debrief_core::times::parse_local_time;
 
 #[cfg(test)]
 mod local_time_tests {

@@ -104,11 +104,7 @@ pub struct Page<T> {
     pub total: i64,
 }
 
-pub fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default()
-}
+pub use debrief_core::times::rfc3339;
 
 /// The document's frame: its description, the schemas every route shares and
 /// bearer authentication. The operations come from the route declarations

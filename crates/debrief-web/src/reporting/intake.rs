@@ -6,7 +6,8 @@ use crate::platform::auth::Identity;
 use crate::platform::error::ApiError;
 use axum::http::StatusCode;
 use debrief_core::Validation;
-use debrief_core::report::{self, Confidentiality, Content, Kind};
+use debrief_core::intake::ReportDraft;
+use debrief_core::report::{self, Confidentiality};
 use debrief_store::now_ms;
 use debrief_store::reports::{NewReport, ReceiptView};
 use std::net::IpAddr;
@@ -43,53 +44,7 @@ pub struct Accepted {
     pub confidentiality: Confidentiality,
 }
 
-/// Parses an RFC 3339 time, or a `datetime-local` value from a form (taken as UTC
-/// unless an offset is given), refusing times in the future.
-pub fn parse_time(v: &mut Validation, field: &str, value: Option<&str>, now: i64) -> Option<i64> {
-    let value = value.map(str::trim).filter(|s| !s.is_empty())?;
-    let parsed = chrono::DateTime::parse_from_rfc3339(value)
-        .map(|t| t.timestamp_millis())
-        .ok()
-        .or_else(|| local_input(value).map(|t| t.and_utc().timestamp_millis()));
-    match parsed {
-        Some(ms) => check_time(v, field, ms, now),
-        None => {
-            v.add(field, "Use a date and time such as 2026-03-14T09:30:00Z, or leave it empty if you do not know.");
-            None
-        }
-    }
-}
-
-/// A `datetime-local` value as a form sends it: `2026-03-14T09:30`, seconds optional.
-pub fn local_input(value: &str) -> Option<chrono::NaiveDateTime> {
-    chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
-        .ok()
-}
-
-/// A local time read at `offset_minutes` behind UTC (what JavaScript's
-/// `getTimezoneOffset()` gives: -60 in Berlin in winter), as UTC
-/// milliseconds; `None` when the arithmetic leaves chrono's range.
-pub fn local_to_utc_ms(local: chrono::NaiveDateTime, offset_minutes: i64) -> Option<i64> {
-    chrono::TimeDelta::try_minutes(offset_minutes)
-        .and_then(|d| local.checked_add_signed(d))
-        .map(|t| t.and_utc().timestamp_millis())
-}
-
-/// A UTC time a person gave: from 1970 on and not in the future.
-pub fn check_time(v: &mut Validation, field: &str, ms: i64, now: i64) -> Option<i64> {
-    if ms < 0 {
-        // before 1970 no incident was recorded in this tool, and negative times
-        // would break every duration computed from them
-        v.add(field, "Use a date from 1970 on.");
-        None
-    } else if ms > now.saturating_add(60_000) {
-        v.add(field, "This is in the future.");
-        None
-    } else {
-        Some(ms)
-    }
-}
+pub use debrief_core::times::{check_time, local_input, local_to_utc_ms, parse_time};
 
 /// Validates and stores a report. `who` is the signed-in caller, if any; an
 /// anonymous report ignores it entirely.
@@ -119,88 +74,25 @@ pub async fn submit(
         anonymous_intake_limit(state, ip)?;
     }
     let now = now_ms();
-    let mut v = Validation::new();
-    let kind = match input.kind.trim().parse::<Kind>() {
-        Ok(k) => Some(k),
-        Err(e) => {
-            v.add(
-                "kind",
-                if input.kind.trim().is_empty() {
-                    "Choose what kind of report this is.".to_string()
-                } else {
-                    e
-                },
-            );
-            None
-        }
-    };
-    let mode = match input.confidentiality.trim().parse::<Confidentiality>() {
-        Ok(m) => Some(m),
-        Err(e) => {
-            v.add(
-                "confidentiality",
-                if input.confidentiality.trim().is_empty() {
-                    "Choose how you want to report.".to_string()
-                } else {
-                    e
-                },
-            );
-            None
-        }
-    };
-    let title = v.text("title", &input.title, 200);
-    let description = v.text("description", &input.description, 20_000);
-    let occurred = parse_time(&mut v, "occurred_at", input.occurred_at.as_deref(), now);
-    let detected = parse_time(&mut v, "detected_at", input.detected_at.as_deref(), now);
-    if let (Some(o), Some(d)) = (occurred, detected)
-        && d < o
-    {
-        v.add(
-            "detected_at",
-            "It cannot have been noticed before it happened.",
-        );
+    let valid = ReportDraft {
+        kind: &input.kind,
+        title: &input.title,
+        description: &input.description,
+        confidentiality: &input.confidentiality,
+        occurred_at: input.occurred_at.as_deref(),
+        detected_at: input.detected_at.as_deref(),
+        occurred_note: &input.occurred_note,
+        systems: &input.systems,
     }
-    let occurred_note = input.occurred_note.trim().to_string();
-    if occurred_note.chars().count() > 200 {
-        v.add("occurred_note", "At most 200 characters.");
-    }
-    let systems = input.systems.trim().to_string();
-    if systems.chars().count() > 500 {
-        v.add("systems", "At most 500 characters.");
-    }
-    if matches!(
-        mode,
-        Some(Confidentiality::Named | Confidentiality::Confidential)
-    ) && who.is_none()
-    {
-        v.add(
-            "confidentiality",
-            "Sign in to report with your name or confidentially, or choose anonymous.",
-        );
-    }
-    let (Some(kind), Some(mode)) = (kind, mode) else {
-        return Err(ApiError::invalid(v.errors));
-    };
-    v.finish().map_err(ApiError::invalid)?;
-
-    let occurred_text = match occurred {
-        Some(ms) => crate::platform::api::rfc3339(ms),
-        None => occurred_note.clone(),
-    };
-    let detected_text = detected
-        .map(crate::platform::api::rfc3339)
-        .unwrap_or_default();
-    let content_sha256 = report::content_hash(&Content {
-        kind,
-        title: &title,
-        description: &description,
-        occurred: &occurred_text,
-        detected: &detected_text,
-        systems: &systems,
-    });
-    let receipt = match mode {
-        Confidentiality::Named => None,
-        _ => Some(report::new_receipt_code().map_err(ApiError::internal)?),
+    .parse(who.is_some(), now)
+    .map_err(ApiError::invalid)?;
+    let content_sha256 = valid.content_hash();
+    let occurred_text = valid.occurred_text();
+    let mode = valid.confidentiality;
+    let receipt = if mode.gets_receipt() {
+        Some(report::new_receipt_code().map_err(ApiError::internal)?)
+    } else {
+        None
     };
     let receipt_hash = receipt
         .as_deref()
@@ -218,21 +110,17 @@ pub async fn submit(
         }
         _ => (None, None),
     };
-    let received_ms = match mode {
-        Confidentiality::Named => now,
-        // anonymous and confidential reports keep their time only to the minute
-        _ => report::to_minute(now),
-    };
     let new = NewReport {
-        kind,
+        kind: valid.kind,
         confidentiality: mode,
-        title,
-        description,
-        systems,
+        title: valid.title,
+        description: valid.description,
+        systems: valid.systems,
         occurred_text,
-        occurred_ms: occurred,
-        detected_ms: detected,
-        received_ms,
+        occurred_ms: valid.occurred_ms,
+        detected_ms: valid.detected_ms,
+        // anonymous and confidential reports keep their time only to the minute
+        received_ms: mode.received_ms(now),
         reporter_id,
         reporter_sealed,
         receipt_hash,
