@@ -25,7 +25,6 @@ pub mod pages_cases;
 pub mod pages_reports;
 pub mod pages_reviews;
 pub mod passwords;
-pub mod worker;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
