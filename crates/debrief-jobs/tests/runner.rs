@@ -629,3 +629,70 @@ async fn failures_are_retried_then_final_and_a_job_that_kills_its_runner_is_give
         assert!(runs.lock().unwrap().is_empty(), "{e:?}: not run again");
     }
 }
+
+async fn listener_pids(s: &Store) -> Vec<i64> {
+    s.read(|c| {
+        c.query(
+            "SELECT CAST(pid AS BIGINT) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN debrief_jobs'",
+            &[],
+        )?
+        .iter()
+        .map(|r| r.i64(0))
+        .collect()
+    })
+    .await
+    .expect("listeners")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postgres_listener_hears_other_processes_and_reconnects_after_a_loss() {
+    for e in ENGINES {
+        let (t, s) = open(e);
+        let listener = s.listen_for_jobs().await;
+        if e == Engine::Sqlite {
+            // one process: enqueues signal its runners directly
+            assert!(listener.is_none());
+            let mut rx = s.job_wakeups();
+            rx.borrow_and_update();
+            enqueue(&s, "test.signal", now_ms()).await;
+            assert!(
+                rx.has_changed().expect("open"),
+                "an enqueue raises the signal"
+            );
+            continue;
+        }
+        let listener = listener.expect("a listener on PostgreSQL");
+        assert!(listener.is_listening());
+        let other = other_process(&t);
+        let mut rx = s.job_wakeups();
+        for round in 0..2 {
+            rx.borrow_and_update();
+            enqueue(&other, "test.signal", now_ms()).await;
+            let heard = tokio::time::timeout(Duration::from_secs(30), rx.changed()).await;
+            assert!(matches!(heard, Ok(Ok(()))), "round {round}: NOTIFY heard");
+            if round == 0 {
+                let before = listener_pids(&other).await;
+                assert_eq!(before.len(), 1, "{before:?}");
+                let pid = before[0];
+                other
+                    .read(move |c| {
+                        c.query(
+                            "SELECT pg_terminate_backend(CAST($1 AS INTEGER))",
+                            &params![pid],
+                        )
+                    })
+                    .await
+                    .expect("terminate");
+                eventually("the listener connects again", || {
+                    let other = other.clone();
+                    async move {
+                        let now = listener_pids(&other).await;
+                        now.len() == 1 && now[0] != pid
+                    }
+                })
+                .await;
+            }
+        }
+        drop(listener);
+    }
+}

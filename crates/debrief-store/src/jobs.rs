@@ -8,8 +8,8 @@
 //! has a single writer.
 //!
 //! Enqueuing wakes runners: in this process through [`Store::job_wakeups`], and on
-//! PostgreSQL in every process through a `NOTIFY` on [`NOTIFY_CHANNEL`] sent in the
-//! enqueuing transaction (see [`crate::notify`]).
+//! PostgreSQL in every process through a `NOTIFY` on [`NOTIFY_CHANNEL`] that the
+//! enqueuing statement sends as it commits (see [`crate::notify`]).
 
 use crate::db::{Engine, Row};
 use crate::{Result, Store, StoreError, params};
@@ -99,19 +99,27 @@ impl Store {
     /// is already queued or running. Runners are woken once the job is committed.
     pub async fn enqueue(&self, job: NewJob) -> Result<Option<i64>> {
         let now = crate::now_ms();
+        // one self-committing statement on either engine; on PostgreSQL its
+        // NOTIFY (sent only when a row was inserted) is delivered at that commit
         let id = self
-            .write(move |c| {
-                let r = c.query_opt(
-                    "INSERT INTO jobs (kind, payload, unique_key, state, run_at_ms, attempts, max_attempts, created_ms)
-                     VALUES ($1, $2, $3, 'queued', $4, 0, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
-                    &params![job.kind.clone(), job.payload, job.unique_key, job.run_at_ms, job.max_attempts.max(1), now],
-                )?;
-                let id = r.map(|r| r.i64(0)).transpose()?;
-                if id.is_some() && c.engine() == Engine::Postgres {
-                    // delivered to every listener when this transaction commits
-                    c.query("SELECT pg_notify($1, $2)", &params![NOTIFY_CHANNEL, job.kind])?;
-                }
-                Ok(id)
+            .write_one(move |c| {
+                let params = params![job.kind.clone(), job.payload, job.unique_key, job.run_at_ms, job.max_attempts.max(1), now, NOTIFY_CHANNEL];
+                let r = match c.engine() {
+                    Engine::Sqlite => c.query_opt(
+                        "INSERT INTO jobs (kind, payload, unique_key, state, run_at_ms, attempts, max_attempts, created_ms)
+                         VALUES ($1, $2, $3, 'queued', $4, 0, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
+                        &params[..6],
+                    )?,
+                    Engine::Postgres => c.query_opt(
+                        "WITH ins AS (
+                             INSERT INTO jobs (kind, payload, unique_key, state, run_at_ms, attempts, max_attempts, created_ms)
+                             VALUES ($1, $2, $3, 'queued', $4, 0, $5, $6) ON CONFLICT DO NOTHING RETURNING id, kind
+                         )
+                         SELECT id, pg_notify($7, kind) FROM ins",
+                        &params,
+                    )?,
+                };
+                r.map(|r| r.i64(0)).transpose()
             })
             .await?;
         if id.is_some() {

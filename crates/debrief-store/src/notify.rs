@@ -120,21 +120,18 @@ fn listen(
         retry = RETRY_MIN;
         let mut checked = Instant::now();
         while !stop.load(Ordering::Acquire) {
-            let mut woke = false;
             let result = {
                 let mut n = client.notifications();
                 let mut it = n.timeout_iter(WAIT);
                 loop {
                     match it.next() {
-                        Ok(Some(_)) => woke = true,
+                        // at once: the iterator then waits for the next one
+                        Ok(Some(_)) => wake.raise(),
                         Ok(None) => break Ok(()),
                         Err(e) => break Err(e),
                     }
                 }
             };
-            if woke {
-                wake.raise();
-            }
             let broken = match result {
                 Err(e) => Some(e.to_string()),
                 Ok(()) if client.is_closed() => Some("connection closed".to_string()),
