@@ -10,7 +10,8 @@
 //!                 only PostgreSQL's LISTEN/NOTIFY wakes the runner;
 //!         poll  — the previous worker's behaviour for comparison: no wake-ups,
 //!                 a look at the queue every 2 s.
-//! Jobs are enqueued one at a time, 10–30 ms after the previous one started; the
+//! Jobs are enqueued one at a time, 10–30 ms after the previous one started
+//! (10–2,010 ms in the poll mode, so enqueues fall at random points of its cycle); the
 //! clock starts before the enqueue call (so its commit is included) and stops
 //! when the handler begins. Prints: engine mode n median_ms p99_ms max_ms.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -72,12 +73,14 @@ fn main() {
         let handle = tokio::spawn(runner.run(stop_rx));
         status.wait_for(|s| s.waiting).await.expect("runner");
         let mut seed = u64::try_from(now_ms()).unwrap_or(1) | 1;
+        // polling: enqueue at a random phase of the 2 s cycle, not just after a look
+        let gap_spread = if mode == "poll" { 2_000 } else { 21 };
         let mut lat = Vec::with_capacity(n);
         for _ in 0..n {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
-            tokio::time::sleep(Duration::from_millis(10 + seed % 21)).await;
+            tokio::time::sleep(Duration::from_millis(10 + seed % gap_spread)).await;
             let t0 = Instant::now();
             let id = enqueuer
                 .enqueue(NewJob {
