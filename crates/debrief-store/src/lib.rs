@@ -13,6 +13,7 @@ pub mod cases;
 pub mod db;
 pub mod jobs;
 pub mod migrate;
+pub mod notify;
 pub mod reports;
 pub mod reviews;
 pub mod rows;
@@ -62,13 +63,21 @@ pub fn now_ms() -> i64 {
 #[derive(Clone)]
 pub struct Store {
     db: Arc<Db>,
+    /// Raised by every enqueue; runners in this process wait on it.
+    wake: Arc<jobs::Wake>,
+    /// The PostgreSQL URL, for the job listener's dedicated connection.
+    pg_url: Option<Arc<str>>,
 }
 
 impl Store {
     /// Opens the database named by `url` (no migrations are applied).
     pub fn connect(url: &str) -> Result<Store> {
+        let db = Db::connect(url)?;
+        let pg_url = (db.engine() == Engine::Postgres).then(|| Arc::from(url));
         Ok(Store {
-            db: Arc::new(Db::connect(url)?),
+            db: Arc::new(db),
+            wake: Arc::new(jobs::Wake::new()),
+            pg_url,
         })
     }
 

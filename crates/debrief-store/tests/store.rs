@@ -225,50 +225,52 @@ async fn jobs_retry_with_backoff_and_survive_a_dead_worker() {
             .expect("enqueue");
         assert_eq!(again, None, "{e:?}: unique key");
 
-        let j = s
-            .claim_job("w1".into(), now)
+        let lease = debrief_core::jobs::LEASE_MS;
+        let c1 = s
+            .claim_job("w1", now, lease)
             .await
             .expect("claim")
             .expect("due");
-        assert_eq!(j.id, id);
+        assert_eq!(c1.job.id, id);
+        assert_eq!(c1.lease.attempt, 1);
         assert!(
-            s.claim_job("w2".into(), now)
+            s.claim_job("w2", now, lease)
                 .await
                 .expect("claim")
                 .is_none(),
             "held by w1"
         );
-        s.fail_job(id, "w1".into(), "boom".into(), now)
+        s.fail_job(&c1.lease, "boom".into(), now)
             .await
             .expect("fail");
         assert!(
-            s.claim_job("w2".into(), now)
+            s.claim_job("w2", now, lease)
                 .await
                 .expect("claim")
                 .is_none(),
             "backing off"
         );
         let later = now + 10_001;
-        let j = s
-            .claim_job("w2".into(), later)
+        let c2 = s
+            .claim_job("w2", later, lease)
             .await
             .expect("claim")
             .expect("retry due");
-        assert_eq!(j.attempts, 2);
+        assert_eq!(c2.job.attempts, 2);
 
         // w2 dies holding the job; after the lease another worker takes it over
-        let after_lease = later + debrief_core::jobs::LEASE_MS + 1;
-        let j = s
-            .claim_job("w3".into(), after_lease)
+        let after_lease = later + lease + 1;
+        let c3 = s
+            .claim_job("w3", after_lease, lease)
             .await
             .expect("claim")
             .expect("lease expired");
-        assert_eq!(j.id, id);
+        assert_eq!(c3.job.id, id);
         assert!(
-            s.complete_job(id, "w2".into(), after_lease).await.is_err(),
+            s.complete_job(&c2.lease, after_lease).await.is_err(),
             "w2 lost the job"
         );
-        s.complete_job(id, "w3".into(), after_lease)
+        s.complete_job(&c3.lease, after_lease)
             .await
             .expect("complete");
         assert_eq!(s.job(id).await.expect("job").expect("exists").state, "done");
@@ -302,12 +304,13 @@ async fn concurrent_workers_run_each_job_once_on_postgres() {
     ] {
         handles.push(tokio::spawn(async move {
             let mut got = Vec::new();
-            while let Some(j) = store.claim_job(w.to_string(), now).await.expect("claim") {
-                got.push(j.id);
-                store
-                    .complete_job(j.id, w.to_string(), now)
-                    .await
-                    .expect("complete");
+            while let Some(c) = store
+                .claim_job(w, now, debrief_core::jobs::LEASE_MS)
+                .await
+                .expect("claim")
+            {
+                got.push(c.job.id);
+                store.complete_job(&c.lease, now).await.expect("complete");
             }
             got
         }));

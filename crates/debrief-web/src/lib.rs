@@ -1,5 +1,5 @@
 //! Debrief's web server: HTML pages, the JSON API, authentication and the
-//! authorization table, operations endpoints and the background job worker.
+//! authorization table and operations endpoints.
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
@@ -17,7 +17,6 @@ pub mod programme;
 pub mod reporting;
 pub mod reviews;
 pub mod triage;
-pub mod worker;
 
 // Paths used by the binary and the integration tests.
 pub use library::export;

@@ -653,7 +653,11 @@ fn serve(
 
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let worker_id = format!("{}-{}", std::process::id(), debrief_core::secret::random_hex(4));
-        let worker = tokio::spawn(debrief_web::worker::run(store.clone(), worker_id, stop_rx));
+        let jobs = debrief_jobs::standard::kinds(debrief_jobs::standard::Settings {
+            session_idle_ms: debrief_web::auth::SESSION_IDLE_MS,
+        });
+        let runner = debrief_jobs::Runner::new(store.clone(), debrief_jobs::Config::new(worker_id), jobs);
+        let worker = tokio::spawn(runner.run(stop_rx));
         let state = debrief_web::AppState::new(store, keys, web);
         let result = debrief_web::serve(listener, state, shutdown_signal()).await;
         let _ = stop_tx.send(true);
