@@ -395,14 +395,6 @@ impl SqliteDb {
         tx.commit().map_err(sqlite_err)?;
         Ok(v)
     }
-
-    /// A consistent copy of the whole database into `dest` (VACUUM INTO).
-    pub fn snapshot(&self, dest: &std::path::Path) -> Result<(), StoreError> {
-        let c = self.writer.lock();
-        c.execute("VACUUM INTO ?1", [dest.to_string_lossy()])
-            .map(|_| ())
-            .map_err(sqlite_err)
-    }
 }
 
 /// Rolls back a transaction a connection was left in (a closure that began one
