@@ -68,50 +68,17 @@ impl Confidentiality {
     }
 }
 
-fn choice<T: std::str::FromStr<Err = String>>(
-    v: &mut Validation,
-    field: &str,
-    value: &str,
-    missing: &str,
-) -> Option<T> {
-    let value = value.trim();
-    if value.is_empty() {
-        v.add(field, missing);
-        return None;
-    }
-    match value.parse::<T>() {
-        Ok(x) => Some(x),
-        Err(e) => {
-            v.add(field, e);
-            None
-        }
-    }
-}
-
-/// An optional text of at most `max` characters, trimmed.
-fn optional_text(v: &mut Validation, field: &str, value: &str, max: usize) -> String {
-    let value = value.trim();
-    if let Some(c) = crate::validate::forbidden_char(value) {
-        v.add(field, crate::validate::control_char_message(c));
-    } else if value.chars().count() > max {
-        v.add(field, format!("At most {max} characters."));
-    }
-    value.to_string()
-}
-
 impl ReportDraft<'_> {
     /// Checks every rule and names every field that breaks one. `signed_in`
     /// says whether a reporter is signed in; `now` is the server's clock.
     pub fn parse(&self, signed_in: bool, now: i64) -> Result<ValidReport, Vec<FieldError>> {
         let mut v = Validation::new();
-        let kind: Option<Kind> = choice(
-            &mut v,
+        let kind: Option<Kind> = v.choice(
             "kind",
             self.kind,
             "Choose what kind of report this is.",
         );
-        let mode: Option<Confidentiality> = choice(
-            &mut v,
+        let mode: Option<Confidentiality> = v.choice(
             "confidentiality",
             self.confidentiality,
             "Choose how you want to report.",
@@ -121,13 +88,12 @@ impl ReportDraft<'_> {
         let occurred = times::parse_time(&mut v, "occurred_at", self.occurred_at, now);
         let detected = times::parse_time(&mut v, "detected_at", self.detected_at, now);
         times::check_order(&mut v, "detected_at", occurred, detected);
-        let occurred_note = optional_text(
-            &mut v,
+        let occurred_note = v.optional_text(
             "occurred_note",
             self.occurred_note,
             OCCURRED_NOTE_MAX,
         );
-        let systems = optional_text(&mut v, "systems", self.systems, SYSTEMS_MAX);
+        let systems = v.optional_text("systems", self.systems, SYSTEMS_MAX);
         if mode.is_some_and(Confidentiality::needs_sign_in) && !signed_in {
             v.add(
                 "confidentiality",

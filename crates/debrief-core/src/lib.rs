@@ -5,6 +5,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod account;
+pub mod action;
 pub mod audit;
 pub mod case;
 pub mod duration;
@@ -14,6 +16,7 @@ pub mod keys;
 pub mod lint;
 pub mod report;
 pub mod review;
+pub mod review_edit;
 pub mod role;
 pub mod secret;
 pub mod times;

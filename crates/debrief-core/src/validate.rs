@@ -51,6 +51,88 @@ impl Validation {
         v.to_string()
     }
 
+    /// An optional text of at most `max` characters; returns the trimmed value.
+    pub fn optional_text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = value.trim();
+        if let Some(c) = forbidden_char(v) {
+            self.add(field, control_char_message(c));
+        } else if v.chars().count() > max {
+            self.add(field, format!("At most {max} characters."));
+        }
+        v.to_string()
+    }
+
+    /// A text, required or not, of at most `max` characters.
+    pub fn text_of(&mut self, field: &str, value: &str, max: usize, required: bool) -> String {
+        if required {
+            self.text(field, value, max)
+        } else {
+            self.optional_text(field, value, max)
+        }
+    }
+
+    /// One of a closed set of choices (`T`'s `FromStr` names them when the
+    /// value is none of them); `missing` is the message for an empty value.
+    pub fn choice<T: std::str::FromStr<Err = String>>(
+        &mut self,
+        field: &str,
+        value: &str,
+        missing: &str,
+    ) -> Option<T> {
+        let value = value.trim();
+        if value.is_empty() {
+            self.add(field, missing);
+            return None;
+        }
+        match value.parse::<T>() {
+            Ok(x) => Some(x),
+            Err(e) => {
+                self.add(field, e);
+                None
+            }
+        }
+    }
+
+    /// A whole number of zero or more (thousands separators allowed), or
+    /// nothing when empty.
+    pub fn count(&mut self, field: &str, value: &str) -> Option<i64> {
+        let s = value.trim();
+        if s.is_empty() {
+            return None;
+        }
+        match s.replace([',', '_', ' '], "").parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n),
+            _ => {
+                self.add(field, "Give a whole number of zero or more.");
+                None
+            }
+        }
+    }
+
+    /// An identifier (a positive whole number), or nothing when empty.
+    pub fn id(&mut self, field: &str, value: &str) -> Option<i64> {
+        let s = value.trim();
+        if s.is_empty() {
+            return None;
+        }
+        match s.parse::<i64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                self.add(field, "Give an identifier: a whole number above zero.");
+                None
+            }
+        }
+    }
+
+    /// Every message in one line, for a form that shows them together.
+    pub fn summary(&self) -> String {
+        self.errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// An email address: one `@`, something either side, a dot in the domain.
     pub fn email(&mut self, field: &str, value: &str) -> String {
         let v = value.trim().to_lowercase();
