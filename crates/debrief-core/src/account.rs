@@ -76,18 +76,6 @@ impl UserDraft<'_> {
     }
 }
 
-/// A new password for an existing account, under `field`.
-pub fn check_new_password(
-    field: &str,
-    password: &str,
-    email: &str,
-    name: &str,
-) -> Result<(), Vec<FieldError>> {
-    let mut v = Validation::new();
-    v.new_password(field, password, email, name);
-    v.finish()
-}
-
 /// A team before validation.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TeamDraft<'a> {
@@ -155,18 +143,6 @@ mod tests {
         assert_eq!(kept.email, "grace at example");
         assert!(kept.roles.contains(Role::Admin));
         assert!(kept.password.is_empty());
-    }
-
-    #[test]
-    fn a_password_may_not_be_built_on_the_account() {
-        let e = check_new_password(
-            "new_password",
-            "grace.hopper-2024",
-            "grace.hopper@example.org",
-            "Grace Hopper",
-        )
-        .unwrap_err();
-        assert_eq!(fields(&e), ["new_password"]);
     }
 
     #[test]

@@ -134,7 +134,9 @@ impl ChangeDraft<'_> {
         }
         if let Some(d) = self.check_date.map(str::trim).filter(|d| !d.is_empty()) {
             match parse_day(d) {
-                Ok(day) if day <= today => v.add("check_date", "Schedule the check for a later day."),
+                Ok(day) if day <= today => {
+                    v.add("check_date", "Schedule the check for a later day.")
+                }
                 Ok(_) => ch.check_day = Some(d.to_string()),
                 Err(e) => v.add("check_date", e),
             }

@@ -73,11 +73,7 @@ impl ReportDraft<'_> {
     /// says whether a reporter is signed in; `now` is the server's clock.
     pub fn parse(&self, signed_in: bool, now: i64) -> Result<ValidReport, Vec<FieldError>> {
         let mut v = Validation::new();
-        let kind: Option<Kind> = v.choice(
-            "kind",
-            self.kind,
-            "Choose what kind of report this is.",
-        );
+        let kind: Option<Kind> = v.choice("kind", self.kind, "Choose what kind of report this is.");
         let mode: Option<Confidentiality> = v.choice(
             "confidentiality",
             self.confidentiality,
@@ -88,11 +84,7 @@ impl ReportDraft<'_> {
         let occurred = times::parse_time(&mut v, "occurred_at", self.occurred_at, now);
         let detected = times::parse_time(&mut v, "detected_at", self.detected_at, now);
         times::check_order(&mut v, "detected_at", occurred, detected);
-        let occurred_note = v.optional_text(
-            "occurred_note",
-            self.occurred_note,
-            OCCURRED_NOTE_MAX,
-        );
+        let occurred_note = v.optional_text("occurred_note", self.occurred_note, OCCURRED_NOTE_MAX);
         let systems = v.optional_text("systems", self.systems, SYSTEMS_MAX);
         if mode.is_some_and(Confidentiality::needs_sign_in) && !signed_in {
             v.add(

@@ -87,7 +87,10 @@ pub enum Edit {
         notes: String,
     },
     /// Removes a list item: `part` is `why`, `factor`, `lesson` or `interview`.
-    Remove { part: &'static str, id: i64 },
+    Remove {
+        part: &'static str,
+        id: i64,
+    },
 }
 
 impl Edit {
@@ -208,7 +211,10 @@ impl EditDraft<'_> {
                 let what = self.get("what").trim();
                 let part = REMOVABLE.into_iter().find(|p| *p == what);
                 if part.is_none() {
-                    v.add("what", "Say what to remove: why, factor, lesson or interview.");
+                    v.add(
+                        "what",
+                        "Say what to remove: why, factor, lesson or interview.",
+                    );
                 }
                 let id = v.id("id", self.get("id"));
                 if id.is_none() && v.message_for("id").is_none() {
@@ -392,7 +398,10 @@ mod tests {
         assert!(matches!(
             draft(
                 "lesson",
-                &[("level", "information_system"), ("body", "Alert at 30 days")]
+                &[
+                    ("level", "information_system"),
+                    ("body", "Alert at 30 days")
+                ]
             ),
             Ok(Edit::Lesson {
                 level: LessonLevel::InformationSystem,

@@ -554,7 +554,7 @@ impl Store {
             }
             let admins = c.query_one("SELECT COUNT(*) FROM users WHERE disabled = 0 AND (roles & $1) <> 0", &params![admin])?.i64(0)?;
             if admins > 0 {
-                return Err(StoreError::Invalid("an administrator already exists".into()));
+                return Err(StoreError::State("An administrator exists already.".into()));
             }
             let u = insert_user(c, &user, now)?;
             crate::audit::append(c, now, &format!("user:{}", u.id), "setup.first_admin", &format!("user:{}", u.id), "")?;
@@ -663,7 +663,7 @@ pub fn keep_an_admin(
             )?
             .i64(0)?;
         if admins <= 1 {
-            return Err(StoreError::Invalid(LAST_ADMIN.into()));
+            return Err(StoreError::State(LAST_ADMIN.into()));
         }
     }
     Ok((before, was_disabled))

@@ -77,6 +77,22 @@ pub struct NewActionItem {
     pub tracker_url: Option<String>,
 }
 
+impl NewActionItem {
+    /// A validated item for the case `case_id`.
+    pub fn of(case_id: i64, v: debrief_core::action::ValidItem) -> NewActionItem {
+        NewActionItem {
+            case_id,
+            title: v.title,
+            description: v.description,
+            owner_id: v.owner_id,
+            due_day: v.due_day,
+            priority: v.priority,
+            factor_id: v.factor_id,
+            tracker_url: v.tracker_url,
+        }
+    }
+}
+
 /// Which items to list.
 #[derive(Debug, Clone, Default)]
 pub struct ItemFilter {
@@ -104,16 +120,17 @@ pub struct ItemChanges {
     pub check_owner_id: Option<i64>,
 }
 
-fn check_owner(c: &mut dyn Conn, id: i64, what: &str) -> Result<()> {
+fn check_owner(c: &mut dyn Conn, id: i64, field: &'static str, what: &str) -> Result<()> {
     if c.query_opt(
         "SELECT id FROM users WHERE id = $1 AND disabled = 0",
         &params![id],
     )?
     .is_none()
     {
-        return Err(StoreError::Invalid(format!(
-            "The {what} must be an active account."
-        )));
+        return Err(StoreError::rule(
+            field,
+            format!("The {what} must be an active account."),
+        ));
     }
     Ok(())
 }
@@ -125,8 +142,9 @@ fn check_factor(c: &mut dyn Conn, case_id: i64, factor: i64) -> Result<()> {
     )?
     .is_none()
     {
-        return Err(StoreError::Invalid(
-            "The contributing factor must belong to this case's review.".into(),
+        return Err(StoreError::rule(
+            "factor_id",
+            "The contributing factor must belong to this case's review.",
         ));
     }
     Ok(())
@@ -158,7 +176,7 @@ pub fn insert_item_tx(
     {
         return Err(StoreError::NotFound);
     }
-    check_owner(c, n.owner_id, "owner")?;
+    check_owner(c, n.owner_id, "owner_id", "owner")?;
     if let Some(f) = n.factor_id {
         check_factor(c, n.case_id, f)?;
     }
@@ -288,7 +306,7 @@ impl Store {
                 return Err(StoreError::Conflict);
             }
             if let Some(o) = ch.owner_id {
-                check_owner(c, o, "owner")?;
+                check_owner(c, o, "owner_id", "owner")?;
             }
             if let Some(Some(f)) = ch.factor_id {
                 check_factor(c, before.case_id, f)?;
@@ -298,18 +316,19 @@ impl Store {
             let closing = status.is_closed() && !before.status.is_closed();
             let reopening = !status.is_closed() && before.status.is_closed();
             if closing && note.is_none() {
-                return Err(StoreError::Invalid(match status {
-                    ActionStatus::WontDo => "Say in one line why this will not be done.".into(),
-                    _ => "Say in one line what changed.".into(),
+                return Err(StoreError::rule("note", match status {
+                    ActionStatus::WontDo => "Say in one line why this will not be done.",
+                    _ => "Say in one line what changed.",
                 }));
             }
             if ch.check_day.is_some() && status != ActionStatus::Done {
-                return Err(StoreError::Invalid(
-                    "An effectiveness check can only be scheduled for an item that is done.".into(),
+                return Err(StoreError::rule(
+                    "check_date",
+                    "An effectiveness check can only be scheduled for an item that is done.",
                 ));
             }
             if let Some(o) = ch.check_owner_id {
-                check_owner(c, o, "person confirming the fix")?;
+                check_owner(c, o, "check_owner_id", "person confirming the fix")?;
             }
             let (closing_note, closed_ms) = if closing {
                 (note.clone(), Some(now))
@@ -393,10 +412,10 @@ impl Store {
         self.write(move |c| {
             let item = item_tx(c, id)?.ok_or(StoreError::NotFound)?;
             if item.check_day.is_none() {
-                return Err(StoreError::Invalid("No effectiveness check is scheduled for this item.".into()));
+                return Err(StoreError::State("No effectiveness check is scheduled for this item.".into()));
             }
             if item.check_done_ms.is_some() {
-                return Err(StoreError::Invalid("This effectiveness check has already been recorded.".into()));
+                return Err(StoreError::State("This effectiveness check has already been recorded.".into()));
             }
             c.execute(
                 "UPDATE action_items SET check_outcome = $1, check_note = $2, check_done_ms = $3, version = version + 1, updated_ms = $3 WHERE id = $4",

@@ -115,7 +115,16 @@ pub fn refresh_reported(c: &mut dyn Conn, case_id: i64) -> Result<()> {
     .map(|_| ())
 }
 
-fn link_report(c: &mut dyn Conn, case_id: i64, report_id: i64, now: i64) -> Result<()> {
+/// Puts a new or duplicate report in the case. A refusal names `field` when the
+/// report was given in a field (a new case's `report_ids`); otherwise the
+/// report is the one addressed and the refusal is about its state.
+fn link_report(
+    c: &mut dyn Conn,
+    case_id: i64,
+    report_id: i64,
+    now: i64,
+    field: Option<&'static str>,
+) -> Result<()> {
     let n = c.execute(
         "UPDATE reports SET case_id = $1, status = 'in_case', updated_ms = $2 WHERE id = $3 AND status IN ('new', 'duplicate')",
         &params![case_id, now, report_id],
@@ -125,9 +134,14 @@ fn link_report(c: &mut dyn Conn, case_id: i64, report_id: i64, now: i64) -> Resu
             "SELECT status FROM reports WHERE id = $1",
             &params![report_id],
         )?;
-        return Err(match exists {
-            None => StoreError::Invalid(format!("Report {report_id} does not exist.")),
-            Some(_) => StoreError::Invalid(format!(
+        return Err(match (exists, field) {
+            (None, Some(f)) => StoreError::rule(f, format!("Report {report_id} does not exist.")),
+            (None, None) => StoreError::NotFound,
+            (Some(_), Some(f)) => StoreError::rule(
+                f,
+                format!("Report {report_id} is already in a case or closed."),
+            ),
+            (Some(_), None) => StoreError::State(format!(
                 "Report {report_id} is already in a case or closed."
             )),
         });
@@ -147,7 +161,7 @@ impl Store {
                 )?
                 .i64(0)?;
             for rid in &n.report_ids {
-                link_report(c, id, *rid, now)?;
+                link_report(c, id, *rid, now, Some("report_ids"))?;
             }
             refresh_reported(c, id)?;
             // triage began when the incident was first known (detected or reported),
@@ -180,11 +194,12 @@ impl Store {
             if c.query_opt("SELECT id FROM cases WHERE id = $1", &params![case_id])?
                 .is_none()
             {
-                return Err(StoreError::Invalid(format!(
-                    "Case {case_id} does not exist."
-                )));
+                return Err(StoreError::rule(
+                    "case_id",
+                    format!("Case {case_id} does not exist."),
+                ));
             }
-            link_report(c, case_id, report_id, now)?;
+            link_report(c, case_id, report_id, now, None)?;
             refresh_reported(c, case_id)?;
             crate::audit::append(
                 c,
@@ -315,7 +330,7 @@ impl Store {
             let IncidentTimes { occurred_ms: old_o, detected_ms: old_d } = IncidentTimes::decode(&row)?;
             let (new_o, new_d) = (occurred_ms.or(old_o), detected_ms.or(old_d));
             if !debrief_core::times::in_order(new_o, new_d) {
-                return Err(StoreError::Invalid(debrief_core::times::DETECTED_BEFORE_OCCURRED.into()));
+                return Err(StoreError::rule("detected_at", debrief_core::times::DETECTED_BEFORE_OCCURRED));
             }
             c.execute("UPDATE cases SET occurred_ms = $1, detected_ms = $2, updated_ms = $3 WHERE id = $4", &params![new_o, new_d, now, case_id])?;
             let fmt = |v: Option<i64>| v.map_or("unset".to_string(), |v| v.to_string());
@@ -460,7 +475,7 @@ pub fn insert_case_record(c: &mut dyn Conn, r: &CaseRecord) -> Result<i64> {
 
 /// Links a report to a case inside an open transaction and refreshes the case's reported time.
 pub fn link_report_record(c: &mut dyn Conn, case_id: i64, report_id: i64, now: i64) -> Result<()> {
-    link_report(c, case_id, report_id, now)?;
+    link_report(c, case_id, report_id, now, None)?;
     refresh_reported(c, case_id)
 }
 
@@ -504,12 +519,12 @@ impl Store {
             if let Some(Some(lead)) = ch.lead_id
                 && c.query_opt("SELECT id FROM users WHERE id = $1 AND disabled = 0", &params![lead])?.is_none()
             {
-                return Err(StoreError::Invalid("The lead must be an active account.".into()));
+                return Err(StoreError::rule("lead_id", "The lead must be an active account."));
             }
             if let Some(Some(team)) = ch.team_id
                 && c.query_opt("SELECT id FROM teams WHERE id = $1", &params![team])?.is_none()
             {
-                return Err(StoreError::Invalid("That team does not exist.".into()));
+                return Err(StoreError::rule("team_id", "That team does not exist."));
             }
             let title = ch.title.clone().unwrap_or(before.title.clone());
             let severity = ch.severity.unwrap_or(before.severity);

@@ -235,7 +235,14 @@ fn sqlite_err(e: rusqlite::Error) -> StoreError {
         use rusqlite::ffi;
         match f.extended_code {
             ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
-                return StoreError::Unique(msg.clone().unwrap_or_default());
+                let msg = msg.as_deref().unwrap_or_default();
+                return match crate::unique::from_sqlite(msg) {
+                    Some(k) => StoreError::Unique {
+                        table: k.table,
+                        field: k.field,
+                    },
+                    None => StoreError::Sql(format!("a key missing from unique::KEYS: {msg}")),
+                };
             }
             ffi::SQLITE_CONSTRAINT_FOREIGNKEY => return StoreError::ForeignKey,
             _ => {}
@@ -450,7 +457,14 @@ fn pg_err(e: postgres::Error) -> StoreError {
     if let Some(db) = e.as_db_error() {
         use postgres::error::SqlState;
         if *db.code() == SqlState::UNIQUE_VIOLATION {
-            return StoreError::Unique(db.constraint().unwrap_or_default().to_string());
+            let name = db.constraint().unwrap_or_default();
+            return match crate::unique::from_postgres(name) {
+                Some(k) => StoreError::Unique {
+                    table: k.table,
+                    field: k.field,
+                },
+                None => StoreError::Sql(format!("a key missing from unique::KEYS: {name}")),
+            };
         }
         if *db.code() == SqlState::FOREIGN_KEY_VIOLATION {
             return StoreError::ForeignKey;

@@ -20,6 +20,7 @@ pub mod rows;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 pub mod tls;
+pub mod unique;
 
 use db::{Conn, Db, Engine};
 use std::sync::Arc;
@@ -33,9 +34,15 @@ pub enum StoreError {
     BadUrl(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
-    #[error("already exists ({0})")]
-    Unique(String),
-    #[error("refers to something that does not exist")]
+    /// A value that must be unique is taken. `table` and `field` come from the
+    /// violated constraint on either engine (see [`unique::KEYS`]); `field` is
+    /// named as the forms and the API name it.
+    #[error("{table}.{field} already exists")]
+    Unique {
+        table: &'static str,
+        field: &'static str,
+    },
+    #[error("refers to something that does not exist, or is still referred to")]
     ForeignKey,
     #[error("not found")]
     NotFound,
@@ -43,6 +50,19 @@ pub enum StoreError {
     Sql(String),
     #[error("unexpected data: {0}")]
     Decode(String),
+    /// The value given for `field` breaks a rule only the stored data can
+    /// check: the owner is not an active account, the report to join does not
+    /// exist, detected would precede occurred.
+    #[error("{field}: {message}")]
+    Rule {
+        field: &'static str,
+        message: String,
+    },
+    /// What is stored does not allow this now: the report is already in a
+    /// case, the check was recorded already, the last administrator.
+    #[error("{0}")]
+    State(String),
+    /// Input to a command that cannot be used (a backup file, demo data).
     #[error("{0}")]
     Invalid(String),
     /// Someone else saved the same part first; nothing was written.
@@ -50,6 +70,16 @@ pub enum StoreError {
     Conflict,
     #[error("{0}")]
     Transition(debrief_core::case::TransitionError),
+}
+
+impl StoreError {
+    /// A refused value of `field`, with what is wrong with it.
+    pub fn rule(field: &'static str, message: impl Into<String>) -> StoreError {
+        StoreError::Rule {
+            field,
+            message: message.into(),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -89,7 +89,7 @@ pub fn messages(c: &mut dyn Conn, report_id: i64) -> Result<Vec<Message>> {
 pub fn insert_report(c: &mut dyn Conn, r: &NewReport) -> Result<i64> {
     for _ in 0..8 {
         let id = debrief_core::report::new_report_id()
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            .map_err(|e| StoreError::Sql(format!("no random report identifier: {e}")))?;
         let row = c.query_opt(
             "INSERT INTO reports (id, kind, confidentiality, title, description, systems, occurred_text, occurred_ms, detected_ms,
                  received_ms, reporter_id, reporter_sealed, receipt_hash, content_sha256, status, updated_ms)
@@ -409,7 +409,7 @@ impl Store {
                 &params![note.clone(), now, report_id],
             )?;
             if n == 0 {
-                return Err(StoreError::Invalid("Only new or duplicate reports can be closed from triage; a report in a case closes with its case.".into()));
+                return Err(StoreError::State("Only new or duplicate reports can be closed from triage; a report in a case closes with its case.".into()));
             }
             add_message(c, report_id, "team", Some(user_id), "closure", &note, now)?;
             crate::audit::append(c, now, &format!("user:{user_id}"), "report.closed", &format!("report:{report_id}"), "")?;
@@ -428,16 +428,16 @@ impl Store {
     ) -> Result<()> {
         self.write(move |c| {
             if report_id == of {
-                return Err(StoreError::Invalid("A report cannot duplicate itself.".into()));
+                return Err(StoreError::rule("of", "A report cannot duplicate itself."));
             }
-            let target = c.query_opt("SELECT case_id FROM reports WHERE id = $1", &params![of])?.ok_or(StoreError::NotFound)?;
+            let target = c.query_opt("SELECT case_id FROM reports WHERE id = $1", &params![of])?.ok_or_else(|| StoreError::rule("of", "There is no such report."))?;
             let case_id = target.opt_i64(0)?;
             let n = c.execute(
                 "UPDATE reports SET status = 'duplicate', duplicate_of = $1, case_id = $2, updated_ms = $3 WHERE id = $4 AND status = 'new'",
                 &params![of, case_id, now, report_id],
             )?;
             if n == 0 {
-                return Err(StoreError::Invalid("Only new reports can be marked as duplicates.".into()));
+                return Err(StoreError::State("Only new reports can be marked as duplicates.".into()));
             }
             if let Some(cid) = case_id {
                 crate::cases::refresh_reported(c, cid)?;

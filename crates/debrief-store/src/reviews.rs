@@ -12,22 +12,16 @@ use crate::{Result, Store, StoreError, params};
 use debrief_core::review::{FACTOR_CATEGORIES, LessonLevel, ReviewState};
 use serde::Serialize;
 
-row! {
-    /// The quantified impact of an incident.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    pub struct Impact from "reviews r" {
-        pub duration_minutes: Option<i64> = "r.impact_duration_min",
-        pub people_affected: Option<i64> = "r.impact_people",
-        pub records_affected: Option<i64> = "r.impact_records",
-        pub services: String = "r.impact_services",
-        pub cost: String = "r.impact_cost",
-        pub notes: String = "r.impact_notes",
-    }
-}
+pub use debrief_core::review_edit::{Edit, Impact};
 
-impl Impact {
-    pub fn is_empty(&self) -> bool {
-        self == &Impact::default()
+row! {
+    impl Impact from "reviews r" {
+        duration_minutes: Option<i64> = "r.impact_duration_min",
+        people_affected: Option<i64> = "r.impact_people",
+        records_affected: Option<i64> = "r.impact_records",
+        services: String = "r.impact_services",
+        cost: String = "r.impact_cost",
+        notes: String = "r.impact_notes",
     }
 }
 
@@ -132,67 +126,6 @@ impl ReviewDetail {
         self.lessons.retain(|l| !l.restricted);
         self.interviews.clear();
         self
-    }
-}
-
-/// One edit of a review section or list item.
-#[derive(Debug, Clone)]
-pub enum Edit {
-    What {
-        what_happened: String,
-        interpretations: String,
-    },
-    Impact(Impact),
-    Learn {
-        went_well: String,
-        got_lucky: String,
-    },
-    /// `id: None` adds a chain.
-    Why {
-        id: Option<i64>,
-        problem: String,
-        steps: Vec<String>,
-        systemic_condition: String,
-        restricted: bool,
-    },
-    Factor {
-        id: Option<i64>,
-        category: String,
-        explanation: String,
-        restricted: bool,
-    },
-    Lesson {
-        id: Option<i64>,
-        level: LessonLevel,
-        body: String,
-        restricted: bool,
-    },
-    Interview {
-        id: Option<i64>,
-        participant: String,
-        participant_id: Option<i64>,
-        notes: String,
-    },
-    /// Removes a list item: `part` is `why`, `factor`, `lesson` or `interview`.
-    Remove {
-        part: &'static str,
-        id: i64,
-    },
-}
-
-impl Edit {
-    /// The name of the part edited, for the audit log and conflict messages.
-    pub fn part(&self) -> &'static str {
-        match self {
-            Edit::What { .. } => "what",
-            Edit::Impact(_) => "impact",
-            Edit::Learn { .. } => "learn",
-            Edit::Why { .. } => "why",
-            Edit::Factor { .. } => "factor",
-            Edit::Lesson { .. } => "lesson",
-            Edit::Interview { .. } => "interview",
-            Edit::Remove { part, .. } => part,
-        }
     }
 }
 
@@ -370,9 +303,10 @@ fn check_category(c: &mut dyn Conn, key: &str) -> Result<()> {
     )?
     .is_none()
     {
-        return Err(StoreError::Invalid(format!(
-            "There is no contributing-factor category '{key}'."
-        )));
+        return Err(StoreError::rule(
+            "category",
+            format!("There is no contributing-factor category '{key}'."),
+        ));
     }
     Ok(())
 }
@@ -531,9 +465,10 @@ fn apply_edit(
                 "lesson" => "review_lessons",
                 "interview" => "review_interviews",
                 other => {
-                    return Err(StoreError::Invalid(format!(
-                        "'{other}' is not a part that can be removed."
-                    )));
+                    return Err(StoreError::rule(
+                        "what",
+                        format!("'{other}' is not a part that can be removed."),
+                    ));
                 }
             };
             let n = c.execute(
@@ -627,7 +562,7 @@ impl Store {
         self.write(move |c| {
             let r = review_row(c, case_id)?.ok_or(StoreError::NotFound)?;
             if r.state == ReviewState::Published {
-                return Err(StoreError::Invalid(
+                return Err(StoreError::State(
                     "This review is published and can no longer be changed.".into(),
                 ));
             }
@@ -664,8 +599,9 @@ impl Store {
                 )?
                 .is_none()
             {
-                return Err(StoreError::Invalid(
-                    "The facilitator must be an active account.".into(),
+                return Err(StoreError::rule(
+                    "facilitator_id",
+                    "The facilitator must be an active account.",
                 ));
             }
             c.execute(
@@ -711,7 +647,7 @@ impl Store {
             let r = review_row(c, case_id)?.ok_or(StoreError::NotFound)?;
             if !r.state.next().contains(&to) {
                 let allowed: Vec<&str> = r.state.next().iter().map(|s| s.label()).collect();
-                return Err(StoreError::Invalid(if allowed.is_empty() {
+                return Err(StoreError::State(if allowed.is_empty() {
                     format!("A review that is {} cannot change state.", r.state.label().to_lowercase())
                 } else {
                     format!(
@@ -722,7 +658,7 @@ impl Store {
                 }));
             }
             if to == ReviewState::Published && lint_warnings > 0 && !acknowledged {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::State(format!(
                     "The blameless-language checker still has {lint_warnings} warning(s); acknowledge them to publish anyway."
                 )));
             }

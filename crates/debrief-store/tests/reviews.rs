@@ -189,7 +189,16 @@ async fn a_review_opens_with_the_case_and_refuses_stale_saves() {
                 now,
             )
             .await;
-        assert!(matches!(bad, Err(StoreError::Invalid(_))), "{e:?}");
+        assert!(
+            matches!(
+                bad,
+                Err(StoreError::Rule {
+                    field: "category",
+                    ..
+                })
+            ),
+            "{e:?}"
+        );
         assert_eq!(s.factor_categories().await.unwrap().len(), 7);
         s.add_factor_category(
             "vendor_support".into(),
@@ -282,14 +291,14 @@ async fn publishing_hides_restricted_parts_and_interview_notes_and_moves_the_cas
         let skip = s
             .set_review_state(cid, ReviewState::Published, 0, false, lead, now)
             .await;
-        assert!(matches!(skip, Err(StoreError::Invalid(_))), "{e:?}");
+        assert!(matches!(skip, Err(StoreError::State(_))), "{e:?}");
         s.set_review_state(cid, ReviewState::InReview, 0, false, lead, now)
             .await
             .unwrap();
         let unacked = s
             .set_review_state(cid, ReviewState::Published, 2, false, lead, now)
             .await;
-        assert!(matches!(unacked, Err(StoreError::Invalid(_))), "{e:?}");
+        assert!(matches!(unacked, Err(StoreError::State(_))), "{e:?}");
         let r = s
             .set_review_state(cid, ReviewState::Published, 2, true, lead, now)
             .await
@@ -350,7 +359,7 @@ async fn publishing_hides_restricted_parts_and_interview_notes_and_moves_the_cas
             )
             .await;
         assert!(
-            matches!(late, Err(StoreError::Invalid(_))),
+            matches!(late, Err(StoreError::State(_))),
             "{e:?}: published reviews are final"
         );
     }
@@ -421,7 +430,10 @@ async fn action_items_close_with_a_note_schedule_checks_and_remind_once() {
                 now,
             )
             .await;
-        assert!(matches!(no_note, Err(StoreError::Invalid(_))), "{e:?}");
+        assert!(
+            matches!(no_note, Err(StoreError::Rule { field: "note", .. })),
+            "{e:?}"
+        );
         let done = s
             .update_action_item(
                 soon.id,
@@ -469,7 +481,7 @@ async fn action_items_close_with_a_note_schedule_checks_and_remind_once() {
         assert!(matches!(
             s.record_check(soon.id, CheckOutcome::Effective, String::new(), owner, now)
                 .await,
-            Err(StoreError::Invalid(_))
+            Err(StoreError::State(_))
         ));
 
         // reminders: the overdue one only (the due-soon one is done), once however often it runs
@@ -514,6 +526,15 @@ async fn action_items_close_with_a_note_schedule_checks_and_remind_once() {
                 now,
             )
             .await;
-        assert!(matches!(bad_owner, Err(StoreError::Invalid(_))), "{e:?}");
+        assert!(
+            matches!(
+                bad_owner,
+                Err(StoreError::Rule {
+                    field: "owner_id",
+                    ..
+                })
+            ),
+            "{e:?}"
+        );
     }
 }

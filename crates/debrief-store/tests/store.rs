@@ -72,7 +72,16 @@ async fn users_sessions_and_tokens() {
                 debrief_store::accounts::insert_user(c, &u, now_ms())
             })
             .await;
-        assert!(matches!(dup, Err(StoreError::Unique(_))), "{e:?}: {dup:?}");
+        assert!(
+            matches!(
+                dup,
+                Err(StoreError::Unique {
+                    table: "users",
+                    field: "email"
+                })
+            ),
+            "{e:?}: {dup:?}"
+        );
         assert_eq!(s.count_admins().await.expect("count"), 1);
 
         let now = now_ms();
@@ -98,12 +107,12 @@ async fn users_sessions_and_tokens() {
             .set_roles(u.id, RoleSet::from_roles([Role::Responder]))
             .await;
         assert!(
-            matches!(refused, Err(StoreError::Invalid(_))),
+            matches!(refused, Err(StoreError::State(_))),
             "{e:?}: {refused:?}"
         );
         let refused = s.set_disabled(u.id, true, now).await;
         assert!(
-            matches!(refused, Err(StoreError::Invalid(_))),
+            matches!(refused, Err(StoreError::State(_))),
             "{e:?}: {refused:?}"
         );
         add_user(&s, "grace@example.org", RoleSet::from_roles([Role::Admin])).await;
@@ -366,5 +375,157 @@ async fn user_search_matches_name_or_email_and_takes_wildcards_literally() {
             "{e:?}: % is literal"
         );
         assert_eq!(s.list_users(50, 0, None).await.expect("all").1, 3);
+    }
+}
+
+/// Every primary and unique key of `s`'s schema: (table, columns, primary,
+/// PostgreSQL's constraint name or "" on SQLite).
+fn schema_keys(s: &Store) -> Vec<(String, Vec<String>, bool, String)> {
+    let engine = s.engine();
+    s.db()
+        .read_blocking(move |c| {
+            let mut out = Vec::new();
+            match engine {
+                Engine::Sqlite => {
+                    let tables = c.query(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                        &[],
+                    )?;
+                    for t in tables {
+                        let t = t.text(0)?;
+                        let mut has_pk_index = false;
+                        for ix in c.query(
+                            "SELECT name, origin FROM pragma_index_list($1) WHERE \"unique\" = 1",
+                            &params![t.clone()],
+                        )? {
+                            let (name, origin) = (ix.text(0)?, ix.text(1)?);
+                            has_pk_index |= origin == "pk";
+                            let cols = c
+                                .query(
+                                    "SELECT name FROM pragma_index_info($1) ORDER BY seqno",
+                                    &params![name],
+                                )?
+                                .iter()
+                                .map(|r| r.text(0))
+                                .collect::<Result<Vec<_>, _>>()?;
+                            out.push((t.clone(), cols, origin == "pk", String::new()));
+                        }
+                        if !has_pk_index {
+                            // an INTEGER PRIMARY KEY is the rowid: it has no index of its own
+                            let cols = c
+                                .query(
+                                    "SELECT name FROM pragma_table_info($1) WHERE pk > 0 ORDER BY pk",
+                                    &params![t.clone()],
+                                )?
+                                .iter()
+                                .map(|r| r.text(0))
+                                .collect::<Result<Vec<_>, _>>()?;
+                            if !cols.is_empty() {
+                                out.push((t.clone(), cols, true, String::new()));
+                            }
+                        }
+                    }
+                }
+                Engine::Postgres => {
+                    for r in c.query(
+                        "SELECT t.relname::text, k.contype::text, k.conname::text,
+                                array_to_string(ARRAY(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY u(n, o)
+                                    JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n ORDER BY u.o), ',')
+                         FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace s ON s.oid = t.relnamespace
+                         WHERE s.nspname = current_schema() AND k.contype IN ('p', 'u')",
+                        &[],
+                    )? {
+                        let cols = r.text(3)?.split(',').map(String::from).collect();
+                        out.push((r.text(0)?, cols, r.text(1)? == "p", r.text(2)?));
+                    }
+                    // a unique index without a constraint would escape the list above
+                    let loose = c.query_one(
+                        "SELECT COUNT(*) FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace s ON s.oid = t.relnamespace
+                         WHERE s.nspname = current_schema() AND i.indisunique
+                           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+                        &[],
+                    )?;
+                    assert_eq!(loose.i64(0)?, 0, "a unique index that is not a constraint");
+                }
+            }
+            Ok(out)
+        })
+        .expect("schema keys")
+}
+
+#[test]
+fn every_unique_key_of_both_schemas_names_its_field() {
+    use debrief_store::unique::KEYS;
+    let mut expected: Vec<(String, Vec<String>, bool)> = KEYS
+        .iter()
+        .map(|k| {
+            (
+                k.table.to_string(),
+                k.columns.iter().map(|c| c.to_string()).collect(),
+                k.primary,
+            )
+        })
+        .collect();
+    expected.sort();
+    for e in ENGINES {
+        let (_t, s) = open(e);
+        let found = schema_keys(&s);
+        for (table, cols, _, constraint) in &found {
+            if e == Engine::Postgres {
+                let k = debrief_store::unique::from_postgres(constraint);
+                assert_eq!(
+                    k.map(|k| (k.table, k.columns.join(","))),
+                    Some((table.as_str(), cols.join(","))),
+                    "{constraint}"
+                );
+            }
+        }
+        let mut found: Vec<_> = found.into_iter().map(|(t, c, p, _)| (t, c, p)).collect();
+        found.sort();
+        assert_eq!(found, expected, "{e:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicates_name_the_field_on_both_engines() {
+    for e in ENGINES {
+        let (_t, s) = open(e);
+        let team = |name: &'static str| {
+            s.write(move |c| debrief_store::accounts::insert_team(c, name, "", now_ms()))
+        };
+        team("Platform").await.expect("first team");
+        let dup = team("Platform").await;
+        assert!(
+            matches!(
+                dup,
+                Err(StoreError::Unique {
+                    table: "teams",
+                    field: "name"
+                })
+            ),
+            "{e:?}: {dup:?}"
+        );
+        let u = add_user(&s, "lead@example.org", RoleSet::from_roles([Role::Admin])).await;
+        let category = || {
+            s.add_factor_category(
+                "vendor".into(),
+                "Vendor".into(),
+                "A supplier's change".into(),
+                u.id,
+                now_ms(),
+            )
+        };
+        category().await.expect("first category");
+        let dup = category().await;
+        assert!(
+            matches!(
+                dup,
+                Err(StoreError::Unique {
+                    table: "factor_categories",
+                    field: "label"
+                })
+            ),
+            "{e:?}: {dup:?}"
+        );
     }
 }

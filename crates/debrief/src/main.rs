@@ -17,7 +17,8 @@ mod logs;
 
 use clap::{Args, Parser, Subcommand};
 use config::{DEFAULT_DATABASE, DEFAULT_LISTEN, FileConfig, LimitArgs, pick};
-use debrief_core::{Role, RoleSet, Validation};
+use debrief_core::account::UserDraft;
+use debrief_core::{Role, Validation};
 use debrief_store::audit::Verification;
 use debrief_store::{Store, StoreError, now_ms};
 use std::io::{BufRead, Write};
@@ -221,6 +222,21 @@ struct Fail {
     message: String,
 }
 
+/// Field errors as the command line names them: `--email: …; --role: …`.
+fn flag_errors(errors: &[debrief_core::FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| {
+            let flag = match e.field.as_str() {
+                "roles" => "role",
+                other => other,
+            };
+            format!("--{flag}: {}", e.message)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn usage(message: impl Into<String>) -> Fail {
     Fail {
         code: 2,
@@ -362,16 +378,6 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     password_stdin,
                 },
         } => {
-            let mut v = Validation::new();
-            let email = v.email("email", &email);
-            let name = v.text("name", &name, 200);
-            let mut set = RoleSet::default();
-            for r in &roles {
-                match r.parse::<Role>() {
-                    Ok(r) => set.insert(r),
-                    Err(e) => v.add("role", e.to_string()),
-                }
-            }
             let (password, generated) = if password_stdin {
                 let mut line = String::new();
                 std::io::stdin()
@@ -382,14 +388,16 @@ fn run(cli: Cli) -> Result<(), Fail> {
             } else {
                 (debrief_core::secret::random_hex(12), true)
             };
-            v.new_password("password", &password, &email, &name);
-            if let Err(errors) = v.finish() {
-                let msg: Vec<String> = errors
-                    .iter()
-                    .map(|e| format!("--{}: {}", e.field, e.message))
-                    .collect();
-                return Err(usage(msg.join("; ")));
+            let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+            let user = UserDraft {
+                name: &name,
+                email: &email,
+                password: &password,
+                roles: &roles,
             }
+            .parse()
+            .map_err(|(_, errors)| usage(flag_errors(&errors)))?;
+            let (email, name, set) = (user.email, user.name, user.roles);
             let store = open(&db, &file, true)?;
             anchor_audit(&db, &file)?;
             let hash =
@@ -417,7 +425,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     Ok(u)
                 })
                 .map_err(|e| match e {
-                    StoreError::Unique(_) => {
+                    StoreError::Unique { field: "email", .. } => {
                         usage(format!("an account with email {email} exists already"))
                     }
                     other => other.into(),
@@ -434,6 +442,9 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Command::Token {
             command: TokenCommand::Create { db, email, name },
         } => {
+            let mut v = Validation::new();
+            let name = debrief_core::account::token_name(&mut v, &name);
+            v.finish().map_err(|errors| usage(flag_errors(&errors)))?;
             let store = open(&db, &file, false)?;
             anchor_audit(&db, &file)?;
             let email = email.trim().to_lowercase();
@@ -448,7 +459,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                         .ok_or(StoreError::NotFound)?;
                     let (uid, disabled) = (r.i64(0)?, r.bool(1)?);
                     if disabled {
-                        return Err(StoreError::Invalid(format!("the account {email} is disabled")));
+                        return Err(StoreError::State(format!("the account {email} is disabled")));
                     }
                     let now = now_ms();
                     let id = c

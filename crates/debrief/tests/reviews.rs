@@ -848,7 +848,8 @@ async fn administrators_extend_the_factor_taxonomy() {
         .await,
     )
     .await;
-    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    // a duplicate is a conflict, as in the API
+    assert_eq!(code, StatusCode::CONFLICT);
     assert!(page.contains("exists already") && page.contains("Vendor  SUPPORT"));
     let (code, _) = text(
         app.post_form(
@@ -883,7 +884,14 @@ async fn administrators_extend_the_factor_taxonomy() {
             &[("category", "no_such_thing"), ("explanation", "x")],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::CONFLICT);
+    // an unknown category is a value of the field that breaks a rule
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("There is no contributing-factor category")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -159,8 +159,8 @@ fn load_table(
             std::borrow::Cow::Owned(insert_sql(&t.name, &head.columns, rows))
         };
         c.execute(&sql, batch).map_err(|e| match e {
-            StoreError::Unique(w) => StoreError::Invalid(format!(
-                "the backup repeats a row of table {} ({w})",
+            StoreError::Unique { table, field } => StoreError::Invalid(format!(
+                "the backup repeats a row of table {} ({table}.{field})",
                 t.name
             )),
             StoreError::ForeignKey => StoreError::Invalid(format!(

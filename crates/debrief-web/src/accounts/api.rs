@@ -123,7 +123,7 @@ pub async fn create_my_token(
     ApiJson(body): ApiJson<NewTokenIn>,
 ) -> Result<Response, ApiError> {
     let mut v = Validation::new();
-    let name = v.text("name", &body.name, 100);
+    let name = debrief_core::account::token_name(&mut v, &body.name);
     if let Err(e) = crate::platform::auth::confirm_password(
         &state,
         &ident,

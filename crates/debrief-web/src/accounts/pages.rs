@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::platform::auth;
 use crate::platform::auth::{Identity, ReauthAt, Signed, Via};
 use crate::platform::client_addr::ClientIp;
-use crate::platform::error::PageError;
+use crate::platform::error::{PageError, refusal};
 use crate::platform::shell::{
     Ctx, ResumePage, error_page, render_status, role_names, time_html, wait_words,
 };
@@ -14,7 +14,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use debrief_core::{Role, RoleSet, Validation};
+use debrief_core::account::{UserDraft, token_name};
+use debrief_core::{Role, Validation};
 use debrief_store::{User, now_ms};
 use serde::Deserialize;
 
@@ -270,31 +271,37 @@ pub async fn setup(
     Path(token): Path<String>,
     Form(f): Form<SetupForm>,
 ) -> Response {
-    let mut v = Validation::new();
-    let name = v.text("name", &f.name, 200);
-    let email = v.email("email", &f.email);
-    v.new_password("password", &f.password, &email, &name);
-    if !v.is_ok() {
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &SetupPage {
-                ctx,
-                token,
-                name,
-                email,
-                errors: v,
-            },
-        );
-    }
+    let draft = UserDraft {
+        name: &f.name,
+        email: &f.email,
+        password: &f.password,
+        roles: &[Role::Admin.as_str()],
+    };
+    let valid = match draft.parse() {
+        Ok(u) => u,
+        Err((kept, errors)) => {
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &SetupPage {
+                    ctx,
+                    token,
+                    name: kept.name,
+                    email: kept.email,
+                    errors: Validation { errors },
+                },
+            );
+        }
+    };
     let hash = match auth::hash_password(f.password).await {
         Ok(h) => h,
         Err(e) => return PageError::internal(e).into_response(),
     };
+    let (name, email) = (valid.name.clone(), valid.email.clone());
     let user = debrief_store::accounts::NewUser {
-        email: email.clone(),
-        name: name.clone(),
+        email: valid.email,
+        name: valid.name,
         password_hash: hash,
-        roles: RoleSet::from_roles([Role::Admin]),
+        roles: valid.roles,
     };
     match state
         .store
@@ -302,26 +309,25 @@ pub async fn setup(
         .await
     {
         Ok(_) => Redirect::to("/login").into_response(),
-        Err(debrief_store::StoreError::Unique(_)) => {
-            v.add("email", "An account with this email exists already.");
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &SetupPage {
-                    ctx,
-                    token,
-                    name,
-                    email,
-                    errors: v,
-                },
-            )
-        }
-        Err(debrief_store::StoreError::NotFound | debrief_store::StoreError::Invalid(_)) => {
+        Err(debrief_store::StoreError::NotFound | debrief_store::StoreError::State(_)) => {
             error_page(
                 StatusCode::NOT_FOUND,
                 "This set-up link has been used or has expired.",
             )
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => match refusal(e) {
+            Ok(r) => render_status(
+                r.status,
+                &SetupPage {
+                    ctx,
+                    token,
+                    name,
+                    email,
+                    errors: r.validation(),
+                },
+            ),
+            Err(page) => page.into_response(),
+        },
     }
 }
 
@@ -524,7 +530,7 @@ pub async fn create_token(
     Form(f): Form<TokenForm>,
 ) -> Response {
     let mut v = Validation::new();
-    let name = v.text("name", &f.name, 100);
+    let name = token_name(&mut v, &f.name);
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let mut retry = None;
     if let Err(e) = auth::confirm_password(

@@ -1,7 +1,6 @@
 //! The action-items API.
 
 use crate::AppState;
-use crate::actions::ops::{ItemForm, validate_item};
 use crate::actions::policy;
 use crate::platform::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};
 use crate::platform::auth::{Signed, may};
@@ -11,7 +10,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use debrief_core::FieldError;
+use debrief_core::action::{ChangeDraft, ItemDraft};
 use debrief_core::review::{ActionStatus, parse_day};
 use debrief_store::action_items::{ActionItem, ItemChanges, ItemFilter, NewActionItem};
 use debrief_store::now_ms;
@@ -121,59 +120,20 @@ pub async fn post_case_item(
     if state.store.case_detail(id).await?.is_none() {
         return Err(ApiError::not_found());
     }
-    let i = validate_item(
-        &ItemForm {
-            title: &b.title,
-            description: &b.description,
-            owner: b.owner_id,
-            due: &b.due_date,
-            priority: b.priority.as_deref().unwrap_or("medium"),
-            factor: b.factor_id,
-            tracker: b.tracker_url.as_deref().unwrap_or(""),
-        },
-        today(),
-        true,
-    )
-    .map_err(|v| {
-        // the form's due_day is the API's due_date
-        let errors = v
-            .errors
-            .into_iter()
-            .map(|mut e| {
-                if e.field == "due_day" {
-                    e.field = "due_date".into();
-                }
-                e
-            })
-            .collect();
-        ApiError::invalid(errors)
-    })?;
-    let n = NewActionItem {
-        case_id: id,
-        title: i.title,
-        description: i.description,
-        owner_id: i.owner_id.unwrap_or_default(),
-        due_day: i.due_day,
-        priority: i.priority,
-        factor_id: i.factor_id,
-        tracker_url: i.tracker_url,
-    };
+    let i = ItemDraft {
+        title: &b.title,
+        description: &b.description,
+        owner_id: b.owner_id,
+        due_date: &b.due_date,
+        priority: b.priority.as_deref().unwrap_or("medium"),
+        factor_id: b.factor_id,
+        tracker_url: b.tracker_url.as_deref().unwrap_or(""),
+    }
+    .parse(today(), true)?;
     let a = state
         .store
-        .create_action_item(n, ident.user.id, now_ms())
-        .await
-        .map_err(|e| match e {
-            debrief_store::StoreError::Invalid(m) => ApiError::invalid(vec![FieldError {
-                field: if m.contains("owner") {
-                    "owner_id"
-                } else {
-                    "factor_id"
-                }
-                .into(),
-                message: m,
-            }]),
-            other => ApiError::from(other),
-        })?;
+        .create_action_item(NewActionItem::of(id, i), ident.user.id, now_ms())
+        .await?;
     Ok((StatusCode::CREATED, Json(item_out(a))).into_response())
 }
 
@@ -258,44 +218,28 @@ pub async fn patch_item(
     if (b.owner_id.is_some() || b.due_date.is_some()) && !policy::may_reassign(&ident) {
         return Err(ApiError::forbidden());
     }
-    let mut v = debrief_core::Validation::new();
-    let mut ch = ItemChanges::default();
-    if let Some(s) = &b.status {
-        match s.parse::<ActionStatus>() {
-            Ok(s) => ch.status = Some(s),
-            Err(e) => v.add("status", e),
-        }
+    let valid = ChangeDraft {
+        status: b.status.as_deref(),
+        note: b.note.as_deref(),
+        check_date: b.check_date.as_deref(),
+        due_date: b.due_date.as_deref(),
     }
-    ch.note = b.note.clone();
-    if let Some(d) = &b.check_date {
-        match parse_day(d) {
-            Ok(day) if day <= today() => v.add("check_date", "Schedule the check for a later day."),
-            Ok(_) => ch.check_day = Some(d.trim().to_string()),
-            Err(e) => v.add("check_date", e),
-        }
-    }
+    .parse(today())?;
     if let Some(m) = policy::checker_refusal(&ident, &a, b.check_owner_id) {
         return Err(ApiError::new(StatusCode::FORBIDDEN, m));
     }
-    ch.check_owner_id = b.check_owner_id;
-    if let Some(d) = &b.due_date {
-        match parse_day(d) {
-            Ok(_) => ch.due_day = Some(d.trim().to_string()),
-            Err(e) => v.add("due_date", e),
-        }
-    }
-    ch.owner_id = b.owner_id;
-    v.finish().map_err(ApiError::invalid)?;
+    let ch = ItemChanges {
+        status: valid.status,
+        note: valid.note,
+        check_day: valid.check_day,
+        check_owner_id: b.check_owner_id,
+        due_day: valid.due_day,
+        owner_id: b.owner_id,
+        ..Default::default()
+    };
     let a = state
         .store
         .update_action_item(id, ch, b.version, ident.user.id, now_ms())
-        .await
-        .map_err(|e| match e {
-            debrief_store::StoreError::Invalid(m) => ApiError::invalid(vec![FieldError {
-                field: "note".into(),
-                message: m,
-            }]),
-            other => ApiError::from(other),
-        })?;
+        .await?;
     Ok(Json(item_out(a)))
 }

@@ -2,7 +2,6 @@
 //! remind owners of them.
 
 pub mod api;
-pub mod ops;
 pub mod pages;
 pub mod policy;
 

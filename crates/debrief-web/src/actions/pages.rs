@@ -3,12 +3,11 @@
 //! lists of items, and marking notices read.
 
 use crate::AppState;
-use crate::actions::ops::{ItemForm, validate_item};
 use crate::actions::policy::{checker_refusal, may_see, may_update};
 use crate::platform::auth::{Identity, Signed, may};
-use crate::platform::error::PageError;
+use crate::platform::error::{PageError, refusal};
 use crate::platform::shell::{Ctx, render_status, time_html};
-use crate::reviews::form::{Fields, field, messages, opt_id};
+use crate::reviews::form::{Fields, field, opt_id};
 use crate::reviews::pages::{Flash, ItemView, item_view, review_page, today};
 use askama::Template;
 use axum::Form;
@@ -16,6 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use debrief_core::Validation;
+use debrief_core::action::{ChangeDraft, CheckDraft, ItemDraft};
 use debrief_core::review::{ActionPriority, ActionStatus, CheckOutcome, parse_day};
 use debrief_store::action_items::{ActionItem, ItemChanges, ItemFilter, NewActionItem};
 use debrief_store::{StoreError, now_ms};
@@ -29,19 +29,16 @@ pub async fn create_item(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
     let f: Fields = f.into_iter().collect();
-    let input = validate_item(
-        &ItemForm {
-            title: field(&f, "title"),
-            description: field(&f, "description"),
-            owner: opt_id(&f, "owner_id"),
-            due: field(&f, "due_day"),
-            priority: field(&f, "priority"),
-            factor: opt_id(&f, "factor_id"),
-            tracker: field(&f, "tracker_url"),
-        },
-        today(),
-        true,
-    );
+    let input = ItemDraft {
+        title: field(&f, "title"),
+        description: field(&f, "description"),
+        owner_id: opt_id(&f, "owner_id"),
+        due_date: field(&f, "due_day"),
+        priority: field(&f, "priority"),
+        factor_id: opt_id(&f, "factor_id"),
+        tracker_url: field(&f, "tracker_url"),
+    }
+    .parse(today(), true);
     let back = |msg: String, f: Fields| Flash {
         error: Some(msg),
         kept_part: "new-item".into(),
@@ -50,8 +47,8 @@ pub async fn create_item(
     };
     let input = match input {
         Ok(i) => i,
-        Err(v) => {
-            let flash = back(messages(&v), f);
+        Err(errors) => {
+            let flash = back(Validation { errors }.summary(), f);
             return review_page(
                 &state,
                 ctx,
@@ -63,35 +60,19 @@ pub async fn create_item(
             .await;
         }
     };
-    let n = NewActionItem {
-        case_id,
-        title: input.title,
-        description: input.description,
-        owner_id: input.owner_id.unwrap_or_default(),
-        due_day: input.due_day,
-        priority: input.priority,
-        factor_id: input.factor_id,
-        tracker_url: input.tracker_url,
-    };
     match state
         .store
-        .create_action_item(n, ident.user.id, now_ms())
+        .create_action_item(NewActionItem::of(case_id, input), ident.user.id, now_ms())
         .await
     {
         Ok(_) => Redirect::to(&format!("/cases/{case_id}/review#actions")).into_response(),
-        Err(StoreError::Invalid(m)) => {
-            let flash = back(m, f);
-            review_page(
-                &state,
-                ctx,
-                &ident,
-                case_id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                flash,
-            )
-            .await
-        }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => match refusal(e) {
+            Ok(r) => {
+                let flash = back(r.message(), f);
+                review_page(&state, ctx, &ident, case_id, r.status, flash).await
+            }
+            Err(page) => page.into_response(),
+        },
     }
 }
 
@@ -276,51 +257,46 @@ pub async fn update_item(
             )
             .into_response();
         }
-        match validate_item(
-            &ItemForm {
-                title: field(&f, "title"),
-                description: field(&f, "description"),
-                owner: opt_id(&f, "owner_id"),
-                due: field(&f, "due_day"),
-                priority: field(&f, "priority"),
-                factor: a.factor_id,
-                tracker: field(&f, "tracker_url"),
-            },
-            today(),
-            false,
-        ) {
+        match (ItemDraft {
+            title: field(&f, "title"),
+            description: field(&f, "description"),
+            owner_id: opt_id(&f, "owner_id"),
+            due_date: field(&f, "due_day"),
+            priority: field(&f, "priority"),
+            factor_id: a.factor_id,
+            tracker_url: field(&f, "tracker_url"),
+        })
+        .parse(today(), false)
+        {
             Ok(i) => {
                 ch.title = Some(i.title);
                 ch.description = Some(i.description);
-                ch.owner_id = i.owner_id;
+                ch.owner_id = Some(i.owner_id);
                 ch.due_day = Some(i.due_day);
                 ch.priority = Some(i.priority);
                 ch.tracker_url = Some(i.tracker_url);
             }
-            Err(e) => v.errors.extend(e.errors),
+            Err(e) => v.errors.extend(e),
         }
     }
     if let Some(s) = f.get("status") {
-        match s.parse::<ActionStatus>() {
-            Ok(s) => ch.status = Some(s),
-            Err(e) => v.add("status", e),
-        }
-        let note = field(&f, "note").trim();
-        if note.chars().count() > 500 {
-            v.add(
-                "note",
-                "Keep the note to one line (at most 500 characters).",
-            );
-        }
-        ch.note = Some(note.to_string());
-        let check = field(&f, "check_day").trim();
-        if !check.is_empty() {
-            match parse_day(check) {
-                Ok(d) if d <= today() => v.add("check_day", "Schedule the check for a later day."),
-                Ok(_) => ch.check_day = Some(check.to_string()),
-                Err(e) => v.add("check_day", e),
+        match (ChangeDraft {
+            status: Some(s),
+            note: Some(field(&f, "note")),
+            check_date: Some(field(&f, "check_day")),
+            due_date: None,
+        })
+        .parse(today())
+        {
+            Ok(c) => {
+                ch.status = c.status;
+                ch.note = c.note;
+                if c.check_day.is_some() {
+                    ch.check_day = c.check_day;
+                    ch.check_owner_id = opt_id(&f, "check_owner_id");
+                }
             }
-            ch.check_owner_id = opt_id(&f, "check_owner_id");
+            Err(e) => v.errors.extend(e),
         }
         if let Some(m) = checker_refusal(&ident, &a, ch.check_owner_id) {
             return item_page(
@@ -342,7 +318,7 @@ pub async fn update_item(
             &ident,
             id,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Said::error(messages(&v), f),
+            Said::error(v.summary(), f),
         )
         .await;
     }
@@ -375,18 +351,32 @@ pub async fn update_item(
             )
             .await
         }
-        Err(StoreError::Invalid(m)) => {
+        Err(e) => item_refusal(&state, ctx, &ident, id, e, f).await,
+    }
+}
+
+/// The item's page with the store's refusal, or the error page for a failure.
+async fn item_refusal(
+    state: &AppState,
+    ctx: Ctx,
+    ident: &Identity,
+    id: i64,
+    e: StoreError,
+    kept: Fields,
+) -> Response {
+    match refusal(e) {
+        Ok(r) => {
             item_page(
-                &state,
+                state,
                 ctx,
-                &ident,
+                ident,
                 id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Said::error(m, f),
+                r.status,
+                Said::error(r.message(), kept),
             )
             .await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(page) => page.into_response(),
     }
 }
 
@@ -410,25 +400,24 @@ pub async fn check_item(
         )
         .into_response();
     }
-    let mut v = Validation::new();
-    let outcome = match field(&f, "outcome").parse::<CheckOutcome>() {
-        Ok(o) => Some(o),
-        Err(_) => {
-            v.add("outcome", "Say whether the fix worked.");
-            None
+    let checked = CheckDraft {
+        outcome: field(&f, "outcome"),
+        note: field(&f, "check_note"),
+    }
+    .parse();
+    let (outcome, note) = match checked {
+        Ok(x) => x,
+        Err(errors) => {
+            return item_page(
+                &state,
+                ctx,
+                &ident,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Said::error(Validation { errors }.summary(), f),
+            )
+            .await;
         }
-    };
-    let note = v.text("check_note", field(&f, "check_note"), 2_000);
-    let Some(outcome) = outcome.filter(|_| v.is_ok()) else {
-        return item_page(
-            &state,
-            ctx,
-            &ident,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Said::error(messages(&v), f),
-        )
-        .await;
     };
     match state
         .store
@@ -436,18 +425,7 @@ pub async fn check_item(
         .await
     {
         Ok(_) => Redirect::to(&format!("/action-items/{id}")).into_response(),
-        Err(StoreError::Invalid(m)) => {
-            item_page(
-                &state,
-                ctx,
-                &ident,
-                id,
-                StatusCode::CONFLICT,
-                Said::error(m, f),
-            )
-            .await
-        }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => item_refusal(&state, ctx, &ident, id, e, f).await,
     }
 }
 

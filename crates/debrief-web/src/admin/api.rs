@@ -3,8 +3,7 @@
 use crate::AppState;
 use crate::accounts::api::UserOut;
 use crate::admin::ops::{
-    AuditQuery, CreateUserError, TeamError, audit_filter, change_roles, change_status, create_team,
-    create_user, parse_roles,
+    AuditQuery, audit_filter, change_roles, change_status, create_team, create_user,
 };
 use crate::platform::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};
 use crate::platform::auth::{ReauthAt, Signed};
@@ -15,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use debrief_core::Validation;
+use debrief_core::account::{TeamDraft, UserDraft, parse_roles};
 use debrief_core::audit::AuditEntry;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -78,20 +78,20 @@ pub async fn post_user(
     Signed(ident): Signed,
     ApiJson(body): ApiJson<NewUserIn>,
 ) -> Result<Response, ApiError> {
-    let mut v = Validation::new();
-    let name = v.text("name", &body.name, 200);
-    let email = v.email("email", &body.email);
-    v.new_password("password", &body.password, &email, &name);
-    let roles = parse_roles(&body.roles, &mut v);
-    v.finish().map_err(ApiError::invalid)?;
-    match create_user(&state, &ident.actor(), name, email, body.password, roles).await {
-        Ok(u) => Ok((StatusCode::CREATED, Json(UserOut::from(&u))).into_response()),
-        Err(CreateUserError::Exists) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "An account with this email exists already.",
-        )),
-        Err(CreateUserError::Other(e)) => Err(e),
+    let roles: Vec<&str> = body.roles.iter().map(String::as_str).collect();
+    let user = UserDraft {
+        name: &body.name,
+        email: &body.email,
+        password: &body.password,
+        roles: &roles,
     }
+    .parse()
+    .map_err(|(_, errors)| errors)?;
+    let hash = crate::platform::auth::hash_password(user.password.clone())
+        .await
+        .map_err(ApiError::internal)?;
+    let u = create_user(&state, &ident.actor(), user, hash).await?;
+    Ok((StatusCode::CREATED, Json(UserOut::from(&u))).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -113,7 +113,8 @@ pub async fn put_roles(
     ApiJson(body): ApiJson<RolesIn>,
 ) -> Result<Json<UserOut>, ApiError> {
     let mut v = Validation::new();
-    let roles = parse_roles(&body.roles, &mut v);
+    let names: Vec<&str> = body.roles.iter().map(String::as_str).collect();
+    let roles = parse_roles(&mut v, &names);
     if let Err(e) = crate::platform::auth::confirm_password(
         &state,
         &ident,
@@ -203,20 +204,23 @@ pub async fn post_team(
     Signed(ident): Signed,
     ApiJson(body): ApiJson<NewTeamIn>,
 ) -> Result<Response, ApiError> {
-    match create_team(&state, &ident.actor(), &body.name, &body.description).await {
-        Ok(id) => Ok((
-            StatusCode::CREATED,
-            Json(TeamOut {
-                id,
-                name: body.name.trim().to_string(),
-                description: body.description.trim().to_string(),
-                members: 0,
-            }),
-        )
-            .into_response()),
-        Err(TeamError::Invalid(v)) => Err(ApiError::invalid(v.errors)),
-        Err(TeamError::Other(e)) => Err(e),
+    let team = TeamDraft {
+        name: &body.name,
+        description: &body.description,
     }
+    .parse()?;
+    let (name, description) = (team.name.clone(), team.description.clone());
+    let id = create_team(&state, &ident.actor(), team).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TeamOut {
+            id,
+            name,
+            description,
+            members: 0,
+        }),
+    )
+        .into_response())
 }
 
 /// The audit log, newest first, optionally filtered. Viewing it is itself audited.

@@ -5,32 +5,26 @@ use crate::AppState;
 use crate::platform::auth::Identity;
 use crate::platform::error::ApiError;
 use axum::http::StatusCode;
+use debrief_core::account::{ValidTeam, ValidUser};
 use debrief_core::{FieldError, Role, RoleSet, Validation};
 use debrief_store::{StoreError, User, now_ms};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-pub enum CreateUserError {
-    Exists,
-    Other(ApiError),
-}
-
+/// Creates the account of a validated draft whose password is hashed, and
+/// audits it; a taken email is `StoreError::Unique`.
 pub async fn create_user(
     state: &AppState,
     actor: &str,
-    name: String,
-    email: String,
-    password: String,
-    roles: RoleSet,
-) -> Result<User, CreateUserError> {
-    let hash = crate::platform::auth::hash_password(password)
-        .await
-        .map_err(|e| CreateUserError::Other(ApiError::internal(e)))?;
+    user: ValidUser,
+    password_hash: String,
+) -> Result<User, StoreError> {
     let actor = actor.to_string();
+    let roles = user.roles;
     let nu = debrief_store::accounts::NewUser {
-        email,
-        name,
-        password_hash: hash,
+        email: user.email,
+        name: user.name,
+        password_hash,
         roles,
     };
     state
@@ -50,21 +44,6 @@ pub async fn create_user(
             Ok(u)
         })
         .await
-        .map_err(|e| match e {
-            StoreError::Unique(_) => CreateUserError::Exists,
-            other => CreateUserError::Other(other.into()),
-        })
-}
-
-pub(crate) fn parse_roles(names: &[String], v: &mut Validation) -> RoleSet {
-    let mut roles = RoleSet::default();
-    for n in names {
-        match n.parse::<Role>() {
-            Ok(r) => roles.insert(r),
-            Err(e) => v.add("roles", e.to_string()),
-        }
-    }
-    roles
 }
 
 /// Changes roles, refusing to remove the last enabled administrator.
@@ -125,33 +104,18 @@ pub async fn change_status(
     Ok(())
 }
 
-pub enum TeamError {
-    Invalid(Validation),
-    Other(ApiError),
-}
-
+/// Creates a validated team and audits it; a taken name is `StoreError::Unique`.
 pub async fn create_team(
     state: &AppState,
     actor: &str,
-    name: &str,
-    description: &str,
-) -> Result<i64, TeamError> {
-    let mut v = Validation::new();
-    let name = v.text("name", name, 100);
-    let description = description.trim().to_string();
-    if description.chars().count() > 500 {
-        v.add("description", "At most 500 characters.");
-    }
-    if !v.is_ok() {
-        return Err(TeamError::Invalid(v));
-    }
+    team: ValidTeam,
+) -> Result<i64, StoreError> {
     let actor = actor.to_string();
-    let n = name.clone();
-    let res = state
+    state
         .store
         .write(move |c| {
             let now = now_ms();
-            let id = debrief_store::accounts::insert_team(c, &n, &description, now)?;
+            let id = debrief_store::accounts::insert_team(c, &team.name, &team.description, now)?;
             debrief_store::audit::append(
                 c,
                 now,
@@ -162,15 +126,7 @@ pub async fn create_team(
             )?;
             Ok(id)
         })
-        .await;
-    match res {
-        Ok(id) => Ok(id),
-        Err(StoreError::Unique(_)) => {
-            v.add("name", "A team with this name exists already.");
-            Err(TeamError::Invalid(v))
-        }
-        Err(e) => Err(TeamError::Other(e.into())),
-    }
+        .await
 }
 
 /// Filters of the audit log, shared by `GET /api/v1/audit` and `/admin/audit`.

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::admin::users::PAGE;
 use crate::platform::auth::Signed;
-use crate::platform::error::PageError;
+use crate::platform::error::{PageError, Refusal, refusal};
 use crate::platform::shell::{Ctx, render, render_status, time_html};
 use crate::reporting::pages::promise;
 use askama::Template;
@@ -13,7 +13,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use debrief_core::Validation;
-use debrief_store::{StoreError, now_ms};
+use debrief_store::now_ms;
 use serde::Deserialize;
 
 pub struct AuditRow {
@@ -299,16 +299,6 @@ pub async fn factors(State(state): State<AppState>, ctx: Ctx) -> Response {
     .await
 }
 
-/// The key of a category: its name in lower case, words joined by `_`.
-pub fn category_key(label: &str) -> String {
-    label
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join("_")
-}
-
 #[derive(Deserialize)]
 pub struct FactorForm {
     #[serde(default)]
@@ -323,31 +313,29 @@ pub async fn add_factor(
     Signed(ident): Signed,
     Form(f): Form<FactorForm>,
 ) -> Response {
-    let mut v = debrief_core::Validation::new();
-    let label = v.text("label", &f.label, 80);
-    let description = v.text("description", &f.description, 300);
-    let key = category_key(&label);
-    if v.message_for("label").is_none() && key.is_empty() {
-        v.add("label", "Use at least one letter or digit.");
-    }
-    if v.is_ok() {
-        match state
+    let draft = debrief_core::review_edit::CategoryDraft {
+        label: &f.label,
+        description: &f.description,
+    };
+    let refused = match draft.parse() {
+        Ok(c) => match state
             .store
-            .add_factor_category(key, label, description, ident.user.id, now_ms())
+            .add_factor_category(c.key, c.label, c.description, ident.user.id, now_ms())
             .await
         {
             Ok(()) => return Redirect::to("/admin/factors").into_response(),
-            Err(StoreError::Unique(_)) => {
-                v.add("label", "A category with this name exists already.")
-            }
-            Err(e) => return PageError::from(e).into_response(),
-        }
-    }
+            Err(e) => match refusal(e) {
+                Ok(r) => r,
+                Err(page) => return page.into_response(),
+            },
+        },
+        Err(errors) => Refusal::from(errors),
+    };
     factors_page(
         &state,
         ctx,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        (f.label, f.description, v),
+        refused.status,
+        (f.label, f.description, refused.validation()),
     )
     .await
 }

@@ -4,13 +4,14 @@ use crate::AppState;
 use crate::platform::auth;
 use crate::platform::auth::{ReauthAt, Signed};
 use crate::platform::client_addr::ClientIp;
-use crate::platform::error::PageError;
+use crate::platform::error::{PageError, Refusal, refusal};
 use crate::platform::shell::{Ctx, render, render_status, role_names};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use debrief_core::account::{TeamDraft, UserDraft, parse_roles};
 use debrief_core::{Role, RoleSet, Validation};
 use debrief_store::{User, now_ms};
 use serde::Deserialize;
@@ -126,17 +127,12 @@ pub async fn users(State(state): State<AppState>, ctx: Ctx, Query(p): Query<Pagi
     .await
 }
 
-fn roles_from_form(form: &[(String, String)], v: &mut Validation) -> RoleSet {
-    let mut roles = RoleSet::default();
-    for (k, val) in form {
-        if k == "role" {
-            match val.parse::<Role>() {
-                Ok(r) => roles.insert(r),
-                Err(e) => v.add("role", e.to_string()),
-            }
-        }
-    }
-    roles
+/// The form's ticked roles (fields named `role`).
+fn form_roles(form: &[(String, String)]) -> Vec<&str> {
+    form.iter()
+        .filter(|(k, _)| k == "role")
+        .map(|(_, v)| v.as_str())
+        .collect()
 }
 
 pub async fn add_user(
@@ -151,33 +147,33 @@ pub async fn add_user(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    let mut v = Validation::new();
-    let name = v.text("name", &get("name"), 200);
-    let email = v.email("email", &get("email"));
-    let password = get("password");
-    v.new_password("password", &password, &email, &name);
-    let roles = roles_from_form(&form, &mut v);
-    if !v.is_ok() {
-        return users_page(
-            &state,
-            ctx,
-            (0, String::new()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            Some((name, email, roles, v)),
-        )
-        .await;
-    }
-    match crate::admin::ops::create_user(
-        &state,
-        &ident.actor(),
-        name.clone(),
-        email.clone(),
-        password,
-        roles,
-    )
-    .await
-    {
+    let (name, email, password) = (get("name"), get("email"), get("password"));
+    let draft = UserDraft {
+        name: &name,
+        email: &email,
+        password: &password,
+        roles: &form_roles(&form),
+    };
+    let user = match draft.parse() {
+        Ok(u) => u,
+        Err((kept, errors)) => {
+            return users_page(
+                &state,
+                ctx,
+                (0, String::new()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some((kept.name, kept.email, kept.roles, Validation { errors })),
+            )
+            .await;
+        }
+    };
+    let hash = match crate::platform::auth::hash_password(user.password.clone()).await {
+        Ok(h) => h,
+        Err(e) => return PageError::internal(e).into_response(),
+    };
+    let (name, email, roles) = (user.name.clone(), user.email.clone(), user.roles);
+    match crate::admin::ops::create_user(&state, &ident.actor(), user, hash).await {
         Ok(u) => {
             users_page(
                 &state,
@@ -189,19 +185,20 @@ pub async fn add_user(
             )
             .await
         }
-        Err(crate::admin::ops::CreateUserError::Exists) => {
-            v.add("email", "An account with this email exists already.");
-            users_page(
-                &state,
-                ctx,
-                (0, String::new()),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some((name, email, roles, v)),
-            )
-            .await
-        }
-        Err(crate::admin::ops::CreateUserError::Other(e)) => e.into_response(),
+        Err(e) => match refusal(e) {
+            Ok(r) => {
+                users_page(
+                    &state,
+                    ctx,
+                    (0, String::new()),
+                    r.status,
+                    None,
+                    Some((name, email, roles, r.validation())),
+                )
+                .await
+            }
+            Err(page) => page.into_response(),
+        },
     }
 }
 
@@ -282,7 +279,7 @@ pub async fn set_user_roles(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let mut v = Validation::new();
-    let roles = roles_from_form(&form, &mut v);
+    let roles = parse_roles(&mut v, &form_roles(&form));
     let password = form
         .iter()
         .find(|(k, _)| k == "current_password")
@@ -479,21 +476,32 @@ pub async fn add_team(
     Signed(ident): Signed,
     Form(f): Form<TeamForm>,
 ) -> Response {
-    match crate::admin::ops::create_team(&state, &ident.actor(), &f.name, &f.description).await {
-        Ok(_) => Redirect::to("/admin/teams").into_response(),
-        Err(crate::admin::ops::TeamError::Invalid(errors)) => {
-            let teams = state.store.list_teams().await.unwrap_or_default();
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &TeamsPage {
-                    ctx,
-                    teams,
-                    form_name: f.name,
-                    form_description: f.description,
-                    errors,
-                },
-            )
-        }
-        Err(crate::admin::ops::TeamError::Other(e)) => e.into_response(),
-    }
+    let draft = TeamDraft {
+        name: &f.name,
+        description: &f.description,
+    };
+    let refused = match draft.parse() {
+        Ok(team) => match crate::admin::ops::create_team(&state, &ident.actor(), team).await {
+            Ok(_) => return Redirect::to("/admin/teams").into_response(),
+            Err(e) => match refusal(e) {
+                Ok(r) => r,
+                Err(page) => return page.into_response(),
+            },
+        },
+        Err(errors) => Refusal::from(errors),
+    };
+    let teams = match state.store.list_teams().await {
+        Ok(t) => t,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    render_status(
+        refused.status,
+        &TeamsPage {
+            ctx,
+            teams,
+            form_name: f.name,
+            form_description: f.description,
+            errors: refused.validation(),
+        },
+    )
 }

@@ -1,7 +1,7 @@
 //! The cases API.
 
 use crate::AppState;
-use crate::cases::ops::{CaseIn, timeline_kind, transition_error, validate_case};
+use crate::cases::ops::{CaseIn, timeline_kind, validate_case};
 use crate::platform::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};
 use crate::platform::auth::Signed;
 use crate::platform::error::{ApiError, Problem};
@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use debrief_core::Validation;
 use debrief_core::case::{Severity, Status};
 use debrief_store::cases::{Case, CaseDetail};
-use debrief_store::{StoreError, now_ms};
+use debrief_store::now_ms;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -124,18 +124,8 @@ pub async fn create_case(
     Signed(ident): Signed,
     ApiJson(b): ApiJson<CaseIn>,
 ) -> Result<Response, ApiError> {
-    let n = validate_case(&b, ident.user.id, false).map_err(|v| ApiError::invalid(v.errors))?;
-    let id = state
-        .store
-        .create_case(n, now_ms())
-        .await
-        .map_err(|e| match e {
-            StoreError::Invalid(m) => ApiError::invalid(vec![debrief_core::FieldError {
-                field: "report_ids".into(),
-                message: m,
-            }]),
-            other => other.into(),
-        })?;
+    let n = validate_case(&b, ident.user.id, false)?;
+    let id = state.store.create_case(n, now_ms()).await?;
     let d = state
         .store
         .case_detail(id)
@@ -232,7 +222,7 @@ pub async fn post_transition(
     }
     v.finish().map_err(ApiError::invalid)?;
     let to = to.ok_or_else(ApiError::not_found)?;
-    match state
+    let case = state
         .store
         .transition(
             id,
@@ -242,12 +232,8 @@ pub async fn post_transition(
             ident.user.id,
             now,
         )
-        .await
-    {
-        Ok(case) => Ok(Json(CaseOut::from(&case))),
-        Err(StoreError::Transition(e)) => Err(transition_error(e)),
-        Err(e) => Err(e.into()),
-    }
+        .await?;
+    Ok(Json(CaseOut::from(&case)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -313,14 +299,7 @@ pub async fn put_times(
     state
         .store
         .correct_times(id, occurred, detected, reason, ident.user.id, now)
-        .await
-        .map_err(|e| match e {
-            StoreError::Invalid(m) => ApiError::invalid(vec![debrief_core::FieldError {
-                field: "detected_at".into(),
-                message: m,
-            }]),
-            other => other.into(),
-        })?;
+        .await?;
     let d = state
         .store
         .case_detail(id)
@@ -380,13 +359,6 @@ pub async fn patch_case(
     let c = state
         .store
         .update_case(id, ch, ident.user.id, now_ms())
-        .await
-        .map_err(|e| match e {
-            StoreError::Invalid(m) => ApiError::invalid(vec![debrief_core::FieldError {
-                field: "lead_id".into(),
-                message: m,
-            }]),
-            other => other.into(),
-        })?;
+        .await?;
     Ok(Json(CaseOut::from(&c)))
 }

@@ -2,12 +2,12 @@
 //! lifecycle, timeline).
 
 use crate::AppState;
-use crate::cases::ops::{CaseIn, timeline_kind, transition_error, validate_case};
+use crate::cases::ops::{CaseIn, timeline_kind, validate_case};
 use crate::cases::times::{parse_local_time, utc_input_value, utc_rfc3339};
 use crate::platform::auth::{Identity, Signed, may};
-use crate::platform::error::PageError;
+use crate::platform::error::{PageError, refusal};
 use crate::platform::shell::{Ctx, render_status, time_html};
-use crate::triage::pages::{NewCaseForm, store_failure};
+use crate::triage::pages::NewCaseForm;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -151,14 +151,14 @@ pub async fn create_case(
             Ok(id) => Redirect::to(&format!("/cases/{id}")).into_response(),
             Err(e) => PageError::from(e).into_response(),
         },
-        Err(v) => {
+        Err(errors) => {
             cases_page(
                 &state,
                 ctx,
                 &ident,
                 String::new(),
                 StatusCode::UNPROCESSABLE_ENTITY,
-                (f.title, f.severity, v),
+                (f.title, f.severity, Validation { errors }),
             )
             .await
         }
@@ -421,27 +421,7 @@ pub async fn case_transition(
             )
             .await
         }
-        Err(StoreError::Transition(e)) => {
-            let api = transition_error(e);
-            let msg = api
-                .errors
-                .first()
-                .map(|e| e.message.clone())
-                .unwrap_or(api.detail);
-            case_page(
-                &state,
-                ctx,
-                &ident,
-                id,
-                api.status,
-                Flash {
-                    error: Some(msg),
-                    ..Default::default()
-                },
-            )
-            .await
-        }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => case_refusal(&state, ctx, &ident, id, e).await,
     }
 }
 
@@ -534,23 +514,34 @@ async fn case_outcome(
             )
             .await
         }
-        Err(e) => match store_failure(e) {
-            Ok(m) => {
-                case_page(
-                    state,
-                    ctx,
-                    ident,
-                    id,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Flash {
-                        error: Some(m),
-                        ..Default::default()
-                    },
-                )
-                .await
-            }
-            Err(r) => r.into_response(),
-        },
+        Err(e) => case_refusal(state, ctx, ident, id, e).await,
+    }
+}
+
+/// The case page with the store's refusal, or the error page for a failure.
+async fn case_refusal(
+    state: &AppState,
+    ctx: Ctx,
+    ident: &Identity,
+    id: i64,
+    e: StoreError,
+) -> Response {
+    match refusal(e) {
+        Ok(r) => {
+            case_page(
+                state,
+                ctx,
+                ident,
+                id,
+                r.status,
+                Flash {
+                    error: Some(r.message()),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(page) => page.into_response(),
     }
 }
 

@@ -53,11 +53,14 @@ pub fn register(routes: Vec<Route>) -> Result<(Router<AppState>, Router<AppState
 /// rule, behind the shared layers.
 pub fn app(state: AppState) -> Result<Router, String> {
     let (full, bare) = register(crate::routes())?;
+    // route layers run last added first: authorization answers before the
+    // input edge looks at the request, so that a caller who may not use a
+    // route learns nothing about what it accepts (401/403, never 422)
     let router = full
+        .route_layer(middleware::from_fn(input::refuse_control_chars))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authorize))
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), auth::identify))
-        .layer(middleware::from_fn(input::refuse_control_chars))
         .layer(DefaultBodyLimit::max(auth::MAX_BODY))
         .layer(middleware::from_fn(body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))

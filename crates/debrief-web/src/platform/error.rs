@@ -1,9 +1,17 @@
 //! The errors a request can end in: RFC 9457 problem documents for the JSON API,
 //! HTML pages for people. Internal causes are logged, never shown.
+//!
+//! This is the one place where the core's field errors and the store's typed
+//! errors become answers: a broken rule is 422 naming its fields; a duplicate
+//! (`StoreError::Unique`), a state that does not allow the change
+//! (`StoreError::State`), a stale version and an illegal transition are 409;
+//! a missing object is 404. API handlers return these with `?`; page handlers
+//! show a form again with [`refusal`]'s messages, or the error page.
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use debrief_core::FieldError;
+use debrief_core::case::TransitionError;
+use debrief_core::{FieldError, Validation};
 use debrief_store::StoreError;
 use serde::Serialize;
 
@@ -96,11 +104,132 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// What a person is told when a value that must be unique is taken.
+pub fn unique_message(table: &str, field: &str) -> String {
+    match (table, field) {
+        ("users", "email") => "An account with this email exists already.".into(),
+        ("teams", "name") => "A team with this name exists already.".into(),
+        ("factor_categories", "label") => "A category with this name exists already.".into(),
+        ("team_members", _) => "That person is in this team already.".into(),
+        ("reviews", "case_id") => "This case has a review already.".into(),
+        _ => format!("This {} is taken already.", field.replace('_', " ")),
+    }
+}
+
+/// A transition the lifecycle refuses: 409 when the step is not allowed, 422
+/// naming `at` or `reason` when the time or the reason given is wrong.
+fn transition_refusal(e: TransitionError) -> (StatusCode, Vec<FieldError>) {
+    let field = match e {
+        TransitionError::Illegal { .. } => "",
+        TransitionError::InFuture | TransitionError::BeforePrevious { .. } => "at",
+        TransitionError::ReasonRequired => "reason",
+    };
+    let status = if field.is_empty() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, vec![field_error(field, e.to_string())])
+}
+
+fn field_error(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// A store error that the sender can act on: the status to answer and what
+/// to say, each message under the field it concerns (`""` when it concerns the
+/// request as a whole). `None` for failures on our side, and for "not found".
+fn refusal_of(e: &StoreError) -> Option<(StatusCode, Vec<FieldError>)> {
+    Some(match e {
+        StoreError::Unique { table, field } => (
+            StatusCode::CONFLICT,
+            vec![field_error(field, unique_message(table, field))],
+        ),
+        StoreError::Rule { field, message } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![field_error(field, message.clone())],
+        ),
+        StoreError::State(m) | StoreError::Invalid(m) => {
+            (StatusCode::CONFLICT, vec![field_error("", m.clone())])
+        }
+        StoreError::ForeignKey => (
+            StatusCode::CONFLICT,
+            vec![field_error(
+                "",
+                "This refers to something that does not exist, or something else still refers to it.",
+            )],
+        ),
+        StoreError::Transition(t) => transition_refusal(t.clone()),
+        _ => return None,
+    })
+}
+
+/// A refusal the sender can correct, as a form shows it.
+#[derive(Debug)]
+pub struct Refusal {
+    pub status: StatusCode,
+    pub errors: Vec<FieldError>,
+}
+
+impl Refusal {
+    /// Every message in one line.
+    pub fn message(&self) -> String {
+        self.errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+    /// The messages as a form's field errors.
+    pub fn validation(self) -> Validation {
+        Validation {
+            errors: self.errors,
+        }
+    }
+}
+
+/// A broken rule of the core's, as a form shows it: 422.
+impl From<Vec<FieldError>> for Refusal {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Refusal {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+        }
+    }
+}
+
+/// A store error as a form shows it again (`Ok`), or the error page for a
+/// failure the sender cannot correct (`Err`).
+pub fn refusal(e: StoreError) -> Result<Refusal, PageError> {
+    match refusal_of(&e) {
+        Some((status, errors)) => Ok(Refusal { status, errors }),
+        None => Err(PageError::from(e)),
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        if let Some((status, errors)) = refusal_of(&e) {
+            // a refusal that concerns the request as a whole is its detail
+            let (detail, errors): (Vec<_>, Vec<_>) =
+                errors.into_iter().partition(|e| e.field.is_empty());
+            let detail = match detail.into_iter().next() {
+                Some(d) => d.message,
+                None if status == StatusCode::CONFLICT => "That already exists.".into(),
+                None => "Some fields are not valid.".into(),
+            };
+            return ApiError {
+                status,
+                detail,
+                errors,
+                retry_after: None,
+            };
+        }
         match e {
             StoreError::NotFound => ApiError::not_found(),
-            StoreError::Unique(_) => ApiError::new(StatusCode::CONFLICT, "That already exists."),
             StoreError::Unavailable(m) => {
                 tracing::error!(error = %m, "database unavailable");
                 ApiError::new(
@@ -108,13 +237,18 @@ impl From<StoreError> for ApiError {
                     "The database is not answering; try again shortly.",
                 )
             }
-            StoreError::Invalid(m) => ApiError::new(StatusCode::CONFLICT, m),
             StoreError::Conflict => ApiError::new(
                 StatusCode::CONFLICT,
                 "Someone else changed this since you read it; read it again and reapply your change with the new version.",
             ),
             other => ApiError::internal(other),
         }
+    }
+}
+
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        ApiError::invalid(errors)
     }
 }
 
@@ -149,6 +283,9 @@ impl PageError {
 
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
+        if let Some((status, errors)) = refusal_of(&e) {
+            return PageError::new(status, Refusal { status, errors }.message());
+        }
         match e {
             StoreError::NotFound => PageError::not_found(),
             StoreError::Conflict => PageError::new(

@@ -2,7 +2,8 @@
 //! every route: a control character other than tab, line feed or carriage
 //! return in any query parameter, form field or JSON string is answered with a
 //! 422 naming the field, before any handler or database sees it. (PostgreSQL
-//! cannot store NUL at all, and SQLite would store what no page can show.)
+//! cannot store NUL at all, and SQLite would store what no page can show.) It
+//! runs after authorization: a caller the route refuses gets 401 or 403.
 
 use crate::platform::auth::MAX_BODY;
 use crate::platform::error::problem_response;

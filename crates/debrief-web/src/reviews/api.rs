@@ -198,7 +198,7 @@ pub async fn patch_review(
     {
         return Err(ApiError::forbidden());
     }
-    let edit = parse_edit(&b.part, &f).map_err(|v| ApiError::invalid(v.errors))?;
+    let edit = parse_edit(&b.part, &f)?;
     if state.store.review(id, false).await?.is_none() {
         return Err(ApiError::not_found());
     }

@@ -1,7 +1,9 @@
-//! A submitted review form: its fields, and turning a part's fields into an edit.
+//! A submitted review form: its fields, and turning a part's fields into an
+//! edit (the rules are the core's, see `debrief_core::review_edit`).
 
-use debrief_core::review::LessonLevel;
-use debrief_store::reviews::{Edit, ReviewDetail};
+use debrief_core::FieldError;
+use debrief_core::review_edit::{Edit, EditDraft};
+use debrief_store::reviews::ReviewDetail;
 use std::collections::HashMap;
 
 /// A submitted form as name → value (the last value wins).
@@ -16,43 +18,11 @@ pub(crate) fn ticked(f: &Fields, name: &str) -> bool {
     matches!(field(f, name), "on" | "true" | "1" | "yes")
 }
 
-/// A text of at most `max` characters, required or not.
-pub(crate) fn text(
-    v: &mut debrief_core::Validation,
-    f: &Fields,
-    name: &str,
-    max: usize,
-    required: bool,
-) -> String {
-    let s = field(f, name).trim();
-    if required && s.is_empty() {
-        v.add(name, "This field is required.");
-    } else if s.chars().count() > max {
-        v.add(name, format!("At most {max} characters."));
-    }
-    s.to_string()
-}
-
-/// A whole number of zero or more, or nothing.
-pub(crate) fn count(v: &mut debrief_core::Validation, f: &Fields, name: &str) -> Option<i64> {
-    let s = field(f, name).trim();
-    if s.is_empty() {
-        return None;
-    }
-    match s.replace([',', '_', ' '], "").parse::<i64>() {
-        Ok(n) if n >= 0 => Some(n),
-        _ => {
-            v.add(name, "Give a whole number of zero or more.");
-            None
-        }
-    }
-}
-
 /// Every field error of a form in one line.
-pub(crate) fn messages(v: &debrief_core::Validation) -> String {
-    v.errors
+pub(crate) fn messages(errors: &[FieldError]) -> String {
+    errors
         .iter()
-        .map(|e| e.message.clone())
+        .map(|e| e.message.as_str())
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -61,96 +31,10 @@ pub(crate) fn opt_id(f: &Fields, name: &str) -> Option<i64> {
     field(f, name).trim().parse::<i64>().ok()
 }
 
-const LONG: usize = 20_000;
-
-/// Turns a posted review form into an edit of the part named in the path.
-pub fn parse_edit(part: &str, f: &Fields) -> Result<Edit, debrief_core::Validation> {
-    let mut v = debrief_core::Validation::new();
-    let edit = match part {
-        "what" => Edit::What {
-            what_happened: text(&mut v, f, "what_happened", LONG, false),
-            interpretations: text(&mut v, f, "interpretations", LONG, false),
-        },
-        "impact" => Edit::Impact(debrief_store::reviews::Impact {
-            duration_minutes: count(&mut v, f, "duration_minutes"),
-            people_affected: count(&mut v, f, "people_affected"),
-            records_affected: count(&mut v, f, "records_affected"),
-            services: text(&mut v, f, "services", 2_000, false),
-            cost: text(&mut v, f, "cost", 200, false),
-            notes: text(&mut v, f, "notes", LONG, false),
-        }),
-        "learn" => Edit::Learn {
-            went_well: text(&mut v, f, "went_well", LONG, false),
-            got_lucky: text(&mut v, f, "got_lucky", LONG, false),
-        },
-        "why" => {
-            let problem = text(&mut v, f, "problem", 2_000, true);
-            let steps = debrief_core::review::why_steps(field(f, "steps"));
-            if steps.is_empty() {
-                v.add("steps", "Write at least one \"why?\" answer, one per line.");
-            } else if steps.len() > 20 || steps.iter().any(|s| s.chars().count() > 2_000) {
-                v.add("steps", "At most 20 answers of 2000 characters each.");
-            }
-            Edit::Why {
-                id: opt_id(f, "id"),
-                problem,
-                steps,
-                systemic_condition: text(&mut v, f, "systemic_condition", 2_000, true),
-                restricted: ticked(f, "restricted"),
-            }
-        }
-        "factor" => Edit::Factor {
-            id: opt_id(f, "id"),
-            category: text(&mut v, f, "category", 100, true),
-            explanation: text(&mut v, f, "explanation", 5_000, true),
-            restricted: ticked(f, "restricted"),
-        },
-        "lesson" => {
-            let level = match field(f, "level").parse::<LessonLevel>() {
-                Ok(l) => l,
-                Err(e) => {
-                    v.add("level", e);
-                    LessonLevel::Organisation
-                }
-            };
-            Edit::Lesson {
-                id: opt_id(f, "id"),
-                level,
-                body: text(&mut v, f, "body", 5_000, true),
-                restricted: ticked(f, "restricted"),
-            }
-        }
-        "interview" => Edit::Interview {
-            id: opt_id(f, "id"),
-            participant: text(&mut v, f, "participant", 200, true),
-            participant_id: opt_id(f, "participant_id"),
-            notes: text(&mut v, f, "notes", LONG, true),
-        },
-        "remove" => {
-            let what = match field(f, "what") {
-                "why" => "why",
-                "factor" => "factor",
-                "lesson" => "lesson",
-                "interview" => "interview",
-                _ => {
-                    v.add("what", "Say what to remove.");
-                    "why"
-                }
-            };
-            match opt_id(f, "id") {
-                Some(id) => Edit::Remove { part: what, id },
-                None => {
-                    v.add("id", "Say which one to remove.");
-                    Edit::Remove { part: what, id: 0 }
-                }
-            }
-        }
-        _ => {
-            v.add("part", "There is no such part of a review.");
-            Edit::Remove { part: "why", id: 0 }
-        }
-    };
-    if v.is_ok() { Ok(edit) } else { Err(v) }
+/// Turns a posted review form into an edit of the part named in the path,
+/// by the core's rules ([`EditDraft::parse`]).
+pub fn parse_edit(part: &str, f: &Fields) -> Result<Edit, Vec<FieldError>> {
+    EditDraft { part, fields: f }.parse()
 }
 
 /// The key under which a form's input is kept: the part and, for list items, the item.

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::library::pages::excerpt;
 use crate::platform::auth::{Identity, Signed};
-use crate::platform::error::PageError;
+use crate::platform::error::{PageError, refusal};
 use crate::platform::shell::Ctx;
 use crate::reviews::form::{
     Fields, current_version, field, kept_key, merge, messages, norm, opt_id, parse_edit, theirs,
@@ -100,24 +100,25 @@ async fn save_part(
             )
             .await
         }
-        Err(StoreError::NotFound) => PageError::not_found().into_response(),
-        Err(StoreError::Invalid(m)) => {
-            review_page(
-                state,
-                ctx,
-                ident,
-                id,
-                StatusCode::CONFLICT,
-                Flash {
-                    error: Some(m),
-                    kept_part: key,
-                    kept: f,
-                    ..Default::default()
-                },
-            )
-            .await
-        }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => match refusal(e) {
+            Ok(r) => {
+                review_page(
+                    state,
+                    ctx,
+                    ident,
+                    id,
+                    r.status,
+                    Flash {
+                        error: Some(r.message()),
+                        kept_part: key,
+                        kept: f,
+                        ..Default::default()
+                    },
+                )
+                .await
+            }
+            Err(page) => page.into_response(),
+        },
     }
 }
 
@@ -370,11 +371,13 @@ async fn save_all(state: &AppState, ctx: Ctx, ident: &Identity, id: i64, f: Fiel
                 mine.remove("version");
                 kept.insert(format!("new-{kind}"), mine);
             }
-            Err(StoreError::Invalid(m)) => {
-                errors.push(format!("Not saved: {label}. {m}"));
-                kept.insert(key, fields);
-            }
-            Err(e) => return PageError::from(e).into_response(),
+            Err(e) => match refusal(e) {
+                Ok(r) => {
+                    errors.push(format!("Not saved: {label}. {}", r.message()));
+                    kept.insert(key, fields);
+                }
+                Err(page) => return page.into_response(),
+            },
         }
     }
     if let Some((kind, item)) = removing {
@@ -404,8 +407,10 @@ async fn save_all(state: &AppState, ctx: Ctx, ident: &Identity, id: i64, f: Fiel
                 "Not removed: someone changed it while you were editing. Look at their version before removing it."
                     .into(),
             ),
-            Err(StoreError::Invalid(m)) => errors.push(format!("Not removed: {m}")),
-            Err(e) => return PageError::from(e).into_response(),
+            Err(e) => match refusal(e) {
+                Ok(r) => errors.push(format!("Not removed: {}", r.message())),
+                Err(page) => return page.into_response(),
+            },
         }
     }
     if errors.is_empty() && conflicts.is_empty() {
@@ -532,18 +537,21 @@ async fn set_facilitator(
             };
             review_page(state, ctx, ident, id, StatusCode::OK, flash).await
         }
-        Err(StoreError::Invalid(m)) => {
-            review_page(
-                state,
-                ctx,
-                ident,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Flash::error(m),
-            )
-            .await
-        }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => review_refusal(state, ctx, ident, id, e).await,
+    }
+}
+
+/// The review page with the store's refusal, or the error page for a failure.
+async fn review_refusal(
+    state: &AppState,
+    ctx: Ctx,
+    ident: &Identity,
+    id: i64,
+    e: StoreError,
+) -> Response {
+    match refusal(e) {
+        Ok(r) => review_page(state, ctx, ident, id, r.status, Flash::error(r.message())).await,
+        Err(page) => page.into_response(),
     }
 }
 
@@ -591,9 +599,6 @@ async fn set_state(state: &AppState, ctx: Ctx, ident: &Identity, id: i64, f: &Fi
             };
             review_page(state, ctx, ident, id, StatusCode::OK, Flash::notice(msg)).await
         }
-        Err(StoreError::Invalid(m)) => {
-            review_page(state, ctx, ident, id, StatusCode::CONFLICT, Flash::error(m)).await
-        }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => review_refusal(state, ctx, ident, id, e).await,
     }
 }

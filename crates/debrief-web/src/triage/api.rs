@@ -13,8 +13,8 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use debrief_core::Validation;
 use debrief_core::report::{Confidentiality, Kind};
+use debrief_store::now_ms;
 use debrief_store::reports::{Report, ReportFilter, ReportStatus};
-use debrief_store::{StoreError, now_ms};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -223,14 +223,7 @@ pub async fn duplicate_report(
     state
         .store
         .mark_duplicate(id, b.of, ident.user.id, now_ms())
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound => ApiError::invalid(vec![debrief_core::FieldError {
-                field: "of".into(),
-                message: "No such report.".into(),
-            }]),
-            other => other.into(),
-        })?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

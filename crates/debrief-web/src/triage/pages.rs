@@ -207,14 +207,6 @@ pub async fn triage_report(
     triage_report_page(&state, ctx, &ident, id, StatusCode::OK, Extras::default()).await
 }
 
-pub(crate) fn store_failure(e: StoreError) -> Result<String, PageError> {
-    match e {
-        StoreError::Invalid(m) => Ok(m),
-        StoreError::NotFound => Ok("That does not exist.".into()),
-        other => Err(PageError::from(other)),
-    }
-}
-
 /// Shows the report again with the store's refusal, or the error page for a real failure.
 async fn triage_refusal(
     state: &AppState,
@@ -224,12 +216,12 @@ async fn triage_refusal(
     e: StoreError,
     mut x: Extras,
 ) -> Response {
-    match store_failure(e) {
-        Ok(m) => {
-            x.error = Some(m);
-            triage_report_page(state, ctx, ident, id, StatusCode::CONFLICT, x).await
+    match crate::platform::error::refusal(e) {
+        Ok(r) => {
+            x.error = Some(r.message());
+            triage_report_page(state, ctx, ident, id, r.status, x).await
         }
-        Err(r) => r.into_response(),
+        Err(page) => page.into_response(),
     }
 }
 
@@ -257,13 +249,8 @@ pub async fn triage_open_case(
     };
     let mut n = match validate_case(&input, ident.user.id, false) {
         Ok(n) => n,
-        Err(v) => {
-            let msg = v
-                .errors
-                .iter()
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join(" ");
+        Err(errors) => {
+            let msg = Validation { errors }.summary();
             return triage_report_page(
                 &state,
                 ctx,
@@ -308,7 +295,7 @@ pub async fn triage_attach(
             .attach_report(id, cid, ident.user.id, now_ms())
             .await
             .map(|_| cid),
-        Err(_) => Err(StoreError::Invalid("Choose a case.".into())),
+        Err(_) => Err(StoreError::rule("case_id", "Choose a case.")),
     };
     match result {
         Ok(cid) => Redirect::to(&format!("/cases/{cid}")).into_response(),
@@ -336,8 +323,9 @@ pub async fn triage_duplicate(
                 .mark_duplicate(id, of, ident.user.id, now_ms())
                 .await
         }
-        Err(_) => Err(StoreError::Invalid(
-            "Give the number of the report this one repeats.".into(),
+        Err(_) => Err(StoreError::rule(
+            "of",
+            "Give the number of the report this one repeats.",
         )),
     };
     match result {
