@@ -126,11 +126,7 @@ impl Validation {
 
     /// Every message in one line, for a form that shows them together.
     pub fn summary(&self) -> String {
-        self.errors
-            .iter()
-            .map(|e| e.message.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        summary(&self.errors)
     }
 
     /// An email address: one `@`, something either side, a dot in the domain.
@@ -163,6 +159,15 @@ impl Validation {
             Err(self.errors)
         }
     }
+}
+
+/// Every message of `errors` in one line.
+pub fn summary(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The first character that no text may hold: every control character except

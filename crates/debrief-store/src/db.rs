@@ -236,13 +236,7 @@ fn sqlite_err(e: rusqlite::Error) -> StoreError {
         match f.extended_code {
             ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
                 let msg = msg.as_deref().unwrap_or_default();
-                return match crate::unique::from_sqlite(msg) {
-                    Some(k) => StoreError::Unique {
-                        table: k.table,
-                        field: k.field,
-                    },
-                    None => StoreError::Sql(format!("a key missing from unique::KEYS: {msg}")),
-                };
+                return crate::unique::violation(crate::unique::from_sqlite(msg), msg);
             }
             ffi::SQLITE_CONSTRAINT_FOREIGNKEY => return StoreError::ForeignKey,
             _ => {}
@@ -458,13 +452,7 @@ fn pg_err(e: postgres::Error) -> StoreError {
         use postgres::error::SqlState;
         if *db.code() == SqlState::UNIQUE_VIOLATION {
             let name = db.constraint().unwrap_or_default();
-            return match crate::unique::from_postgres(name) {
-                Some(k) => StoreError::Unique {
-                    table: k.table,
-                    field: k.field,
-                },
-                None => StoreError::Sql(format!("a key missing from unique::KEYS: {name}")),
-            };
+            return crate::unique::violation(crate::unique::from_postgres(name), name);
         }
         if *db.code() == SqlState::FOREIGN_KEY_VIOLATION {
             return StoreError::ForeignKey;

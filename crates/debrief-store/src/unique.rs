@@ -101,6 +101,17 @@ pub fn from_sqlite(message: &str) -> Option<&'static Key> {
         .find(|k| k.table == table && k.columns == columns.as_slice())
 }
 
+/// The error for a violation of `key` (found by `name`, the engine's word for it).
+pub(crate) fn violation(key: Option<&'static Key>, name: &str) -> crate::StoreError {
+    match key {
+        Some(k) => crate::StoreError::Unique {
+            table: k.table,
+            field: k.field,
+        },
+        None => crate::StoreError::Sql(format!("a key missing from unique::KEYS: {name}")),
+    }
+}
+
 /// The key PostgreSQL's constraint name names.
 pub fn from_postgres(constraint: &str) -> Option<&'static Key> {
     KEYS.iter().find(|k| k.pg_constraint() == constraint)

@@ -5,27 +5,10 @@
 
 mod common;
 
-use common::{PASSWORD, TestApp, client};
+use common::{PASSWORD, TestApp, api};
 use debrief_core::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-async fn api(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut r = client().request(method, app.url(path));
-    if let Some(t) = token {
-        r = r.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    r.send().await.unwrap()
-}
 
 /// The problem document of `r`, which must have status `want`.
 async fn problem(r: reqwest::Response, want: StatusCode, what: &str) -> Value {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Session, TestApp, client};
+use common::{Session, TestApp, api};
 use debrief_core::case::Status;
 use debrief_core::review::ReviewState;
 use debrief_core::{Role, RoleSet};
@@ -26,23 +26,6 @@ async fn publish(app: &TestApp, id: i64) {
             .await
             .unwrap();
     }
-}
-
-async fn api(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut r = client().request(method, app.url(path));
-    if let Some(t) = token {
-        r = r.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    r.send().await.unwrap()
 }
 
 fn day_in(days: i64) -> String {

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::actions::policy::{checker_refusal, may_see, may_update};
 use crate::platform::auth::{Identity, Signed, may};
-use crate::platform::error::{PageError, refusal};
+use crate::platform::error::{PageError, show_refusal};
 use crate::platform::shell::{Ctx, render_status, time_html};
 use crate::reviews::form::{Fields, field, opt_id};
 use crate::reviews::pages::{Flash, ItemView, item_view, review_page, today};
@@ -66,13 +66,12 @@ pub async fn create_item(
         .await
     {
         Ok(_) => Redirect::to(&format!("/cases/{case_id}/review#actions")).into_response(),
-        Err(e) => match refusal(e) {
-            Ok(r) => {
-                let flash = back(r.message(), f);
-                review_page(&state, ctx, &ident, case_id, r.status, flash).await
-            }
-            Err(page) => page.into_response(),
-        },
+        Err(e) => {
+            show_refusal(e, |r| {
+                review_page(&state, ctx, &ident, case_id, r.status, back(r.message(), f))
+            })
+            .await
+        }
     }
 }
 
@@ -364,20 +363,17 @@ async fn item_refusal(
     e: StoreError,
     kept: Fields,
 ) -> Response {
-    match refusal(e) {
-        Ok(r) => {
-            item_page(
-                state,
-                ctx,
-                ident,
-                id,
-                r.status,
-                Said::error(r.message(), kept),
-            )
-            .await
-        }
-        Err(page) => page.into_response(),
-    }
+    show_refusal(e, |r| {
+        item_page(
+            state,
+            ctx,
+            ident,
+            id,
+            r.status,
+            Said::error(r.message(), kept),
+        )
+    })
+    .await
 }
 
 /// Records whether the fix worked.

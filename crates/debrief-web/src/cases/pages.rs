@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::cases::ops::{CaseIn, timeline_kind, validate_case};
 use crate::cases::times::{parse_local_time, utc_input_value, utc_rfc3339};
 use crate::platform::auth::{Identity, Signed, may};
-use crate::platform::error::{PageError, refusal};
+use crate::platform::error::{PageError, show_refusal};
 use crate::platform::shell::{Ctx, render_status, time_html};
 use crate::triage::pages::NewCaseForm;
 use askama::Template;
@@ -526,23 +526,14 @@ async fn case_refusal(
     id: i64,
     e: StoreError,
 ) -> Response {
-    match refusal(e) {
-        Ok(r) => {
-            case_page(
-                state,
-                ctx,
-                ident,
-                id,
-                r.status,
-                Flash {
-                    error: Some(r.message()),
-                    ..Default::default()
-                },
-            )
-            .await
-        }
-        Err(page) => page.into_response(),
-    }
+    show_refusal(e, |r| {
+        let flash = Flash {
+            error: Some(r.message()),
+            ..Default::default()
+        };
+        case_page(state, ctx, ident, id, r.status, flash)
+    })
+    .await
 }
 
 #[derive(Deserialize)]

@@ -177,17 +177,26 @@ pub struct Refusal {
 impl Refusal {
     /// Every message in one line.
     pub fn message(&self) -> String {
-        self.errors
-            .iter()
-            .map(|e| e.message.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        debrief_core::validate::summary(&self.errors)
     }
     /// The messages as a form's field errors.
     pub fn validation(self) -> Validation {
         Validation {
             errors: self.errors,
         }
+    }
+}
+
+/// Shows `e` with `show` (the page with the form again and the refusal's
+/// messages), or the error page for a failure the sender cannot correct.
+pub async fn show_refusal<F, Fut>(e: StoreError, show: F) -> Response
+where
+    F: FnOnce(Refusal) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
+    match refusal(e) {
+        Ok(r) => show(r).await,
+        Err(page) => page.into_response(),
     }
 }
 
@@ -313,5 +322,88 @@ impl From<askama::Error> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         crate::platform::shell::error_page(self.status, &self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(e: &ApiError) -> Vec<&str> {
+        e.errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn store_refusals_become_409_or_422_naming_the_field() {
+        let dup = ApiError::from(StoreError::Unique {
+            table: "teams",
+            field: "name",
+        });
+        assert_eq!(dup.status, StatusCode::CONFLICT);
+        assert_eq!(fields(&dup), ["name"]);
+        assert_eq!(
+            dup.errors[0].message,
+            "A team with this name exists already."
+        );
+
+        let rule = ApiError::from(StoreError::rule(
+            "lead_id",
+            "The lead must be an active account.",
+        ));
+        assert_eq!(rule.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(fields(&rule), ["lead_id"]);
+
+        let state = ApiError::from(StoreError::State(
+            "Only new reports can be marked as duplicates.".into(),
+        ));
+        assert_eq!(state.status, StatusCode::CONFLICT);
+        assert!(state.errors.is_empty());
+        assert!(state.detail.contains("Only new reports"));
+
+        let illegal = ApiError::from(StoreError::Transition(TransitionError::Illegal {
+            from: debrief_core::case::Status::Triage,
+            to: debrief_core::case::Status::Published,
+            allowed: vec![debrief_core::case::Status::Investigating],
+        }));
+        assert_eq!(illegal.status, StatusCode::CONFLICT);
+        assert!(illegal.detail.contains("allowed: investigating"));
+        let late = ApiError::from(StoreError::Transition(TransitionError::ReasonRequired));
+        assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(fields(&late), ["reason"]);
+
+        assert_eq!(
+            ApiError::from(StoreError::ForeignKey).status,
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            ApiError::from(StoreError::NotFound).status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            ApiError::from(StoreError::Sql("syntax".into())).status,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
+    fn forms_get_the_same_refusal_and_failures_get_the_error_page() {
+        let r = refusal(StoreError::Unique {
+            table: "users",
+            field: "email",
+        })
+        .unwrap();
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        let v = r.validation();
+        assert_eq!(
+            v.message_for("email"),
+            Some("An account with this email exists already.")
+        );
+        let page = refusal(StoreError::Decode("column x".into())).unwrap_err();
+        assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!page.message.contains("column x"));
+        assert_eq!(
+            refusal(StoreError::NotFound).unwrap_err().status,
+            StatusCode::NOT_FOUND
+        );
     }
 }

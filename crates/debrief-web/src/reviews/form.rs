@@ -18,15 +18,6 @@ pub(crate) fn ticked(f: &Fields, name: &str) -> bool {
     matches!(field(f, name), "on" | "true" | "1" | "yes")
 }
 
-/// Every field error of a form in one line.
-pub(crate) fn messages(errors: &[FieldError]) -> String {
-    errors
-        .iter()
-        .map(|e| e.message.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 pub(crate) fn opt_id(f: &Fields, name: &str) -> Option<i64> {
     field(f, name).trim().parse::<i64>().ok()
 }

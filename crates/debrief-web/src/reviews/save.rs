@@ -4,11 +4,10 @@
 use crate::AppState;
 use crate::library::pages::excerpt;
 use crate::platform::auth::{Identity, Signed};
-use crate::platform::error::{PageError, refusal};
+use crate::platform::error::{PageError, refusal, show_refusal};
 use crate::platform::shell::Ctx;
 use crate::reviews::form::{
-    Fields, current_version, field, kept_key, merge, messages, norm, opt_id, parse_edit, theirs,
-    ticked,
+    Fields, current_version, field, kept_key, merge, norm, opt_id, parse_edit, theirs, ticked,
 };
 use crate::reviews::pages::{Conflict, Flash, review_page};
 use axum::Form;
@@ -32,7 +31,7 @@ async fn save_part(
     let edit = match parse_edit(part, &f) {
         Ok(e) => e,
         Err(v) => {
-            let msg = messages(&v);
+            let msg = debrief_core::validate::summary(&v);
             return review_page(
                 state,
                 ctx,
@@ -100,25 +99,18 @@ async fn save_part(
             )
             .await
         }
-        Err(e) => match refusal(e) {
-            Ok(r) => {
-                review_page(
-                    state,
-                    ctx,
-                    ident,
-                    id,
-                    r.status,
-                    Flash {
-                        error: Some(r.message()),
-                        kept_part: key,
-                        kept: f,
-                        ..Default::default()
-                    },
-                )
-                .await
-            }
-            Err(page) => page.into_response(),
-        },
+        Err(e) => {
+            show_refusal(e, |r| {
+                let flash = Flash {
+                    error: Some(r.message()),
+                    kept_part: key,
+                    kept: f,
+                    ..Default::default()
+                };
+                review_page(state, ctx, ident, id, r.status, flash)
+            })
+            .await
+        }
     }
 }
 
@@ -332,7 +324,10 @@ async fn save_all(state: &AppState, ctx: Ctx, ident: &Identity, id: i64, f: Fiel
         let edit = match parse_edit(kind, &fields) {
             Ok(e) => e,
             Err(v) => {
-                errors.push(format!("Not saved: {label}. {}", messages(&v)));
+                errors.push(format!(
+                    "Not saved: {label}. {}",
+                    debrief_core::validate::summary(&v)
+                ));
                 kept.insert(key, fields);
                 continue;
             }
@@ -549,10 +544,10 @@ async fn review_refusal(
     id: i64,
     e: StoreError,
 ) -> Response {
-    match refusal(e) {
-        Ok(r) => review_page(state, ctx, ident, id, r.status, Flash::error(r.message())).await,
-        Err(page) => page.into_response(),
-    }
+    show_refusal(e, |r| {
+        review_page(state, ctx, ident, id, r.status, Flash::error(r.message()))
+    })
+    .await
 }
 
 async fn set_state(state: &AppState, ctx: Ctx, ident: &Identity, id: i64, f: &Fields) -> Response {

@@ -216,13 +216,11 @@ async fn triage_refusal(
     e: StoreError,
     mut x: Extras,
 ) -> Response {
-    match crate::platform::error::refusal(e) {
-        Ok(r) => {
-            x.error = Some(r.message());
-            triage_report_page(state, ctx, ident, id, r.status, x).await
-        }
-        Err(page) => page.into_response(),
-    }
+    crate::platform::error::show_refusal(e, |r| {
+        x.error = Some(r.message());
+        triage_report_page(state, ctx, ident, id, r.status, x)
+    })
+    .await
 }
 
 #[derive(Deserialize)]

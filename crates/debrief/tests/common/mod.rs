@@ -30,6 +30,24 @@ pub struct TestApp {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
+/// Sends an API request, with a bearer token and a JSON body when given.
+pub async fn api(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> reqwest::Response {
+    let mut r = client().request(method, app.url(path));
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    r.send().await.unwrap()
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
