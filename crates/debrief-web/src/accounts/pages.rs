@@ -294,7 +294,7 @@ pub async fn setup(
     };
     let hash = match auth::hash_password(f.password).await {
         Ok(h) => h,
-        Err(e) => return PageError::internal(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let (name, email) = (valid.name.clone(), valid.email.clone());
     let user = debrief_store::accounts::NewUser {
@@ -471,7 +471,7 @@ pub async fn change_password(
     }
     let hash = match auth::hash_password(f.new_password).await {
         Ok(h) => h,
-        Err(e) => return PageError::internal(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let revoked = match state
         .store

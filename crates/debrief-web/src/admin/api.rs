@@ -87,9 +87,7 @@ pub async fn post_user(
     }
     .parse()
     .map_err(|(_, errors)| errors)?;
-    let hash = crate::platform::auth::hash_password(user.password.clone())
-        .await
-        .map_err(ApiError::internal)?;
+    let hash = crate::platform::auth::hash_password(user.password.clone()).await?;
     let u = create_user(&state, &ident.actor(), user, hash).await?;
     Ok((StatusCode::CREATED, Json(UserOut::from(&u))).into_response())
 }

@@ -170,7 +170,7 @@ pub async fn add_user(
     };
     let hash = match crate::platform::auth::hash_password(user.password.clone()).await {
         Ok(h) => h,
-        Err(e) => return PageError::internal(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let (name, email, roles) = (user.name.clone(), user.email.clone(), user.roles);
     match crate::admin::ops::create_user(&state, &ident.actor(), user, hash).await {

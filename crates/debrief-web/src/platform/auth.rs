@@ -454,14 +454,24 @@ pub async fn check_password(password: String, phc: String) -> bool {
     }
 }
 
+/// Why a new password was not hashed.
+#[derive(Debug)]
+pub enum HashError {
+    /// Every hashing slot stayed busy: 503, try again shortly.
+    Busy,
+    /// Hashing itself failed: a fault on our side.
+    Failed(String),
+}
+
 /// Hashes a new password off the async threads, within the cap on concurrent hashes.
-pub async fn hash_password(password: String) -> Result<String, String> {
+pub async fn hash_password(password: String) -> Result<String, HashError> {
     let slot = crate::platform::passwords::slot(crate::platform::passwords::ACCOUNT_WAIT)
         .await
-        .map_err(|_| "the server is busy checking passwords; try again".to_string())?;
-    slot.hash(password)
-        .await
-        .map_err(|_| "the password could not be hashed; try again".to_string())?
+        .map_err(|_| HashError::Busy)?;
+    match slot.hash(password).await {
+        Ok(hashed) => hashed.map_err(HashError::Failed),
+        Err(_) => Err(HashError::Busy),
+    }
 }
 
 /// Why a password confirmation failed: a wrong or missing password (422), too

@@ -8,6 +8,7 @@
 //! a missing object is 404. API handlers return these with `?`; page handlers
 //! show a form again with [`refusal`]'s messages, or the error page.
 
+use crate::platform::auth::HashError;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use debrief_core::case::TransitionError;
@@ -255,6 +256,29 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// Seconds a caller is asked to wait when every password-hashing slot is busy.
+const HASH_RETRY_S: u64 = 5;
+const HASH_BUSY: &str = "The server is busy checking passwords; try again in a few seconds.";
+
+impl From<HashError> for ApiError {
+    fn from(e: HashError) -> Self {
+        match e {
+            HashError::Busy => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, HASH_BUSY)
+                .with_retry_after(Some(HASH_RETRY_S)),
+            HashError::Failed(cause) => ApiError::internal(cause),
+        }
+    }
+}
+
+impl From<HashError> for PageError {
+    fn from(e: HashError) -> Self {
+        match e {
+            HashError::Busy => PageError::new(StatusCode::SERVICE_UNAVAILABLE, HASH_BUSY),
+            HashError::Failed(cause) => PageError::internal(cause),
+        }
+    }
+}
+
 impl From<Vec<FieldError>> for ApiError {
     fn from(errors: Vec<FieldError>) -> Self {
         ApiError::invalid(errors)
@@ -381,6 +405,19 @@ mod tests {
         );
         assert_eq!(
             ApiError::from(StoreError::Sql("syntax".into())).status,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
+    fn busy_password_hashing_is_503_with_a_retry() {
+        let api = ApiError::from(HashError::Busy);
+        assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(api.retry_after, Some(HASH_RETRY_S));
+        let page = PageError::from(HashError::Busy);
+        assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            ApiError::from(HashError::Failed("argon2".into())).status,
             StatusCode::INTERNAL_SERVER_ERROR
         );
     }
