@@ -243,6 +243,10 @@ pub fn milestone(to: Status) -> Option<&'static str> {
 
 /// The longest case title, in characters.
 pub const TITLE_MAX: usize = 200;
+/// The longest timeline entry.
+pub const TIMELINE_MAX: usize = 10_000;
+/// The longest reason for a back-dated transition or a correction of times.
+pub const REASON_MAX: usize = 2_000;
 
 /// A case as a responder opens it, before validation.
 #[derive(Debug, Clone, Default)]

@@ -16,6 +16,12 @@ pub const DESCRIPTION_MAX: usize = 20_000;
 pub const OCCURRED_NOTE_MAX: usize = 200;
 /// The longest list of affected systems, in characters.
 pub const SYSTEMS_MAX: usize = 500;
+/// The longest follow-up message between a reporter and the team.
+pub const MESSAGE_MAX: usize = 10_000;
+/// The longest explanation a reporter reads when their report is closed.
+pub const CLOSING_NOTE_MAX: usize = 5_000;
+/// The longest promise the report form makes to reporters (an administrator sets it).
+pub const PROMISE_MAX: usize = 2_000;
 
 /// A report before validation: every field as sent.
 #[derive(Debug, Clone, Default)]

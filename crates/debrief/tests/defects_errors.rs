@@ -149,6 +149,38 @@ async fn a_refused_case_change_names_the_field_it_concerns() {
     let p = problem(r, StatusCode::UNPROCESSABLE_ENTITY, "report_ids").await;
     assert_eq!(fields(&p), ["report_ids"], "{p}");
 
+    // the reason of a transition has one limit, on the page as in the API
+    let long = "r".repeat(debrief_core::case::REASON_MAX + 1);
+    let r = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/cases/{id}/transitions"),
+        Some(&t),
+        Some(json!({"to": "investigating", "reason": long})),
+    )
+    .await;
+    let p = problem(r, StatusCode::UNPROCESSABLE_ENTITY, "reason").await;
+    assert_eq!(fields(&p), ["reason"], "{p}");
+    let s = app.session_for(Role::SecurityLead).await;
+    let r = app
+        .post_form(
+            &s,
+            &format!("/cases/{id}/transition"),
+            &[("to", "investigating"), ("reason", &long)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.store
+            .case_detail(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .case
+            .status,
+        debrief_core::case::Status::Triage
+    );
+
     // an illegal transition is a conflict with the allowed ones, not a field
     let r = api(
         &app,

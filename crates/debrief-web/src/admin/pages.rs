@@ -219,7 +219,7 @@ pub async fn save_settings(
     Form(f): Form<PromiseForm>,
 ) -> Response {
     let mut v = Validation::new();
-    let promise = v.text("promise", &f.promise, 2_000);
+    let promise = v.text("promise", &f.promise, debrief_core::intake::PROMISE_MAX);
     if !v.is_ok() {
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,

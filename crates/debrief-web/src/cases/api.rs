@@ -215,10 +215,8 @@ pub async fn post_transition(
     if b.at.as_deref().is_some_and(|s| !s.trim().is_empty()) && at.is_none() {
         v.add("at", "Use an RFC 3339 time such as 2026-03-14T09:30:00Z.");
     }
-    if let Some(r) = &b.reason
-        && r.chars().count() > 2_000
-    {
-        v.add("reason", "At most 2000 characters.");
+    if let Some(r) = &b.reason {
+        v.optional_text("reason", r, debrief_core::case::REASON_MAX);
     }
     v.finish().map_err(ApiError::invalid)?;
     let to = to.ok_or_else(ApiError::not_found)?;
@@ -260,7 +258,7 @@ pub async fn post_timeline(
     if kind.is_none() {
         v.add("kind", "Expected fact, decision or communication.");
     }
-    let body = v.text("body", &b.body, 10_000);
+    let body = v.text("body", &b.body, debrief_core::case::TIMELINE_MAX);
     let at = intake::parse_time(&mut v, "at", b.at.as_deref(), now).unwrap_or(now);
     v.finish().map_err(ApiError::invalid)?;
     state
@@ -289,7 +287,7 @@ pub async fn put_times(
 ) -> Result<Json<CaseOut>, ApiError> {
     let now = now_ms();
     let mut v = Validation::new();
-    let reason = v.text("reason", &b.reason, 2_000);
+    let reason = v.text("reason", &b.reason, debrief_core::case::REASON_MAX);
     let occurred = intake::parse_time(&mut v, "occurred_at", b.occurred_at.as_deref(), now);
     let detected = intake::parse_time(&mut v, "detected_at", b.detected_at.as_deref(), now);
     if occurred.is_none() && detected.is_none() && v.is_ok() {
@@ -340,7 +338,10 @@ pub async fn patch_case(
     ApiJson(b): ApiJson<CasePatch>,
 ) -> Result<Json<CaseOut>, ApiError> {
     let mut v = Validation::new();
-    let title = b.title.as_deref().map(|t| v.text("title", t, 200));
+    let title = b
+        .title
+        .as_deref()
+        .map(|t| v.text("title", t, debrief_core::case::TITLE_MAX));
     let severity = match b.severity.as_deref().map(str::parse::<Severity>) {
         None => None,
         Some(Ok(s)) => Some(s),

@@ -387,6 +387,7 @@ pub async fn case_transition(
     };
     let mut v = Validation::new();
     let at = parse_local_time(&mut v, "at", &f.at, "tz_offset", &f.tz_offset, i64::MAX);
+    let reason = v.optional_text("reason", &f.reason, debrief_core::case::REASON_MAX);
     if !v.is_ok() {
         return case_page(
             &state,
@@ -401,7 +402,7 @@ pub async fn case_transition(
         )
         .await;
     }
-    let reason = Some(f.reason.trim().to_string()).filter(|r| !r.is_empty());
+    let reason = Some(reason).filter(|r| !r.is_empty());
     match state
         .store
         .transition(id, to, at, reason, ident.user.id, now_ms())
@@ -446,7 +447,7 @@ pub async fn case_timeline(
 ) -> Response {
     let now = now_ms();
     let mut v = Validation::new();
-    let body = v.text("body", &f.body, 10_000);
+    let body = v.text("body", &f.body, debrief_core::case::TIMELINE_MAX);
     let at = parse_local_time(&mut v, "at", &f.at, "tz_offset", &f.tz_offset, now).unwrap_or(now);
     let kind = timeline_kind(&f.kind);
     if kind.is_none() {
@@ -556,7 +557,7 @@ pub async fn case_details(
     Form(f): Form<DetailsForm>,
 ) -> Response {
     let mut v = Validation::new();
-    let title = v.text("title", &f.title, 200);
+    let title = v.text("title", &f.title, debrief_core::case::TITLE_MAX);
     let severity = f.severity.parse::<Severity>().ok();
     if severity.is_none() {
         v.add("severity", "Choose a severity.");
@@ -635,7 +636,7 @@ pub async fn case_times(
         &f.detected_at_tz_offset,
         now,
     );
-    let reason = v.text("reason", &f.reason, 2_000);
+    let reason = v.text("reason", &f.reason, debrief_core::case::REASON_MAX);
     if occurred.is_none() && detected.is_none() && v.is_ok() {
         v.add(
             "occurred_at",

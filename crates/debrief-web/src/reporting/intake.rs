@@ -199,7 +199,7 @@ pub async fn reply(
     body: &str,
 ) -> Result<(), ReceiptError> {
     let mut v = Validation::new();
-    let body = v.text("body", body, 10_000);
+    let body = v.text("body", body, debrief_core::intake::MESSAGE_MAX);
     if let Err(errors) = v.finish() {
         return Err(ReceiptError::Other(ApiError::invalid(errors)));
     }

@@ -102,7 +102,7 @@ pub async fn my_report_message(
     Form(f): Form<BodyForm>,
 ) -> Response {
     let mut v = Validation::new();
-    let body = v.text("body", &f.body, 10_000);
+    let body = v.text("body", &f.body, debrief_core::intake::MESSAGE_MAX);
     if !v.is_ok() {
         return PageError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -160,7 +160,7 @@ pub async fn post_team_message(
     if kind.is_none() {
         v.add("kind", "Expected question, thanks or update.");
     }
-    let body = v.text("body", &b.body, 10_000);
+    let body = v.text("body", &b.body, debrief_core::intake::MESSAGE_MAX);
     v.finish().map_err(ApiError::invalid)?;
     let kind = kind.ok_or_else(ApiError::not_found)?;
     state
@@ -186,7 +186,7 @@ pub async fn close_report(
     ApiJson(b): ApiJson<CloseIn>,
 ) -> Result<StatusCode, ApiError> {
     let mut v = Validation::new();
-    let note = v.text("note", &b.note, 5_000);
+    let note = v.text("note", &b.note, debrief_core::intake::CLOSING_NOTE_MAX);
     v.finish().map_err(ApiError::invalid)?;
     ensure_report(&state, id).await?;
     state

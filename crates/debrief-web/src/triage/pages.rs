@@ -361,7 +361,7 @@ pub async fn triage_message(
     Form(f): Form<MessageForm>,
 ) -> Response {
     let mut v = Validation::new();
-    let body = v.text("body", &f.body, 10_000);
+    let body = v.text("body", &f.body, debrief_core::intake::MESSAGE_MAX);
     let kind = team_message_kind(&f.kind);
     if kind.is_none() || !v.is_ok() {
         let error = Some(
@@ -431,7 +431,7 @@ pub async fn triage_close(
     Form(f): Form<CloseForm>,
 ) -> Response {
     let mut v = Validation::new();
-    let note = v.text("note", &f.note, 5_000);
+    let note = v.text("note", &f.note, debrief_core::intake::CLOSING_NOTE_MAX);
     if !v.is_ok() {
         return triage_report_page(
             &state,
