@@ -149,3 +149,31 @@ impl Filter {
 pub fn normalise_system(s: &str) -> String {
     s.trim().to_lowercase()
 }
+
+/// The affected systems a report names: its "systems affected" text split at
+/// commas, semicolons and line breaks, each normalised, without repeats, in
+/// the order given.
+pub fn systems_of(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in text.split([',', ';', '\n']) {
+        let s = normalise_system(part);
+        if !s.is_empty() && !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn systems_are_split_and_normalised() {
+        assert_eq!(
+            systems_of(" Billing API, VPN;vpn\n\n  mail  "),
+            ["billing api", "vpn", "mail"]
+        );
+        assert!(systems_of(" , ; ").is_empty());
+    }
+}
