@@ -20,10 +20,10 @@ pub mod survival;
 #[cfg(test)]
 mod tests;
 
+pub use chrono_tz::Tz;
 pub use facts::{ActionFacts, CaseFacts, Facts, Filter, ReportFacts};
 pub use period::{Period, Quarter};
 
-use chrono_tz::Tz;
 use durations::{Measure, Summary};
 use serde::Serialize;
 use std::collections::HashMap;
