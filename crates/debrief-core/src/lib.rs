@@ -14,6 +14,7 @@ pub mod intake;
 pub mod jobs;
 pub mod keys;
 pub mod lint;
+pub mod metrics;
 pub mod report;
 pub mod review;
 pub mod review_edit;

@@ -12,6 +12,7 @@ pub mod backup;
 pub mod cases;
 pub mod db;
 pub mod jobs;
+pub mod metrics;
 pub mod migrate;
 pub mod notify;
 pub mod reports;

@@ -43,6 +43,12 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0005_login_throttle.sql"),
         seed: None,
     },
+    Migration {
+        version: 6,
+        name: "drills",
+        sql: include_str!("../migrations/sqlite/0006_drills.sql"),
+        seed: None,
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -74,6 +80,12 @@ const POSTGRES: &[Migration] = &[
         version: 5,
         name: "login throttle",
         sql: include_str!("../migrations/postgres/0005_login_throttle.sql"),
+        seed: None,
+    },
+    Migration {
+        version: 6,
+        name: "drills",
+        sql: include_str!("../migrations/postgres/0006_drills.sql"),
         seed: None,
     },
 ];

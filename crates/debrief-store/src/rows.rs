@@ -288,7 +288,7 @@ fn entry<T: FromRow>() -> Declared {
 /// Every row type declared in the store, for the test that selects each one.
 /// (A test checks that every `row!` in the sources is listed here.)
 pub fn declared() -> Vec<Declared> {
-    use crate::{accounts, action_items, audit, cases, reports, reviews};
+    use crate::{accounts, action_items, audit, cases, metrics, reports, reviews};
     vec![
         entry::<accounts::User>(),
         entry::<accounts::LoginRow>(),
@@ -320,6 +320,10 @@ pub fn declared() -> Vec<Declared> {
         entry::<reviews::FactorCategory>(),
         entry::<reviews::PublishedRow>(),
         entry::<reviews::MadeFactor>(),
+        entry::<metrics::CaseRow>(),
+        entry::<metrics::ReportRow>(),
+        entry::<metrics::CategoryRow>(),
+        entry::<metrics::ActionRow>(),
     ]
 }
 
