@@ -30,15 +30,12 @@ pub fn validate_case(b: &CaseIn, user_id: i64, urgent: bool) -> Result<NewCase, 
     }
     .parse(now_ms())
     .map_err(|errors| Validation { errors })?;
-    Ok(NewCase {
-        title: valid.title,
-        severity: valid.severity,
-        report_ids: b.report_ids.clone(),
-        occurred_ms: valid.occurred_ms,
-        detected_ms: valid.detected_ms,
+    Ok(NewCase::from_valid(
+        valid,
+        b.report_ids.clone(),
         urgent,
-        created_by: user_id,
-    })
+        user_id,
+    ))
 }
 
 pub fn transition_error(e: TransitionError) -> ApiError {

@@ -167,6 +167,17 @@ impl From<StoreError> for PageError {
     }
 }
 
+/// What a form page tells its user when the store refuses a change: the
+/// refusal in words, shown on the page again, or the error page for a real
+/// failure.
+pub fn store_refusal(e: StoreError) -> Result<String, PageError> {
+    match e {
+        StoreError::Invalid(m) => Ok(m),
+        StoreError::NotFound => Ok("That does not exist.".into()),
+        other => Err(PageError::from(other)),
+    }
+}
+
 impl From<askama::Error> for PageError {
     fn from(e: askama::Error) -> Self {
         PageError::internal(e)

@@ -10,6 +10,7 @@ pub mod audit_denials;
 pub mod auth;
 pub mod authz;
 pub mod client_addr;
+pub mod conversation;
 pub mod error;
 pub mod headers;
 pub mod home;

@@ -117,6 +117,14 @@ pub fn time_html(ms: i64) -> String {
     }
 }
 
+/// The severities a form offers, as (value, label), in the order of the core.
+pub fn severity_options() -> Vec<(&'static str, &'static str)> {
+    debrief_core::case::Severity::ALL
+        .into_iter()
+        .map(|s| (s.as_str(), s.label()))
+        .collect()
+}
+
 pub(crate) fn role_names(roles: RoleSet) -> Vec<&'static str> {
     roles.iter().map(Role::label).collect()
 }
