@@ -2,10 +2,8 @@
 //! by an anonymous caller, through the browser session and (for the API) with a
 //! bearer token, is allowed or denied exactly as the table says.
 
-mod common;
-
-use common::{TestApp, client};
 use debrief_core::{Role, RoleSet};
+use debrief_testkit::{TestApp, client};
 use debrief_web::authz::{Access, ROUTES, RouteSpec, allows};
 use reqwest::StatusCode;
 
@@ -443,7 +441,7 @@ async fn object_level_rules_of_triage_and_cases() {
                 let r = client()
                     .post(app.url(&format!("/api/v1/reports/{}/reveal", ids[mode])))
                     .bearer_auth(&token)
-                    .json(&serde_json::json!({"password": common::PASSWORD}))
+                    .json(&serde_json::json!({"password": debrief_testkit::PASSWORD}))
                     .send()
                     .await
                     .unwrap();
