@@ -10,7 +10,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use debrief_core::review::{LessonLevel, ReviewState};
-use debrief_store::action_items::ItemFilter;
 use debrief_store::reviews::ReviewDetail;
 use serde::Deserialize;
 
@@ -144,19 +143,7 @@ pub async fn library_review(
         Ok(None) => return PageError::not_found().into_response(),
         Err(e) => return PageError::from(e).into_response(),
     };
-    let items = state
-        .store
-        .list_action_items(
-            ItemFilter {
-                case_id: Some(id),
-                ..Default::default()
-            },
-            500,
-            0,
-        )
-        .await
-        .map(|x| x.0)
-        .unwrap_or_default();
+    let items = state.store.case_action_items(id).await.unwrap_or_default();
     let today = today();
     let c = &cd.case;
     let times = c

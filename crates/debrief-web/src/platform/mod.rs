@@ -12,6 +12,7 @@ pub mod authz;
 pub mod client_addr;
 pub mod conversation;
 pub mod error;
+pub mod form;
 pub mod headers;
 pub mod home;
 pub mod input;

@@ -1,20 +1,8 @@
-//! A submitted review form: its fields, and turning a part's fields into an edit.
+//! A submitted review form: turning a part's fields into an edit.
 
+use crate::platform::form::{Fields, field, opt_id, ticked};
 use debrief_core::review::LessonLevel;
 use debrief_store::reviews::{Edit, ReviewDetail};
-use std::collections::HashMap;
-
-/// A submitted form as name → value (the last value wins).
-pub type Fields = HashMap<String, String>;
-
-pub(crate) fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
-    f.get(name).map_or("", |s| s.as_str())
-}
-
-/// Whether a posted checkbox was ticked.
-pub(crate) fn ticked(f: &Fields, name: &str) -> bool {
-    matches!(field(f, name), "on" | "true" | "1" | "yes")
-}
 
 /// A text of at most `max` characters, required or not.
 pub(crate) fn text(
@@ -46,19 +34,6 @@ pub(crate) fn count(v: &mut debrief_core::Validation, f: &Fields, name: &str) ->
             None
         }
     }
-}
-
-/// Every field error of a form in one line.
-pub(crate) fn messages(v: &debrief_core::Validation) -> String {
-    v.errors
-        .iter()
-        .map(|e| e.message.clone())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-pub(crate) fn opt_id(f: &Fields, name: &str) -> Option<i64> {
-    field(f, name).trim().parse::<i64>().ok()
 }
 
 const LONG: usize = 20_000;

@@ -5,11 +5,9 @@ use crate::AppState;
 use crate::library::pages::excerpt;
 use crate::platform::auth::{Identity, Signed};
 use crate::platform::error::PageError;
+use crate::platform::form::{Fields, field, messages, opt_id, ticked};
 use crate::platform::shell::Ctx;
-use crate::reviews::form::{
-    Fields, current_version, field, kept_key, merge, messages, norm, opt_id, parse_edit, theirs,
-    ticked,
-};
+use crate::reviews::form::{current_version, kept_key, merge, norm, parse_edit, theirs};
 use crate::reviews::pages::{Conflict, Flash, review_page};
 use axum::Form;
 use axum::extract::{Path, State};

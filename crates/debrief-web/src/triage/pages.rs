@@ -249,11 +249,7 @@ pub async fn triage_open_case(
     let mut n = match valid {
         Ok(valid) => NewCase::from_valid(valid, vec![id], false, ident.user.id),
         Err(errors) => {
-            let msg = errors
-                .iter()
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let msg = crate::platform::form::messages(&Validation { errors });
             return triage_report_page(
                 &state,
                 ctx,
