@@ -4,7 +4,8 @@
 use crate::AppState;
 use crate::platform::error::PageError;
 use crate::platform::shell::{Ctx, render_status, time_html};
-use crate::reviews::pages::{ItemView, SectionHead, item_view, section, today};
+use crate::platform::shell::{excerpt, today};
+use crate::reviews::pages::{ItemView, SectionHead, item_view, section};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -40,22 +41,6 @@ pub struct LibraryRow {
 pub struct LibraryQuery {
     q: Option<String>,
     offset: Option<i64>,
-}
-
-/// The first sentence or so of a text, for lists.
-pub fn excerpt(s: &str, max: usize) -> String {
-    let s = s.trim();
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let cut: String = s.chars().take(max).collect();
-    match cut.rfind(['.', '!', '?']) {
-        Some(i) if i > max / 3 => cut[..=i].to_string(),
-        _ => match cut.rfind(' ') {
-            Some(i) => format!("{}…", &cut[..i]),
-            None => format!("{cut}…"),
-        },
-    }
 }
 
 pub async fn library(

@@ -2,11 +2,11 @@
 //! guidance): the page and what it shows.
 
 use crate::AppState;
-use crate::library::pages::excerpt;
 use crate::platform::auth::{Identity, Signed, may};
 use crate::platform::error::PageError;
 use crate::platform::form::{Fields, ticked};
 use crate::platform::shell::{Ctx, render_status, time_html};
+use crate::platform::shell::{excerpt, today};
 use crate::reviews::save::{saved_notice, section_of};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -103,10 +103,6 @@ pub fn item_view(a: &ActionItem, today: chrono::NaiveDate) -> ItemView {
         case_title: a.case_title.clone(),
         check_day: a.check_day.clone().filter(|_| a.check_done_ms.is_none()),
     }
-}
-
-pub fn today() -> chrono::NaiveDate {
-    debrief_core::review::day_of(now_ms())
 }
 
 pub struct SectionHead {
