@@ -1,6 +1,7 @@
-// Administration in a real browser: finding people (htmx, under the server's
-// real Content-Security-Policy), adding a person with a validation error that
-// keeps what was typed, and creating a team.
+// Administration in a real browser: finding people (live, in place, under the
+// server's real Content-Security-Policy, and as a plain form without
+// JavaScript), adding a person with a validation error that keeps what was
+// typed, and creating a team.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -35,7 +36,7 @@ test('find people live, add a person, create a team', { timeout: 120_000 }, asyn
     const all = await rows.count();
     assert.ok(all >= 17, `demo people listed (${all})`);
 
-    // typing filters the list in place through htmx, without a page load
+    // typing filters the list in place, without a page load
     let loads = 0;
     page.on('load', () => loads++);
     await page.getByLabel('Find a person').pressSequentially('priya', { delay: 30 });
@@ -70,6 +71,20 @@ test('find people live, add a person, create a team', { timeout: 120_000 }, asyn
     await page.getByRole('cell', { name: 'Incident Review Guild' }).waitFor();
   } finally {
     await context.close();
+  }
+  // without JavaScript the search is a plain form: Enter sends it and the page
+  // answers with the same list
+  const { page: nojs, context: c3 } = await newPage(browser, { enforceCSP: true, javaScript: false });
+  try {
+    await login(nojs, server.baseUrl, DEMO_ADMIN.email, DEMO_ADMIN.password);
+    await nojs.waitForURL((u) => u.pathname === '/');
+    await nojs.goto(new URL('/admin/users', server.baseUrl).href);
+    await nojs.getByLabel('Find a person').fill('priya');
+    await Promise.all([nojs.waitForURL(/q=priya/), nojs.getByLabel('Find a person').press('Enter')]);
+    assert.equal(await nojs.locator('#people tbody tr').count(), 1);
+    assert.match(await nojs.locator('#people tbody tr').first().innerText(), /Priya Raman/);
+  } finally {
+    await c3.close();
   }
   // axe on the pages just used (needs the CSP bypass to inject axe)
   const { page: p2, context: c2 } = await newPage(browser);

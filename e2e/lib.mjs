@@ -218,9 +218,10 @@ export async function launchBrowser() {
  * even though the server sends a strict Content-Security-Policy; pass
  * { enforceCSP: true } to test behaviour under the real policy.
  */
-export async function newPage(browser, { enforceCSP = false } = {}) {
+export async function newPage(browser, { enforceCSP = false, javaScript = true } = {}) {
   const context = await browser.newContext({
     bypassCSP: !enforceCSP,
+    javaScriptEnabled: javaScript,
     viewport: { width: 1280, height: 800 },
     locale: 'en-GB',
   });

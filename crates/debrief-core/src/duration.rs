@@ -24,9 +24,23 @@ pub fn words(minutes: i64) -> String {
     parts.join(" ")
 }
 
+/// How long ago `from_ms` was at `now_ms`, in words ("3 h 12 min"); a time
+/// in the future (a clock ahead of the server's) counts as now.
+pub fn since(from_ms: i64, now_ms: i64) -> String {
+    words((now_ms.saturating_sub(from_ms) / 60_000).max(0))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::words;
+    use super::{since, words};
+
+    #[test]
+    fn an_age_counts_whole_minutes_and_never_goes_below_zero() {
+        assert_eq!(since(0, 59_999), "0 min");
+        assert_eq!(since(0, 3 * 3_600_000 + 12 * 60_000 + 59_000), "3 h 12 min");
+        assert_eq!(since(120_000, 0), "0 min");
+        assert!(since(i64::MIN, i64::MAX).ends_with(" min"));
+    }
 
     #[test]
     fn minutes_hours_and_days_read_as_words() {

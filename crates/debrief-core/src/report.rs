@@ -160,6 +160,51 @@ impl ReportStatus {
             .find(|x| x.as_str() == s)
             .ok_or_else(|| format!("report status {s}"))
     }
+
+    /// The status in the words triage and case pages show.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportStatus::New => "New",
+            ReportStatus::InCase => "In a case",
+            ReportStatus::Duplicate => "Duplicate",
+            ReportStatus::Closed => "Closed",
+        }
+    }
+}
+
+/// The promise the report form makes to every reporter until an administrator
+/// writes the organisation's own.
+pub const DEFAULT_PROMISE: &str = "We want to hear about every incident, near-miss and worry, as early as possible. \
+Reporting in good faith is never held against you — not even when you were involved. We look for what in our systems \
+made it possible, not for someone to blame, and we will tell you what changed because of your report.";
+
+/// Who sent a confidential report. It is stored only sealed with the
+/// deployment key, and opened only when a security lead reveals it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReporterIdentity {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+/// What a sealed reporter identity is bound to: a sealed value opened under
+/// another context fails.
+const IDENTITY_SEAL_CONTEXT: &str = "debrief reporter identity v1";
+
+impl ReporterIdentity {
+    /// The identity sealed with the deployment key, as the report stores it.
+    pub fn seal(&self, keys: &Keys) -> Result<Vec<u8>, keys::KeyError> {
+        let plain =
+            serde_json::json!({ "user_id": self.user_id, "name": self.name, "email": self.email });
+        keys.seal(plain.to_string().as_bytes(), IDENTITY_SEAL_CONTEXT)
+    }
+
+    /// Opens an identity [`ReporterIdentity::seal`] made; tampering, another
+    /// key or a malformed value fails.
+    pub fn open(keys: &Keys, sealed: &[u8]) -> Result<ReporterIdentity, keys::KeyError> {
+        let plain = keys.open(sealed, IDENTITY_SEAL_CONTEXT)?;
+        serde_json::from_slice(&plain).map_err(|_| keys::KeyError::Decrypt)
+    }
 }
 
 /// What a reporter is told about their report.
@@ -392,6 +437,28 @@ pub fn verify_proof(json: &str) -> Result<Proof, ProofError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sealed_reporter_opens_only_with_its_key_and_intact() {
+        let keys = Keys::from_master(&[7u8; 32]);
+        let who = ReporterIdentity {
+            user_id: 42,
+            name: "Ada Reporter".into(),
+            email: "ada@example.org".into(),
+        };
+        let sealed = who.seal(&keys).unwrap();
+        assert!(!String::from_utf8_lossy(&sealed).contains("ada@example.org"));
+        assert_eq!(ReporterIdentity::open(&keys, &sealed).unwrap(), who);
+        let other = Keys::from_master(&[8u8; 32]);
+        assert!(ReporterIdentity::open(&other, &sealed).is_err());
+        let mut altered = sealed.clone();
+        let last = altered.len() - 1;
+        altered[last] ^= 1;
+        assert!(ReporterIdentity::open(&keys, &altered).is_err());
+        // sealed for another use, it does not open as an identity
+        let elsewhere = keys.seal(b"{}", "another context").unwrap();
+        assert!(ReporterIdentity::open(&keys, &elsewhere).is_err());
+    }
 
     #[test]
     fn reporters_read_the_real_state_of_their_report_in_plain_words() {

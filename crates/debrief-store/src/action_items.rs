@@ -239,6 +239,16 @@ impl Store {
     }
 
     /// Items, open ones first, then by due day (overdue ones come first), then priority.
+    /// Every action item of one case (up to 1,000), as its review, its
+    /// library page and its exports show them.
+    pub async fn case_action_items(&self, case_id: i64) -> Result<Vec<ActionItem>> {
+        let f = ItemFilter {
+            case_id: Some(case_id),
+            ..Default::default()
+        };
+        Ok(self.list_action_items(f, 1000, 0).await?.0)
+    }
+
     pub async fn list_action_items(
         &self,
         f: ItemFilter,

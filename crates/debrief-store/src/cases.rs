@@ -106,6 +106,27 @@ pub struct NewCase {
     pub created_by: i64,
 }
 
+impl NewCase {
+    /// A case that meets the core's rules, opened by `created_by` from
+    /// `report_ids`.
+    pub fn from_valid(
+        valid: debrief_core::case::ValidCase,
+        report_ids: Vec<i64>,
+        urgent: bool,
+        created_by: i64,
+    ) -> NewCase {
+        NewCase {
+            title: valid.title,
+            severity: valid.severity,
+            report_ids,
+            occurred_ms: valid.occurred_ms,
+            detected_ms: valid.detected_ms,
+            urgent,
+            created_by,
+        }
+    }
+}
+
 /// Sets the case's reported time to its earliest linked report.
 pub fn refresh_reported(c: &mut dyn Conn, case_id: i64) -> Result<()> {
     c.execute(

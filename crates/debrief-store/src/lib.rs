@@ -82,6 +82,8 @@ impl StoreError {
         }
     }
 }
+/// The settings key of the report form's promise.
+const REPORTING_PROMISE: &str = "reporting_promise";
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -169,6 +171,19 @@ impl Store {
                 .transpose()
         })
         .await
+    }
+
+    /// The promise the report form makes to reporters: the organisation's own
+    /// once an administrator has written it, the default until then.
+    pub async fn reporting_promise(&self) -> Result<String> {
+        Ok(self
+            .setting(REPORTING_PROMISE)
+            .await?
+            .unwrap_or_else(|| debrief_core::report::DEFAULT_PROMISE.to_string()))
+    }
+
+    pub async fn set_reporting_promise(&self, promise: &str) -> Result<()> {
+        self.set_setting(REPORTING_PROMISE, promise).await
     }
 
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {

@@ -107,6 +107,65 @@ document.addEventListener("DOMContentLoaded", function () {
   window.addEventListener("pageshow", function () { sending = null; });
 });
 
+// A search form marked data-live="ID" (method get) updates the element with
+// that id in place while the person types: the same page is fetched with the
+// form's query and only that element is swapped, and the address records the
+// search. Without JavaScript the form is sent as usual (Enter) and the whole
+// page answers with the same list.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.fetch || !window.DOMParser) return;
+  document.querySelectorAll("form[data-live]").forEach(function (form) {
+    var id = form.getAttribute("data-live");
+    var timer = null, seq = 0, last = null;
+    function url() {
+      var q = new URLSearchParams(new FormData(form)).toString();
+      return form.action + (q ? "?" + q : "");
+    }
+    function update() {
+      var target = url(), mine = ++seq;
+      if (target === last) return;
+      last = target;
+      var current = document.getElementById(id);
+      if (current) current.setAttribute("aria-busy", "true");
+      fetch(target, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (html === null || mine !== seq) return;
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(id);
+          var now = document.getElementById(id);
+          if (!fresh || !now) return;
+          now.replaceWith(document.importNode(fresh, true));
+          history.pushState(null, "", target);
+          form.dispatchEvent(new Event("live-shown"));
+        })
+        .catch(function () {})
+        .then(function () {
+          var el = document.getElementById(id);
+          if (el && mine === seq) el.removeAttribute("aria-busy");
+        });
+    }
+    last = url();
+    form.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(update, 300);
+    });
+    // Enter (or the field's clear button) asks at once instead of loading the page
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      clearTimeout(timer);
+      update();
+    });
+    // back and forward between searches show the list of that address (a
+    // move to an anchor on the same page changes nothing)
+    function bare(u) { return new URL(u, location.href).href.split("#")[0]; }
+    var shown = bare(location.href);
+    form.addEventListener("live-shown", function () { shown = bare(location.href); });
+    window.addEventListener("popstate", function () {
+      if (bare(location.href) !== shown) location.reload();
+    });
+  });
+});
+
 // The blameless-language checker, live beside the review editor's text fields
 // (forms marked data-lint). Without JavaScript the findings appear on the page
 // after saving.

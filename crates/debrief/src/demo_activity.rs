@@ -362,18 +362,45 @@ pub fn generate(
                     t = rng.pick(&TEMPLATES[5..10]);
                 }
                 let occurred = now - age_days * DAY - rng.below(12 * 60) as i64 * MIN;
-                let detected = occurred + (rng.below(if t.kind == Kind::Concern { 20 * 24 * 60 } else { 36 * 60 }) as i64 + 5) * MIN;
-                let reported = detected + (rng.below(if recent { 90 } else { 600 }) as i64 + 2) * MIN;
+                let detected = occurred
+                    + (rng.below(if t.kind == Kind::Concern {
+                        20 * 24 * 60
+                    } else {
+                        36 * 60
+                    }) as i64
+                        + 5)
+                        * MIN;
+                let reported =
+                    detected + (rng.below(if recent { 90 } else { 600 }) as i64 + 2) * MIN;
                 let lead = *rng.pick(&responders);
                 let mut transitions = Vec::new();
                 let mut at = reported + (rng.below(45) as i64 + 3) * MIN;
                 let steps: &[Status] = if t.kind == Kind::Incident {
-                    &[Status::Investigating, Status::Contained, Status::Resolved, Status::InReview, Status::Published, Status::Closed]
+                    &[
+                        Status::Investigating,
+                        Status::Contained,
+                        Status::Resolved,
+                        Status::InReview,
+                        Status::Published,
+                        Status::Closed,
+                    ]
                 } else {
-                    &[Status::Investigating, Status::Resolved, Status::InReview, Status::Published, Status::Closed]
+                    &[
+                        Status::Investigating,
+                        Status::Resolved,
+                        Status::InReview,
+                        Status::Published,
+                        Status::Closed,
+                    ]
                 };
                 // older cases are further along
-                let reach = if age_days > 120 { steps.len() } else if age_days > 45 { steps.len() - 2 } else { (rng.below(steps.len() as u64) as usize).max(1) };
+                let reach = if age_days > 120 {
+                    steps.len()
+                } else if age_days > 45 {
+                    steps.len() - 2
+                } else {
+                    (rng.below(steps.len() as u64) as usize).max(1)
+                };
                 for s in &steps[..reach] {
                     if at > now {
                         break;
@@ -389,7 +416,8 @@ pub fn generate(
                 }
                 let status = transitions.last().map_or(Status::Triage, |t| t.0);
                 let reached = |s: Status| transitions.iter().find(|t| t.0 == s).map(|t| t.1);
-                let (in_review_ms, published_ms) = (reached(Status::InReview), reached(Status::Published));
+                let (in_review_ms, published_ms) =
+                    (reached(Status::InReview), reached(Status::Published));
                 // the case records everyone who moved it as taking part
                 let mut participants: Vec<i64> = transitions.iter().filter_map(|t| t.2).collect();
                 participants.dedup();
@@ -417,18 +445,45 @@ pub fn generate(
                         _ => Confidentiality::Anonymous,
                     };
                     let (reporter, reporter_name, reporter_email) = rng.pick(&people).clone();
-                    let code = (mode != Confidentiality::Named).then(report::new_receipt_code).transpose().map_err(|e| StoreError::Invalid(e.to_string()))?;
+                    let code = (mode != Confidentiality::Named)
+                        .then(report::new_receipt_code)
+                        .transpose()
+                        .map_err(|e| StoreError::Invalid(e.to_string()))?;
                     let sealed = match mode {
                         Confidentiality::Confidential => Some(
-                            keys.seal(serde_json::json!({"user_id": reporter, "name": reporter_name, "email": reporter_email}).to_string().as_bytes(), "debrief reporter identity v1")
-                                .map_err(|e| StoreError::Invalid(e.to_string()))?,
+                            report::ReporterIdentity {
+                                user_id: reporter,
+                                name: reporter_name,
+                                email: reporter_email,
+                            }
+                            .seal(keys)
+                            .map_err(|e| StoreError::Invalid(e.to_string()))?,
                         ),
                         _ => None,
                     };
-                    let received = if mode == Confidentiality::Named { received } else { report::to_minute(received) };
-                    let title = if k == 0 { t.title.to_string() } else { format!("{} (also seen by another team)", t.title) };
-                    let occurred_text = if rng.chance(30) { "not sure — sometime that morning".to_string() } else { String::new() };
-                    let hash = report::content_hash(&Content { kind: t.kind, title: &title, description: t.description, occurred: &occurred_text, detected: "", systems: t.systems });
+                    let received = if mode == Confidentiality::Named {
+                        received
+                    } else {
+                        report::to_minute(received)
+                    };
+                    let title = if k == 0 {
+                        t.title.to_string()
+                    } else {
+                        format!("{} (also seen by another team)", t.title)
+                    };
+                    let occurred_text = if rng.chance(30) {
+                        "not sure — sometime that morning".to_string()
+                    } else {
+                        String::new()
+                    };
+                    let hash = report::content_hash(&Content {
+                        kind: t.kind,
+                        title: &title,
+                        description: t.description,
+                        occurred: &occurred_text,
+                        detected: "",
+                        systems: t.systems,
+                    });
                     let rid = insert_report(
                         c,
                         &NewReport {
@@ -443,15 +498,34 @@ pub fn generate(
                             received_ms: received,
                             reporter_id: (mode == Confidentiality::Named).then_some(reporter),
                             reporter_sealed: sealed,
-                            receipt_hash: code.as_deref().and_then(report::normalize_receipt).map(|d| keys.receipt_hash(&d)),
+                            receipt_hash: code
+                                .as_deref()
+                                .and_then(report::normalize_receipt)
+                                .map(|d| keys.receipt_hash(&d)),
                             content_sha256: hash,
                         },
                     )?;
                     link_report_record(c, case_id, rid, received)?;
                     if rng.chance(40) {
                         let q = rng.below(QUESTIONS.len() as u64) as usize;
-                        add_message(c, rid, "team", Some(lead), "question", QUESTIONS[q], received + 30 * MIN)?;
-                        add_message(c, rid, "reporter", (mode == Confidentiality::Named).then_some(reporter), "message", ANSWERS[q], report::to_minute(received + 3 * 3600 * 1000))?;
+                        add_message(
+                            c,
+                            rid,
+                            "team",
+                            Some(lead),
+                            "question",
+                            QUESTIONS[q],
+                            received + 30 * MIN,
+                        )?;
+                        add_message(
+                            c,
+                            rid,
+                            "reporter",
+                            (mode == Confidentiality::Named).then_some(reporter),
+                            "message",
+                            ANSWERS[q],
+                            report::to_minute(received + 3 * 3600 * 1000),
+                        )?;
                     }
                     if status != Status::Triage && rng.chance(60) {
                         let thanks: &&str = rng.pick(THANKS);
@@ -464,7 +538,13 @@ pub fn generate(
                 for (j, fact) in t.facts.iter().enumerate() {
                     let at = detected + (j as i64 + 1) * (rng.below(120) as i64 + 10) * MIN;
                     if at < now {
-                        let kind = if j == 0 { "fact" } else if j + 1 == t.facts.len() { "decision" } else { "fact" };
+                        let kind = if j == 0 {
+                            "fact"
+                        } else if j + 1 == t.facts.len() {
+                            "decision"
+                        } else {
+                            "fact"
+                        };
                         insert_timeline_record(c, case_id, at, kind, fact, Some(lead))?;
                     }
                 }
@@ -479,7 +559,14 @@ pub fn generate(
                         in_review_ms,
                         published_ms,
                     };
-                    demo_reviews::add(c, &mut Rng::for_item(seed, i as u64), &cast, &case, &mut coverage, now)?;
+                    demo_reviews::add(
+                        c,
+                        &mut Rng::for_item(seed, i as u64),
+                        &cast,
+                        &case,
+                        &mut coverage,
+                        now,
+                    )?;
                 }
                 n += 1;
             }

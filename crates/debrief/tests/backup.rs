@@ -5,8 +5,6 @@
 //! target, so the two passes together cover SQLite → PostgreSQL → SQLite and
 //! PostgreSQL → SQLite → PostgreSQL.
 
-mod common;
-
 use debrief_store::Store;
 use debrief_store::db::Engine;
 use debrief_store::testkit::{TestDb, engine_from_env, off_runtime};
@@ -208,7 +206,7 @@ fn demo_data_moves_to_the_other_engine_and_back_unchanged() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_while_the_server_writes_restores_and_verifies() {
-    let app = common::TestApp::spawn().await;
+    let app = debrief_testkit::TestApp::spawn().await;
     let reporter = app.users[&debrief_core::Role::Reporter].clone();
     let token = app.token(&reporter).await;
     let dir = tempfile::tempdir().unwrap();
@@ -216,7 +214,7 @@ async fn a_backup_taken_while_the_server_writes_restores_and_verifies() {
     let writer = {
         let (url, stop) = (app.url("/api/v1/reports"), stop.clone());
         tokio::spawn(async move {
-            let client = common::client();
+            let client = debrief_testkit::client();
             let mut made = 0u64;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 let r = client

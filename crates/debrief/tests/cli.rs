@@ -1,11 +1,14 @@
 //! The `debrief` binary as an operator uses it: exit codes, one-line errors,
-//! users and tokens, audit verification, configuration layering, the setup link
-//! and graceful shutdown.
+//! users and tokens, audit verification, configuration layering, the setup link,
+//! graceful shutdown, and the serving process's memory under a burst of sign-ins.
 
 use debrief_store::testkit::TestDb;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use debrief_testkit::client;
+use reqwest::StatusCode;
 
 const BIN: &str = env!("CARGO_BIN_EXE_debrief");
 
@@ -505,4 +508,128 @@ fn two_servers_share_one_postgres_database() {
     drop(store);
     stop(a);
     stop(b);
+}
+
+#[test]
+fn the_cli_refuses_common_passwords() {
+    let dir = std::env::temp_dir().join(format!("debrief-pw-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}", dir.join("pw.db").display());
+    let out = debrief_stdin(
+        &[
+            "user",
+            "add",
+            "--database",
+            &db,
+            "--email",
+            "ops@example.org",
+            "--name",
+            "Ops",
+            "--password-stdin",
+        ],
+        "password1234\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("most common passwords"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    s.lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// A wrong sign-in, retried while the server answers 503 (busy), so that every
+/// one of them is eventually hashed. Returns the final status and the 503s seen.
+async fn anonymous_login(base: &str, from: &str, email: &str) -> (StatusCode, usize) {
+    let mut busy = 0;
+    loop {
+        let s = anonymous_login_once(base, from, email).await;
+        if s != StatusCode::SERVICE_UNAVAILABLE || busy >= 100 {
+            return (s, busy);
+        }
+        busy += 1;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn anonymous_login_once(base: &str, from: &str, email: &str) -> StatusCode {
+    let csrf = debrief_core::secret::random_hex(32);
+    client()
+        .post(format!("{base}/login"))
+        .header("cookie", format!("debrief_csrf={csrf}"))
+        .header("origin", base)
+        .header("sec-fetch-site", "same-origin")
+        .header("x-forwarded-for", from)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", "wrong password"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_wrong_sign_ins_leaves_memory_within_100_mb() {
+    let db = TestDb::new();
+    let server = start(&[
+        "--database",
+        &db.url,
+        "--listen",
+        "127.0.0.1:0",
+        "--trusted-proxies",
+        "127.0.0.1",
+    ]);
+    let (mut child, base) = (server.child, server.base);
+    // warm up: the first sign-in makes the dummy hash and touches every layer
+    for i in 0..3 {
+        anonymous_login(&base, &format!("192.0.2.{i}"), "warm@example.org").await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = rss_kib(child.id());
+    let jobs: Vec<_> = (0..50)
+        .map(|i| {
+            let base = base.clone();
+            tokio::spawn(async move {
+                anonymous_login(
+                    &base,
+                    &format!("203.0.113.{i}"),
+                    &format!("nobody{i}@example.org"),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut answered = Vec::new();
+    for j in jobs {
+        answered.push(j.await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let after = rss_kib(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    let unauthorized = answered
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::UNAUTHORIZED)
+        .count();
+    let busy: usize = answered.iter().map(|(_, b)| b).sum();
+    eprintln!(
+        "RSS before {before} KiB, after {after} KiB, grew {} KiB; {unauthorized} of 50 checked, {busy} answers 503 (retried)",
+        after.saturating_sub(before),
+    );
+    assert_eq!(
+        unauthorized, 50,
+        "every one is checked in the end: {answered:?}"
+    );
+    assert!(
+        after.saturating_sub(before) < 100 * 1000,
+        "RSS grew from {before} KiB to {after} KiB"
+    );
 }

@@ -3,15 +3,13 @@
 //! DEBRIEF_TEST_DB names: every state appears, the texts are blameless, and
 //! facilitators never took part in the case they review.
 
-mod common;
-
-use common::TestApp;
 use debrief_core::Role;
 use debrief_core::lint::{LintConfig, Linter, People};
 use debrief_core::review::LessonLevel;
 use debrief_store::Store;
 use debrief_store::db::Conn;
 use debrief_store::testkit::{TestDb, off_runtime};
+use debrief_testkit::TestApp;
 use reqwest::StatusCode;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -619,3 +619,36 @@ fn anonymous_reports_cannot_be_dated_to_the_second() {
     }
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// `debrief verify-receipt` takes the deployment's whole public key (base64 or
+/// hex), never the short fingerprint pages show beside it.
+#[test]
+fn the_cli_verifies_with_the_whole_key_only() {
+    let keys = debrief_core::keys::Keys::from_master(&[9u8; 32]);
+    let proof = debrief_core::report::make_proof(&keys, 7, "abc", 0);
+    let json_text = serde_json::to_string(&proof).unwrap();
+    let dir = std::env::temp_dir().join(format!("debrief-key-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("proof.json");
+    std::fs::write(&file, &json_text).unwrap();
+    let run = |key: &str| {
+        std::process::Command::new(BIN)
+            .arg("verify-receipt")
+            .arg(&file)
+            .args(["--key", key])
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run(&keys.public_key_b64()).status.code(), Some(0));
+    assert_eq!(run(&keys.public_key_hex()).status.code(), Some(0));
+    let out = run(&keys.fingerprint());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a 64-bit fingerprint is not enough"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("whole public key"));
+    let other = debrief_core::keys::Keys::from_master(&[8u8; 32]);
+    assert_eq!(run(&other.public_key_b64()).status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}

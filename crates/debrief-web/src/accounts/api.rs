@@ -133,10 +133,7 @@ pub async fn create_my_token(
     )
     .await
     {
-        if e.refused() {
-            return Err(e.api("password"));
-        }
-        v.add("password", e.message);
+        e.add_to(&mut v, "password")?;
     }
     v.finish().map_err(ApiError::invalid)?;
     let (token, id) = issue_token(&state, &ident.user, &ident.actor(), name).await?;

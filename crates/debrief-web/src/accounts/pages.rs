@@ -59,12 +59,7 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let get = |k: &str| {
-        form.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| crate::platform::form::first(&form, k);
     let email = get("email").trim().to_lowercase();
     let password = get("password");
     let next = auth::safe_next(Some(&get("next")));
@@ -443,16 +438,11 @@ pub async fn change_password(
         &ident.user.name,
     );
     // the current password is always asked for here, even within the reauth window
-    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
-    let mut retry = None;
+    let (mut status, mut retry) = (StatusCode::UNPROCESSABLE_ENTITY, None);
     if let Err(e) =
         auth::confirm_password(&state, &ident, ip, None, Some(&f.current_password)).await
     {
-        if e.refused() {
-            status = e.status;
-            retry = e.retry_after;
-        }
-        v.add("current_password", e.message);
+        (status, retry) = e.add_to_form(&mut v, "current_password");
     }
     if !v.is_ok() {
         let mut resp = account_page(
@@ -531,8 +521,7 @@ pub async fn create_token(
 ) -> Response {
     let mut v = Validation::new();
     let name = token_name(&mut v, &f.name);
-    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
-    let mut retry = None;
+    let (mut status, mut retry) = (StatusCode::UNPROCESSABLE_ENTITY, None);
     if let Err(e) = auth::confirm_password(
         &state,
         &ident,
@@ -542,11 +531,7 @@ pub async fn create_token(
     )
     .await
     {
-        if e.refused() {
-            status = e.status;
-            retry = e.retry_after;
-        }
-        v.add("current_password", e.message);
+        (status, retry) = e.add_to_form(&mut v, "current_password");
     }
     if !v.is_ok() {
         let mut resp = account_page(

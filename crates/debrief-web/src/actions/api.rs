@@ -5,7 +5,7 @@ use crate::actions::policy;
 use crate::platform::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};
 use crate::platform::auth::{Signed, may};
 use crate::platform::error::{ApiError, Problem};
-use crate::reviews::pages::today;
+use crate::platform::shell::today;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

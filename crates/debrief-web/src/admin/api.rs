@@ -122,10 +122,7 @@ pub async fn put_roles(
     )
     .await
     {
-        if e.refused() {
-            return Err(e.api("password"));
-        }
-        v.add("password", e.message);
+        e.add_to(&mut v, "password")?;
     }
     v.finish().map_err(ApiError::invalid)?;
     change_roles(&state, &ident, id, roles).await?;

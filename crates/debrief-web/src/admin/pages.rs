@@ -6,7 +6,6 @@ use crate::admin::users::PAGE;
 use crate::platform::auth::Signed;
 use crate::platform::error::{PageError, Refusal, refusal};
 use crate::platform::shell::{Ctx, render, render_status, time_html};
-use crate::reporting::pages::promise;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -194,7 +193,12 @@ struct SettingsPage {
 }
 
 pub async fn settings_form(State(state): State<AppState>, ctx: Ctx) -> Response {
-    let promise = promise(&state).await;
+    // the form shows what the report form shows, so that saving it unchanged
+    // changes nothing; a store failure is an error, not the default as if saved
+    let promise = match state.store.reporting_promise().await {
+        Ok(p) => p,
+        Err(e) => return PageError::from(e).into_response(),
+    };
     render_status(
         StatusCode::OK,
         &SettingsPage {
@@ -231,7 +235,7 @@ pub async fn save_settings(
             },
         );
     }
-    if let Err(e) = state.store.set_setting("reporting_promise", &promise).await {
+    if let Err(e) = state.store.set_reporting_promise(&promise).await {
         return PageError::from(e).into_response();
     }
     let _ = state

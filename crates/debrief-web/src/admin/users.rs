@@ -141,12 +141,7 @@ pub async fn add_user(
     Signed(ident): Signed,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let get = |k: &str| {
-        form.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| crate::platform::form::first(&form, k);
     let (name, email, password) = (get("name"), get("email"), get("password"));
     let draft = UserDraft {
         name: &name,

@@ -5,13 +5,12 @@ use crate::cases::ops::{CaseIn, timeline_kind, validate_case};
 use crate::platform::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};
 use crate::platform::auth::Signed;
 use crate::platform::error::{ApiError, Problem};
-use crate::reporting::intake;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use debrief_core::Validation;
 use debrief_core::case::{Severity, Status};
+use debrief_core::{Validation, times};
 use debrief_store::cases::{Case, CaseDetail};
 use debrief_store::now_ms;
 use serde::{Deserialize, Serialize};
@@ -211,7 +210,7 @@ pub async fn post_transition(
             None
         }
     };
-    let at = intake::parse_time(&mut Validation::new(), "at", b.at.as_deref(), i64::MAX);
+    let at = times::parse_time(&mut Validation::new(), "at", b.at.as_deref(), i64::MAX);
     if b.at.as_deref().is_some_and(|s| !s.trim().is_empty()) && at.is_none() {
         v.add("at", "Use an RFC 3339 time such as 2026-03-14T09:30:00Z.");
     }
@@ -259,7 +258,7 @@ pub async fn post_timeline(
         v.add("kind", "Expected fact, decision or communication.");
     }
     let body = v.text("body", &b.body, debrief_core::case::TIMELINE_MAX);
-    let at = intake::parse_time(&mut v, "at", b.at.as_deref(), now).unwrap_or(now);
+    let at = times::parse_time(&mut v, "at", b.at.as_deref(), now).unwrap_or(now);
     v.finish().map_err(ApiError::invalid)?;
     state
         .store
@@ -288,8 +287,8 @@ pub async fn put_times(
     let now = now_ms();
     let mut v = Validation::new();
     let reason = v.text("reason", &b.reason, debrief_core::case::REASON_MAX);
-    let occurred = intake::parse_time(&mut v, "occurred_at", b.occurred_at.as_deref(), now);
-    let detected = intake::parse_time(&mut v, "detected_at", b.detected_at.as_deref(), now);
+    let occurred = times::parse_time(&mut v, "occurred_at", b.occurred_at.as_deref(), now);
+    let detected = times::parse_time(&mut v, "detected_at", b.detected_at.as_deref(), now);
     if occurred.is_none() && detected.is_none() && v.is_ok() {
         v.add("occurred_at", "Give occurred_at, detected_at or both.");
     }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod ops;
 pub mod pages;
+pub mod policy;
 pub mod times;
 
 use crate::platform::authz::{CASE_READERS, RESPONDERS};

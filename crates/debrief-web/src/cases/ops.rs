@@ -27,15 +27,12 @@ pub fn validate_case(b: &CaseIn, user_id: i64, urgent: bool) -> Result<NewCase, 
         detected_at: b.detected_at.as_deref(),
     }
     .parse(now_ms())?;
-    Ok(NewCase {
-        title: valid.title,
-        severity: valid.severity,
-        report_ids: b.report_ids.clone(),
-        occurred_ms: valid.occurred_ms,
-        detected_ms: valid.detected_ms,
+    Ok(NewCase::from_valid(
+        valid,
+        b.report_ids.clone(),
         urgent,
-        created_by: user_id,
-    })
+        user_id,
+    ))
 }
 
 pub fn timeline_kind(k: &str) -> Option<&'static str> {

@@ -3,11 +3,11 @@
 
 use crate::AppState;
 use crate::cases::ops::{CaseIn, timeline_kind, validate_case};
+use crate::cases::policy;
 use crate::cases::times::{parse_local_time, utc_input_value, utc_rfc3339};
-use crate::platform::auth::{Identity, Signed, may};
+use crate::platform::auth::{Identity, Signed};
 use crate::platform::error::{PageError, show_refusal};
-use crate::platform::shell::{Ctx, render_status, time_html};
-use crate::triage::pages::NewCaseForm;
+use crate::platform::shell::{Ctx, render_status, severity_options, time_html};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -15,30 +15,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use debrief_core::Validation;
 use debrief_core::case::{Severity, Status};
-use debrief_store::reports::ReportStatus;
 use debrief_store::{StoreError, now_ms};
 use serde::Deserialize;
-
-/// How long a report has waited, in the words every duration uses ("3 h 12 min").
-pub fn age(ms: i64, now: i64) -> String {
-    debrief_core::duration::words(((now - ms) / 60_000).max(0))
-}
-
-pub(crate) fn report_status_label(s: ReportStatus) -> &'static str {
-    match s {
-        ReportStatus::New => "New",
-        ReportStatus::InCase => "In a case",
-        ReportStatus::Duplicate => "Duplicate",
-        ReportStatus::Closed => "Closed",
-    }
-}
-
-pub(crate) fn severities() -> Vec<(&'static str, &'static str)> {
-    Severity::ALL
-        .into_iter()
-        .map(|s| (s.as_str(), s.label()))
-        .collect()
-}
 
 pub struct CaseRow {
     pub id: i64,
@@ -107,8 +85,8 @@ async fn cases_page(
                 .into_iter()
                 .map(|s| (s.as_str(), s.label()))
                 .collect(),
-            can_create: may(ident, "POST", "/cases"),
-            severities: severities(),
+            can_create: policy::may_open(ident),
+            severities: severity_options(),
             form_title: form.0,
             form_severity: form.1,
             errors: form.2,
@@ -163,6 +141,14 @@ pub async fn create_case(
             .await
         }
     }
+}
+
+#[derive(Deserialize)]
+pub struct NewCaseForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    severity: String,
 }
 
 pub struct ReportLine {
@@ -260,11 +246,7 @@ async fn case_page(
         .map_or_else(|| "None".to_string(), |t| t.name.clone());
     let leads = users
         .iter()
-        .filter(|u| {
-            !u.disabled
-                && (u.roles.contains(debrief_core::Role::Responder)
-                    || u.roles.contains(debrief_core::Role::SecurityLead))
-        })
+        .filter(|u| policy::may_lead(u))
         .map(|u| (u.id, u.name.clone(), Some(u.id) == c.lead_id))
         .collect();
     let teams = all_teams
@@ -295,7 +277,7 @@ async fn case_page(
         participants: d.participants.iter().map(|p| p.1.clone()).collect(),
         leads,
         teams,
-        severities: severities(),
+        severities: severity_options(),
         times,
         allowed: c
             .status
@@ -332,8 +314,8 @@ async fn case_page(
                 body: e.body.clone(),
             })
             .collect(),
-        can_edit: may(ident, "POST", "/cases/{id}/transition"),
-        can_triage: may(ident, "GET", "/triage/{id}"),
+        can_edit: policy::may_change(ident),
+        can_triage: policy::opens_reports(ident),
         notice,
         error,
         entry,

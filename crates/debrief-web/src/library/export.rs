@@ -13,7 +13,6 @@ use debrief_core::review::ReviewState;
 use debrief_export::{
     ActionItem, Factor, Format, Impact, Kind, Lesson, ReviewDocument, TimelineItem, WhyChain,
 };
-use debrief_store::action_items::ItemFilter;
 use debrief_store::{Store, StoreError, now_ms};
 use serde::Deserialize;
 
@@ -52,16 +51,7 @@ pub async fn review_document(
         Some(f) => store.user_by_id(f).await?.map(|u| u.name),
         None => None,
     };
-    let (mut items, _) = store
-        .list_action_items(
-            ItemFilter {
-                case_id: Some(case_id),
-                ..Default::default()
-            },
-            1000,
-            0,
-        )
-        .await?;
+    let mut items = store.case_action_items(case_id).await?;
     items.sort_by(|a, b| {
         (a.status.is_closed(), a.priority, &a.due_day).cmp(&(
             b.status.is_closed(),

@@ -4,13 +4,13 @@
 use crate::AppState;
 use crate::platform::error::PageError;
 use crate::platform::shell::{Ctx, render_status, time_html};
-use crate::reviews::pages::{ItemView, SectionHead, item_view, section, today};
+use crate::platform::shell::{excerpt, today};
+use crate::reviews::pages::{ItemView, SectionHead, item_view, section};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use debrief_core::review::{LessonLevel, ReviewState};
-use debrief_store::action_items::ItemFilter;
 use debrief_store::reviews::ReviewDetail;
 use serde::Deserialize;
 
@@ -41,22 +41,6 @@ pub struct LibraryRow {
 pub struct LibraryQuery {
     q: Option<String>,
     offset: Option<i64>,
-}
-
-/// The first sentence or so of a text, for lists.
-pub fn excerpt(s: &str, max: usize) -> String {
-    let s = s.trim();
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let cut: String = s.chars().take(max).collect();
-    match cut.rfind(['.', '!', '?']) {
-        Some(i) if i > max / 3 => cut[..=i].to_string(),
-        _ => match cut.rfind(' ') {
-            Some(i) => format!("{}…", &cut[..i]),
-            None => format!("{cut}…"),
-        },
-    }
 }
 
 pub async fn library(
@@ -144,19 +128,7 @@ pub async fn library_review(
         Ok(None) => return PageError::not_found().into_response(),
         Err(e) => return PageError::from(e).into_response(),
     };
-    let items = state
-        .store
-        .list_action_items(
-            ItemFilter {
-                case_id: Some(id),
-                ..Default::default()
-            },
-            500,
-            0,
-        )
-        .await
-        .map(|x| x.0)
-        .unwrap_or_default();
+    let items = state.store.case_action_items(id).await.unwrap_or_default();
     let today = today();
     let c = &cd.case;
     let times = c

@@ -16,11 +16,6 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../assets/app.css"),
     ),
     (
-        "htmx.min.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../../assets/htmx.min.js"),
-    ),
-    (
         "app.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../assets/app.js"),

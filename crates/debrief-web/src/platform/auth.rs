@@ -502,6 +502,33 @@ impl ConfirmError {
         mark_retry(resp, self.retry_after);
     }
 
+    /// For an API route that checks other fields too: a wrong password joins
+    /// their errors under `field`; a refusal (429, 503) is the answer alone.
+    pub fn add_to(self, v: &mut debrief_core::Validation, field: &str) -> Result<(), ApiError> {
+        if self.refused() {
+            return Err(self.api(field));
+        }
+        v.add(field, self.message);
+        Ok(())
+    }
+
+    /// For a form page: the message joins the form's errors under `field`;
+    /// returns the status the page answers with (the refusal's, or 422) and
+    /// the `Retry-After` it carries.
+    pub fn add_to_form(
+        self,
+        v: &mut debrief_core::Validation,
+        field: &str,
+    ) -> (StatusCode, Option<u64>) {
+        let answer = if self.refused() {
+            (self.status, self.retry_after)
+        } else {
+            (StatusCode::UNPROCESSABLE_ENTITY, None)
+        };
+        v.add(field, self.message);
+        answer
+    }
+
     /// The API error: a field error on `field`, or the refusal.
     pub fn api(self, field: &str) -> ApiError {
         if self.refused() {

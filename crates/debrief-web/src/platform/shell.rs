@@ -117,6 +117,35 @@ pub fn time_html(ms: i64) -> String {
     }
 }
 
+/// Today's date (UTC), against which due dates are read.
+pub fn today() -> chrono::NaiveDate {
+    debrief_core::review::day_of(debrief_store::now_ms())
+}
+
+/// The first sentence or so of a text, for lists.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    match cut.rfind(['.', '!', '?']) {
+        Some(i) if i > max / 3 => cut[..=i].to_string(),
+        _ => match cut.rfind(' ') {
+            Some(i) => format!("{}…", &cut[..i]),
+            None => format!("{cut}…"),
+        },
+    }
+}
+
+/// The severities a form offers, as (value, label), in the order of the core.
+pub fn severity_options() -> Vec<(&'static str, &'static str)> {
+    debrief_core::case::Severity::ALL
+        .into_iter()
+        .map(|s| (s.as_str(), s.label()))
+        .collect()
+}
+
 pub(crate) fn role_names(roles: RoleSet) -> Vec<&'static str> {
     roles.iter().map(Role::label).collect()
 }

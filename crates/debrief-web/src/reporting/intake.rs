@@ -101,11 +101,13 @@ pub async fn submit(
     let (reporter_id, reporter_sealed) = match (mode, who) {
         (Confidentiality::Named, Some(i)) => (Some(i.user.id), None),
         (Confidentiality::Confidential, Some(i)) => {
-            let identity = serde_json::json!({ "user_id": i.user.id, "name": i.user.name, "email": i.user.email });
-            let sealed = state
-                .keys
-                .seal(identity.to_string().as_bytes(), SEAL_CONTEXT)
-                .map_err(ApiError::internal)?;
+            let sealed = report::ReporterIdentity {
+                user_id: i.user.id,
+                name: i.user.name.clone(),
+                email: i.user.email.clone(),
+            }
+            .seal(&state.keys)
+            .map_err(ApiError::internal)?;
             (None, Some(sealed))
         }
         _ => (None, None),
@@ -133,8 +135,6 @@ pub async fn submit(
         confidentiality: mode,
     })
 }
-
-pub const SEAL_CONTEXT: &str = "debrief reporter identity v1";
 
 /// Why a receipt look-up failed.
 pub enum ReceiptError {

@@ -4,7 +4,6 @@
 
 pub mod api;
 pub mod intake;
-pub mod messages;
 pub mod my_reports;
 pub mod pages;
 pub mod proofs;

@@ -3,9 +3,9 @@
 
 use crate::AppState;
 use crate::platform::auth::Signed;
+use crate::platform::conversation::{MessageView, message_views};
 use crate::platform::error::PageError;
 use crate::platform::shell::{Ctx, render_status, time_html};
-use crate::reporting::messages::{MessageView, message_views};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};

@@ -16,18 +16,14 @@ use debrief_core::Validation;
 use debrief_core::report::{Confidentiality, Kind};
 use serde::Deserialize;
 
-pub const DEFAULT_PROMISE: &str = "We want to hear about every incident, near-miss and worry, as early as possible. \
-Reporting in good faith is never held against you — not even when you were involved. We look for what in our systems \
-made it possible, not for someone to blame, and we will tell you what changed because of your report.";
-
-pub async fn promise(state: &AppState) -> String {
+/// The promise the form shows. The report form is the front door: if the
+/// setting cannot be read, it shows the default promise rather than fail.
+async fn promise(state: &AppState) -> String {
     state
         .store
-        .setting("reporting_promise")
+        .reporting_promise()
         .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| DEFAULT_PROMISE.to_string())
+        .unwrap_or_else(|_| debrief_core::report::DEFAULT_PROMISE.to_string())
 }
 
 pub struct Choice {

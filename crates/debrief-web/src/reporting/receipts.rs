@@ -3,11 +3,11 @@
 
 use crate::AppState;
 use crate::platform::client_addr::ClientIp;
+use crate::platform::conversation::{MessageView, message_views};
 use crate::platform::error::{ApiError, PageError};
 use crate::platform::shell::{Ctx, render_status, time_html};
 use crate::reporting::intake;
 use crate::reporting::intake::ReceiptError;
-use crate::reporting::messages::{MessageView, message_views};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;

@@ -1,26 +1,10 @@
-//! A submitted review form: its fields, and turning a part's fields into an
-//! edit (the rules are the core's, see `debrief_core::review_edit`).
+//! A submitted review form: turning a part's fields into an edit (the rules
+//! are the core's, see `debrief_core::review_edit`).
 
+use crate::platform::form::{Fields, opt_id};
 use debrief_core::FieldError;
 use debrief_core::review_edit::{Edit, EditDraft};
 use debrief_store::reviews::ReviewDetail;
-use std::collections::HashMap;
-
-/// A submitted form as name → value (the last value wins).
-pub type Fields = HashMap<String, String>;
-
-pub(crate) fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
-    f.get(name).map_or("", |s| s.as_str())
-}
-
-/// Whether a posted checkbox was ticked.
-pub(crate) fn ticked(f: &Fields, name: &str) -> bool {
-    matches!(field(f, name), "on" | "true" | "1" | "yes")
-}
-
-pub(crate) fn opt_id(f: &Fields, name: &str) -> Option<i64> {
-    field(f, name).trim().parse::<i64>().ok()
-}
 
 /// Turns a posted review form into an edit of the part named in the path,
 /// by the core's rules ([`EditDraft::parse`]).

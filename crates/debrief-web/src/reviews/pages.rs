@@ -2,11 +2,11 @@
 //! guidance): the page and what it shows.
 
 use crate::AppState;
-use crate::library::pages::excerpt;
 use crate::platform::auth::{Identity, Signed, may};
 use crate::platform::error::PageError;
+use crate::platform::form::{Fields, ticked};
 use crate::platform::shell::{Ctx, render_status, time_html};
-use crate::reviews::form::{Fields, ticked};
+use crate::platform::shell::{excerpt, today};
 use crate::reviews::save::{saved_notice, section_of};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use debrief_core::Role;
 use debrief_core::review::{ActionPriority, LessonLevel, ReviewState, SECTIONS};
-use debrief_store::action_items::{ActionItem, ItemFilter};
+use debrief_store::action_items::ActionItem;
 use debrief_store::now_ms;
 use debrief_store::reviews::ReviewDetail;
 use serde::Deserialize;
@@ -103,10 +103,6 @@ pub fn item_view(a: &ActionItem, today: chrono::NaiveDate) -> ItemView {
         case_title: a.case_title.clone(),
         check_day: a.check_day.clone().filter(|_| a.check_done_ms.is_none()),
     }
-}
-
-pub fn today() -> chrono::NaiveDate {
-    debrief_core::review::day_of(now_ms())
 }
 
 pub struct SectionHead {
@@ -282,19 +278,8 @@ pub async fn review_page(
         .map(|x| x.0)
         .unwrap_or_default();
     let categories = state.store.factor_categories().await.unwrap_or_default();
-    let items = match state
-        .store
-        .list_action_items(
-            ItemFilter {
-                case_id: Some(case_id),
-                ..Default::default()
-            },
-            500,
-            0,
-        )
-        .await
-    {
-        Ok(x) => x.0,
+    let items = match state.store.case_action_items(case_id).await {
+        Ok(x) => x,
         Err(e) => return PageError::from(e).into_response(),
     };
     let today = today();

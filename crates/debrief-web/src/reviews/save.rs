@@ -2,13 +2,12 @@
 //! shown side by side, interview notes, the facilitator and the review's state.
 
 use crate::AppState;
-use crate::library::pages::excerpt;
 use crate::platform::auth::{Identity, Signed};
 use crate::platform::error::{PageError, refusal, show_refusal};
+use crate::platform::form::{Fields, field, opt_id, ticked};
 use crate::platform::shell::Ctx;
-use crate::reviews::form::{
-    Fields, current_version, field, kept_key, merge, norm, opt_id, parse_edit, theirs, ticked,
-};
+use crate::platform::shell::excerpt;
+use crate::reviews::form::{current_version, kept_key, merge, norm, parse_edit, theirs};
 use crate::reviews::pages::{Conflict, Flash, review_page};
 use axum::Form;
 use axum::extract::{Path, State};

@@ -55,7 +55,7 @@ impl From<&Report> for ReportOut {
             occurred_at: r.occurred_ms.map(rfc3339),
             detected_at: r.detected_ms.map(rfc3339),
             received_at: rfc3339(r.received_ms),
-            reporter_id: r.reporter_id,
+            reporter_id: crate::triage::policy::shown_reporter(r),
             status: r.status.as_str().into(),
             case_id: r.case_id,
             duplicate_of: r.duplicate_of,

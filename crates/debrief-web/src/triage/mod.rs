@@ -4,6 +4,7 @@
 pub mod api;
 pub mod ops;
 pub mod pages;
+pub mod policy;
 
 use crate::platform::authz::{RESPONDERS, SECURITY_LEAD};
 use crate::platform::routes::Route;

@@ -3,9 +3,10 @@
 use crate::AppState;
 use crate::platform::auth::Identity;
 use crate::platform::error::ApiError;
-use crate::reporting::intake;
 use crate::triage::api::IdentityOut;
+use crate::triage::policy::{self, RevealRefusal};
 use axum::http::StatusCode;
+use debrief_core::report::ReporterIdentity;
 
 pub fn team_message_kind(kind: &str) -> Option<&'static str> {
     match kind {
@@ -27,17 +28,23 @@ pub async fn reveal(
     crate::platform::auth::confirm_password(state, ident, ip, reauth, password)
         .await
         .map_err(|e| e.api("password"))?;
-    let sealed = state.store.sealed_identity(id).await?.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            "This report is not confidential: there is no sealed identity.",
-        )
-    })?;
-    let plain = state
-        .keys
-        .open(&sealed, intake::SEAL_CONTEXT)
-        .map_err(ApiError::internal)?;
-    let v: serde_json::Value = serde_json::from_slice(&plain).map_err(ApiError::internal)?;
+    let sealed = state.store.sealed_identity(id).await?;
+    let sealed = match (policy::reveal(ident, sealed.is_some()), sealed) {
+        (Ok(()), Some(sealed)) => sealed,
+        (Err(RevealRefusal::NotSecurityLead), _) => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                RevealRefusal::NotSecurityLead.message(),
+            ));
+        }
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                RevealRefusal::NothingSealed.message(),
+            ));
+        }
+    };
+    let who = ReporterIdentity::open(&state.keys, &sealed).map_err(ApiError::internal)?;
     state
         .store
         .audit(
@@ -48,8 +55,8 @@ pub async fn reveal(
         )
         .await?;
     Ok(IdentityOut {
-        user_id: v["user_id"].as_i64().unwrap_or_default(),
-        name: v["name"].as_str().unwrap_or_default().to_string(),
-        email: v["email"].as_str().unwrap_or_default().to_string(),
+        user_id: who.user_id,
+        name: who.name,
+        email: who.email,
     })
 }

@@ -1,22 +1,23 @@
 //! Triage pages: the queue of new reports and a report's handling page.
 
 use crate::AppState;
-use crate::cases::ops::{CaseIn, validate_case};
-use crate::cases::pages::{age, report_status_label, severities};
-use crate::platform::auth::{Identity, ReauthAt, Signed, may};
+use crate::platform::auth::{Identity, ReauthAt, Signed};
 use crate::platform::client_addr::ClientIp;
+use crate::platform::conversation::{MessageView, message_views};
 use crate::platform::error::PageError;
-use crate::platform::shell::{Ctx, render_status, time_html};
-use crate::reporting::messages::{MessageView, message_views};
+use crate::platform::shell::{Ctx, render_status, severity_options, time_html};
 use crate::triage::ops::team_message_kind;
+use crate::triage::policy;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use debrief_core::Validation;
-use debrief_core::case::Status;
+use debrief_core::case::{CaseDraft, Status};
+use debrief_core::duration;
 use debrief_core::report::Kind;
+use debrief_store::cases::NewCase;
 use debrief_store::reports::{Report, ReportFilter, ReportStatus};
 use debrief_store::{StoreError, now_ms};
 use serde::Deserialize;
@@ -84,8 +85,8 @@ pub async fn triage(
             title: r.title.clone(),
             mode: r.confidentiality.label(),
             received: time_html(r.received_ms),
-            age: age(r.received_ms, now),
-            status: report_status_label(r.status),
+            age: duration::since(r.received_ms, now),
+            status: r.status.label(),
         })
         .collect();
     let status_options = vec![
@@ -155,7 +156,7 @@ async fn triage_report_page(
         Ok(None) => return PageError::not_found().into_response(),
         Err(e) => return PageError::from(e).into_response(),
     };
-    let reporter = match r.reporter_id {
+    let reporter = match policy::shown_reporter(&r) {
         Some(uid) => state
             .store
             .user_by_id(uid)
@@ -180,13 +181,11 @@ async fn triage_report_page(
             .detected_ms
             .map(time_html)
             .unwrap_or_else(|| "Not given".into()),
-        status: report_status_label(r.status),
+        status: r.status.label(),
         messages: message_views(&msgs, "Reporter"),
         open_cases,
-        severities: severities(),
-        can_reveal: r.has_sealed_identity
-            && x.revealed.is_none()
-            && may(ident, "POST", "/api/v1/reports/{id}/reveal"),
+        severities: severity_options(),
+        can_reveal: x.revealed.is_none() && policy::reveal(ident, r.has_sealed_identity).is_ok(),
         revealed: x.revealed,
         notice: x.notice,
         error: x.error,
@@ -224,11 +223,11 @@ async fn triage_refusal(
 }
 
 #[derive(Deserialize)]
-pub struct NewCaseForm {
+pub struct OpenCaseForm {
     #[serde(default)]
-    pub title: String,
+    title: String,
     #[serde(default)]
-    pub severity: String,
+    severity: String,
 }
 
 pub async fn triage_open_case(
@@ -236,17 +235,17 @@ pub async fn triage_open_case(
     ctx: Ctx,
     Signed(ident): Signed,
     Path(id): Path<i64>,
-    Form(f): Form<NewCaseForm>,
+    Form(f): Form<OpenCaseForm>,
 ) -> Response {
-    let input = CaseIn {
-        title: f.title,
-        severity: f.severity,
-        report_ids: vec![id],
+    let valid = CaseDraft {
+        title: &f.title,
+        severity: &f.severity,
         occurred_at: None,
         detected_at: None,
-    };
-    let mut n = match validate_case(&input, ident.user.id, false) {
-        Ok(n) => n,
+    }
+    .parse(now_ms());
+    let mut n = match valid {
+        Ok(valid) => NewCase::from_valid(valid, vec![id], false, ident.user.id),
         Err(errors) => {
             let msg = Validation { errors }.summary();
             return triage_report_page(

@@ -3,11 +3,9 @@
 //! the pages of a real server, as a browser without JavaScript sends them (the
 //! browser side is in e2e/defects-ui.test.mjs).
 
-mod common;
-
-use common::{Session, TestApp};
 use debrief_core::Role;
 use debrief_core::case::Status;
+use debrief_testkit::{Session, TestApp};
 use reqwest::StatusCode;
 
 async fn new_case(app: &TestApp, title: &str, in_review: bool) -> i64 {

@@ -1,4 +1,5 @@
-//! A report's conversation as shown on a page.
+//! A report's conversation between its reporter and the security team, as
+//! the triage page, the receipt page and "My reports" show it.
 
 use crate::platform::shell::time_html;
 use debrief_store::reports::Message;

@@ -3,10 +3,8 @@
 //! the field, and no value a person sends reaches a 500. Each failed before its
 //! fix. Runs on both engines (`DEBRIEF_TEST_DB=sqlite|postgres`).
 
-mod common;
-
-use common::{PASSWORD, TestApp, api};
 use debrief_core::Role;
+use debrief_testkit::{PASSWORD, TestApp, api};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

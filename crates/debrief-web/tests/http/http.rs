@@ -1,10 +1,8 @@
 //! Accounts, sessions, CSRF and the JSON API's handling of bad input, against the
 //! real server over HTTP.
 
-mod common;
-
-use common::{PASSWORD, TestApp, client};
 use debrief_core::{Role, RoleSet};
+use debrief_testkit::{PASSWORD, TestApp, client};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -52,7 +50,7 @@ async fn sign_in_sets_a_hardened_session_cookie_and_sign_out_ends_it() {
     let cookie = session_cookie(&r).unwrap();
 
     let csrf = debrief_core::secret::random_hex(32);
-    let s = common::Session {
+    let s = debrief_testkit::Session {
         cookie: format!("{cookie}; debrief_csrf={csrf}"),
         csrf,
         sid: String::new(),
@@ -646,13 +644,7 @@ async fn operations_endpoints_openapi_and_headers() {
         );
     }
     // every asset is served from the binary
-    for a in [
-        "pico.min.css",
-        "app.css",
-        "htmx.min.js",
-        "app.js",
-        "favicon.svg",
-    ] {
+    for a in ["pico.min.css", "app.css", "app.js", "favicon.svg"] {
         assert_eq!(
             client()
                 .get(app.url(&format!("/assets/{a}")))

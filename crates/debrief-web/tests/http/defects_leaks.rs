@@ -3,13 +3,11 @@
 //! the pages, exports and JSON API of a real server (on the engine
 //! DEBRIEF_TEST_DB names).
 
-mod common;
-
-use common::{Session, TestApp, api};
 use debrief_core::case::Status;
 use debrief_core::review::ReviewState;
 use debrief_core::{Role, RoleSet};
 use debrief_store::now_ms;
+use debrief_testkit::{Session, TestApp, api};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

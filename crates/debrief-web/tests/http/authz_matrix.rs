@@ -2,10 +2,8 @@
 //! by an anonymous caller, through the browser session and (for the API) with a
 //! bearer token, is allowed or denied exactly as the table says.
 
-mod common;
-
-use common::{TestApp, client};
 use debrief_core::{Role, RoleSet};
+use debrief_testkit::{TestApp, client};
 use debrief_web::authz::{Access, ROUTES, RouteSpec, allows};
 use reqwest::StatusCode;
 
@@ -186,6 +184,18 @@ fn every_registered_route_is_in_the_table() {
     }
 }
 
+/// Notes a row of an object-level table whose outcome differs from the table's.
+fn check_row(failures: &mut Vec<String>, row: String, expect: bool, got: bool) {
+    let word = |b: bool| if b { "allowed" } else { "denied" };
+    if got != expect {
+        failures.push(format!(
+            "{row}: expected {}, got {}",
+            word(expect),
+            word(got)
+        ));
+    }
+}
+
 /// Object-level rules, beyond a route's roles: who one action item, one
 /// review's interview notes and its restricted parts let in. Each row is an
 /// actor, the object's situation, and whether the actor gets through; every
@@ -339,13 +349,145 @@ async fn object_level_rules_follow_each_objects_policy() {
                 }
             }
         };
-        if got != expect {
-            failures.push(format!(
-                "{who:?} {case:?}: expected {}, got {}",
-                if expect { "allowed" } else { "denied" },
-                if got { "allowed" } else { "denied" }
-            ));
-        }
+        check_row(&mut failures, format!("{who:?} {case:?}"), expect, got);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Object-level rules of triage and cases: who learns who sent a report (a
+/// named report's reporter is shown to those who triage; a confidential one's
+/// only when a security lead reveals it; an anonymous one's never), and what a
+/// case's page lets each of its readers do. Every row is called against the
+/// real server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn object_level_rules_of_triage_and_cases() {
+    let app = TestApp::spawn().await;
+    let reporter = app.users[&Role::Reporter].clone();
+    let rt = app.token(&reporter).await;
+    let mut ids = std::collections::HashMap::new();
+    for mode in ["named", "confidential", "anonymous"] {
+        let r = client()
+            .post(app.url("/api/v1/reports"))
+            .bearer_auth(&rt)
+            .json(
+                &serde_json::json!({"kind": "concern", "title": format!("A {mode} worry"),
+                "description": "The shared drive lets everyone read the payroll folder.",
+                "confidentiality": mode}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{mode}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        ids.insert(mode, v["id"].as_i64().unwrap());
+    }
+    let case_id = app
+        .case_along("Payroll folder", vec![ids["named"]], &[])
+        .await;
+
+    #[derive(Clone, Copy, Debug)]
+    enum Check {
+        /// `POST /api/v1/reports/{id}/reveal` with the right password answers the identity.
+        Reveal(&'static str),
+        /// The report's triage page offers the reveal form.
+        RevealOffered(&'static str),
+        /// The report's triage page and its API record name the reporter.
+        ReporterShown(&'static str),
+        /// The case page links its reports to their triage pages.
+        LinksToReports,
+        /// The case page offers its forms (details, times, lifecycle, timeline).
+        ChangeForms,
+    }
+    use Check::*;
+    let table: &[(Role, Check, bool)] = &[
+        (Role::SecurityLead, Reveal("confidential"), true),
+        (Role::SecurityLead, Reveal("named"), false),
+        (Role::SecurityLead, Reveal("anonymous"), false),
+        (Role::Responder, Reveal("confidential"), false),
+        (Role::SecurityLead, RevealOffered("confidential"), true),
+        (Role::SecurityLead, RevealOffered("named"), false),
+        (Role::SecurityLead, RevealOffered("anonymous"), false),
+        (Role::Responder, RevealOffered("confidential"), false),
+        (Role::Responder, ReporterShown("named"), true),
+        (Role::SecurityLead, ReporterShown("named"), true),
+        (Role::Responder, ReporterShown("confidential"), false),
+        (Role::SecurityLead, ReporterShown("confidential"), false),
+        (Role::Responder, ReporterShown("anonymous"), false),
+        (Role::Responder, LinksToReports, true),
+        (Role::SecurityLead, LinksToReports, true),
+        (Role::Facilitator, LinksToReports, false),
+        (Role::Leadership, LinksToReports, false),
+        (Role::Responder, ChangeForms, true),
+        (Role::SecurityLead, ChangeForms, true),
+        (Role::Facilitator, ChangeForms, false),
+        (Role::Leadership, ChangeForms, false),
+    ];
+    let mut failures = Vec::new();
+    for &(role, case, expect) in table {
+        let user = app.users[&role].clone();
+        let s = app.session(&user).await;
+        let token = app.token(&user).await;
+        let page = |path: String| {
+            let s = s.clone();
+            let app = &app;
+            async move {
+                let r = app.get(&s, &path).await;
+                assert_eq!(r.status(), StatusCode::OK, "{role:?} {case:?} {path}");
+                r.text().await.unwrap()
+            }
+        };
+        let got = match case {
+            Reveal(mode) => {
+                let r = client()
+                    .post(app.url(&format!("/api/v1/reports/{}/reveal", ids[mode])))
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({"password": debrief_testkit::PASSWORD}))
+                    .send()
+                    .await
+                    .unwrap();
+                let st = r.status();
+                assert!(
+                    matches!(st.as_u16(), 200 | 403 | 409),
+                    "{role:?} {case:?}: {st}"
+                );
+                let body = r.text().await.unwrap();
+                assert_eq!(st == StatusCode::OK, body.contains(&reporter.email));
+                st == StatusCode::OK
+            }
+            RevealOffered(mode) => page(format!("/triage/{}", ids[mode]))
+                .await
+                .contains(&format!("action=\"/triage/{}/reveal\"", ids[mode])),
+            ReporterShown(mode) => {
+                let html = page(format!("/triage/{}", ids[mode])).await;
+                let r = client()
+                    .get(app.url(&format!("/api/v1/reports/{}", ids[mode])))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::OK);
+                let json: serde_json::Value = r.json().await.unwrap();
+                let in_page = html.contains(&reporter.name);
+                let in_api = json["reporter_id"] == reporter.id;
+                assert_eq!(in_page, in_api, "{role:?} {case:?}: page and API agree");
+                assert!(!json.to_string().contains(&reporter.email));
+                in_page && in_api
+            }
+            LinksToReports => page(format!("/cases/{case_id}"))
+                .await
+                .contains(&format!("href=\"/triage/{}\"", ids["named"])),
+            ChangeForms => {
+                let html = page(format!("/cases/{case_id}")).await;
+                let forms = ["details", "times", "transition", "timeline"]
+                    .map(|f| html.contains(&format!("action=\"/cases/{case_id}/{f}\"")));
+                assert!(
+                    forms.iter().all(|&f| f == forms[0]),
+                    "{role:?}: all or none of the case forms: {forms:?}"
+                );
+                forms[0]
+            }
+        };
+        check_row(&mut failures, format!("{role:?} {case:?}"), expect, got);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -2,10 +2,8 @@
 //! filtered; reads and writes that must be audited are; pages never claim a
 //! capability that is not built (on the engine DEBRIEF_TEST_DB names).
 
-mod common;
-
-use common::{Session, TestApp, client};
 use debrief_core::{Role, RoleSet};
+use debrief_testkit::{Session, TestApp, client};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -493,7 +491,7 @@ async fn pages_do_not_claim_capabilities_that_are_not_built() {
         assert!(lower.contains("triage queue"));
     }
     // the README's first paragraph says what is planned as planned
-    let readme = include_str!("../../../README.md");
+    let readme = include_str!("../../../../README.md");
     let first = readme
         .split("\n\n")
         .find(|p| p.starts_with("Debrief is"))

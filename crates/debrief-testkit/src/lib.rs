@@ -1,6 +1,9 @@
-//! Starts the real server on a random port against a throwaway database on the
-//! engine `DEBRIEF_TEST_DB` names (sqlite by default, or postgres).
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The test harness of the integration suites: starts the real server on a
+//! random port against a throwaway database on the engine `DEBRIEF_TEST_DB`
+//! names (sqlite by default, or postgres), with one account per role, and
+//! signs callers in as a browser or with an API token. Used by the web
+//! crate's HTTP tests and by the binary's tests that need a running server.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use debrief_core::{Role, RoleSet};
 use debrief_store::accounts::NewUser;
