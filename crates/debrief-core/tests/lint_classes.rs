@@ -221,3 +221,18 @@ fn public_postmortems() {
         }
     }
 }
+
+/// `DEBRIEF_LINT_EXPLAIN="some sentence" cargo test -p debrief-core --test
+/// lint_classes explain -- --nocapture` prints the findings for one text.
+#[test]
+fn explain() {
+    let Ok(text) = std::env::var("DEBRIEF_LINT_EXPLAIN") else {
+        return;
+    };
+    for f in linter().check(&text) {
+        println!(
+            "{} {} [{}..{}] {:?}: {}",
+            f.severity, f.rule, f.start, f.end, f.matched, f.message
+        );
+    }
+}

@@ -487,6 +487,7 @@ fn rule_name(r: Rule) -> &'static str {
         Rule::Blame => "BlameAndJudgement",
         Rule::Hindsight => "HindsightAndCounterfactuals",
         Rule::HumanError => "HumanErrorAsCause",
+        Rule::Sanction => "CallForSanction",
         Rule::Suppression => "InvalidSuppression",
     }
 }

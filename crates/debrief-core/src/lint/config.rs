@@ -54,6 +54,7 @@ struct RulesFile {
     blame: Option<RuleSetting>,
     hindsight: Option<RuleSetting>,
     human_error: Option<RuleSetting>,
+    sanction: Option<RuleSetting>,
     suppression: Option<RuleSetting>,
 }
 
@@ -161,6 +162,7 @@ impl LintConfig {
             (Rule::Blame, r.blame),
             (Rule::Hindsight, r.hindsight),
             (Rule::HumanError, r.human_error),
+            (Rule::Sanction, r.sanction),
             (Rule::Suppression, r.suppression),
         ] {
             let Some(setting) = setting else { continue };

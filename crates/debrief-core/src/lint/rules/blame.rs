@@ -97,13 +97,20 @@ pub(super) fn blame_word(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw>
     if negated_before(cx, i, s0, 3) {
         return None;
     }
+    // "the careless mistakes checklist", "the negligence clause": a label
+    if (i + 1..s1.min(i + 3)).any(|k| META_NOUNS.contains(&cx.lw(k))) {
+        return None;
+    }
     // "to blame" reads as one phrase
     let a = if w == "blame" && prev == "to" {
         i - 1
     } else {
         i
     };
-    let rep = if cx.t(i).has(f::JUDGE_ADV) && i + 1 < s1 && cx.t(i + 1).is_word() {
+    let adjective = i + 1 < s1
+        && cx.t(i + 1).is_word()
+        && (cx.t(i + 1).has(f::ARTIFACT | f::MISTAKE) || i > s0 && cx.t(i - 1).is(shape::POSS));
+    let rep = if (cx.t(i).has(f::JUDGE_ADV) || adjective) && i + 1 < s1 && cx.t(i + 1).is_word() {
         // "carelessly deleted" → "deleted"
         Some((
             cx.t(i).start as usize,
@@ -164,6 +171,11 @@ pub(super) const BLAME_PHRASES: &[&[&[&str]]] = &[
     &[&["didn't"], &["pay"], &["attention"]],
     &[&["his", "her", "their", "my", "your", "our"], &["fault"]],
     &[&["more"], &["careful", "attentive", "diligent", "vigilant"]],
+    &[
+        &["lack"],
+        &["of"],
+        &["attention", "care", "diligence", "rigour", "rigor", "judgement", "judgment", "awareness"],
+    ],
     &[
         &["wasn't", "weren't", "not"],
         &["careful", "attentive", "diligent", "vigilant"],
@@ -262,4 +274,43 @@ pub(super) fn extra_phrase(cx: &Cx, i: usize, s1: usize) -> Option<Raw> {
         }
     }
     None
+}
+
+/// Nouns that make a judgement word a label: "the careless mistakes checklist".
+#[rustfmt::skip]
+const META_NOUNS: &[&str] = &[
+    "checklist", "clause", "category", "label", "section", "guide", "training", "module", "template", "tag",
+    "metric", "quiz", "taxonomy", "field",
+];
+/// Nouns for a decision: "a bad call", "a rash decision".
+#[rustfmt::skip]
+const DECISIONS: &[&str] = &["call", "decision", "choice", "idea", "move", "judgement", "judgment"];
+
+/// "Priya's bad call", "the engineer's slow response", "a silly mistake", "a
+/// rash decision": a judgement attached to a person's act.
+pub(super) fn soft_judgement(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
+    if !cx.t(i).has(f::SOFT) || negated_before(cx, i, s0, 2) {
+        return None;
+    }
+    let owner = |k: usize| {
+        let t = cx.t(k);
+        t.is_word()
+            && (t.is(shape::POSS) && (t.has(f::ROLE) || is_name_tok(&t) || t.is(shape::CAP))
+                || matches!(cx.lw(k), "his" | "her" | "their"))
+    };
+    let possessed =
+        (i > s0 && owner(i - 1)) || (i > s0 + 1 && owner(i - 2) && cx.t(i - 1).is_word());
+    let mistake = (i + 1..s1.min(i + 3))
+        .any(|k| cx.t(k).has(f::MISTAKE) && cx.t(k).is_word() || DECISIONS.contains(&cx.lw(k)));
+    if !(possessed && i + 1 < s1 && cx.t(i + 1).is_word() || mistake) {
+        return None;
+    }
+    let rep = (i + 1 < s1 && cx.t(i + 1).is_word() && possessed).then(|| {
+        (
+            cx.t(i).start as usize,
+            cx.t(i + 1).start as usize,
+            String::new(),
+        )
+    });
+    Some(blame_raw(cx, i, i, rep))
 }

@@ -50,6 +50,44 @@ pub(super) const PREVENTABLE: &[&str] = &[
     "asked", "escalated", "verified", "tested", "realised", "realized", "flagged", "blocked",
 ];
 
+/// What someone could have perceived: "could have seen" is hindsight about a
+/// person, or a fact about exposure ("anyone with read access could have seen
+/// the token", "the analyst could have seen only the last hour").
+#[rustfmt::skip]
+const PERCEIVED: &[&str] = &["seen", "noticed", "spotted", "known", "realised", "realized", "detected", "read"];
+
+fn factual_sight(cx: &Cx, could: usize, k: usize, s0: usize, s1: usize) -> bool {
+    if (k + 1..s1.min(k + 5)).any(|q| cx.lw(q) == "only") {
+        return true;
+    }
+    if could == s0 {
+        return true;
+    }
+    let subj = cx.t(could - 1);
+    let w = cx.lw(could - 1);
+    let agent = subj.is_word()
+        && (subj.has(f::ROLE | f::PRONOUN | f::GIVEN | f::DIR_GIVEN | f::DIR_FAMILY)
+            || subj.is(shape::HANDLE));
+    !agent
+        || matches!(
+            w,
+            "users" | "customers" | "visitors" | "tenants" | "attackers" | "people"
+        )
+}
+
+/// "The breach would have been prevented if MFA had been enforced" names a
+/// condition of the system; the counterfactual judges nobody.
+fn system_condition(cx: &Cx, s0: usize, s1: usize) -> bool {
+    (s0..s1).any(|k| {
+        let w = cx.lw(k);
+        (w == "if" || (w == "had" && k > s0 && cx.t(k - 1).punct == b','))
+            && (k + 1..s1.min(k + 6)).all(|q| {
+                let t = cx.t(q);
+                !(t.has(f::ROLE | f::PRONOUN | f::SUBJ) || is_name_tok(&t) || cx.lw(q) == "only")
+            })
+    })
+}
+
 pub(super) fn hindsight(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
     let w = cx.lw(i);
     match w {
@@ -93,7 +131,9 @@ pub(super) fn hindsight(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> 
                 if cx.word_is(k, s1, &["been"]) {
                     k += 1;
                 }
-                if cx.word_is(k, s1, PREVENTABLE) {
+                if cx.word_is(k, s1, PREVENTABLE)
+                    && !(PERCEIVED.contains(&cx.lw(k)) && factual_sight(cx, i, k, s0, s1))
+                {
                     return Some(hindsight_raw(cx, i, k, None));
                 }
             }
@@ -123,7 +163,8 @@ pub(super) fn hindsight(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> 
                     &["been"],
                     &["prevented", "avoided", "caught", "stopped", "detected"],
                 ],
-            ) {
+            ) && !system_condition(cx, s0, s1)
+            {
                 return Some(hindsight_raw(cx, i, e, None));
             }
             if let Some(e) = seq(
@@ -166,6 +207,10 @@ pub(super) fn hindsight(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> 
                 prev,
                 "not" | "no" | "non" | "wasn't" | "isn't" | "weren't" | "aren't" | "less"
             ) {
+                return None;
+            }
+            // "would have been obvious at a glance" names what a design would show
+            if prev == "been" && i >= s0 + 3 && cx.lw(i - 3) == "would" {
                 return None;
             }
             if matches!(

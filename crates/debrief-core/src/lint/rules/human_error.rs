@@ -54,6 +54,20 @@ pub(super) fn human_error(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw
             s1,
             &[&["8", "eight"], &["?issue", "?problem", "?error"]],
         )?,
+        // "an administrator error", "a clerical error", "an engineer's mistake"
+        _ if cx.t(i).has(f::ROLE) || matches!(w, "clerical" | "typing" | "keying") => seq(
+            cx,
+            i + 1,
+            s1,
+            &[&[
+                "error",
+                "errors",
+                "mistake",
+                "mistakes",
+                "oversight",
+                "lapse",
+            ]],
+        )?,
         _ => return None,
     };
     if matches!(w, "operators" | "users") && cx.lw(end).starts_with("fail") {
@@ -75,6 +89,7 @@ pub(super) fn human_error(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw
         if nt.is_word()
             && nt.flags & joins == 0
             && !nw.ends_with("ed")
+            && cause_pred(cx, end + 1, s1).is_none()
             && !matches!(nw, "is" | "was" | "are" | "were")
         {
             return None;
@@ -119,7 +134,16 @@ pub(super) fn human_error(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw
     if a > s0 && cx.word_is(a - 1, s1, &["a", "an"]) {
         a -= 1;
     }
-    let labelled = a > s0 && cx.t(a - 1).punct == b':';
+    // "Root cause: human error", "classified as human error", "put down to operator error"
+    let labelled = a > s0 && (cx.t(a - 1).punct == b':' || cx.word_is(a - 1, s1, &["as", "to"]));
+    // "a human error by the DBA", "human error on the part of …", "… deleted the replica"
+    let attributed = cx.word_is(end + 1, s1, &["by", "from"])
+        || seq(cx, end + 1, s1, &[&["on"], &["the"], &["part"]]).is_some()
+        || (end + 1..s1).any(|k| {
+            let t = cx.t(k);
+            t.is_word() && t.has(f::FAIL | f::DESTRUCTIVE) || cause_pred(cx, k, s1).is_some()
+        });
+    let causal = causal || attributed;
     if causal || words <= 4 || copula || labelled {
         let at_start = cx.t(a).is(shape::START);
         return Some(human_raw(cx, a, end, at_start));

@@ -9,7 +9,7 @@ pub(super) const IRREGULAR: &[(&str, &str)] = &[
     ("threw", "thrown"), ("stole", "stolen"), ("undid", "undone"), ("did", "done"), ("made", "made"),
     ("kept", "kept"), ("let", "let"), ("shared", "shared"), ("got", "got"), ("drove", "driven"),
     ("chose", "chosen"), ("froze", "frozen"), ("spoke", "spoken"), ("saw", "seen"), ("knew", "known"),
-    ("read", "read"), ("held", "held"),
+    ("read", "read"), ("held", "held"), ("reset", "reset"), ("spread", "spread"), ("hit", "hit"),
 ];
 
 /// The past participle of a past-tense verb, when it is one.

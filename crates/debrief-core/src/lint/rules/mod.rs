@@ -14,6 +14,9 @@ mod hindsight;
 mod human_error;
 mod inflect;
 mod person;
+mod rewrite;
+mod roles;
+mod sanction;
 
 use super::Rule;
 use super::lexicon::f;
@@ -25,6 +28,9 @@ use human_error::*;
 use inflect::*;
 pub(crate) use person::Person;
 use person::*;
+use rewrite::*;
+use roles::*;
+use sanction::*;
 
 /// A finding before it has a line and column: bytes are chunk offsets.
 #[derive(Debug, Clone)]
@@ -102,14 +108,20 @@ pub(crate) fn sentence(
     out: &mut Vec<Raw>,
     first_mention: &mut dyn FnMut(&str) -> bool,
 ) {
+    let first_raw = out.len();
     // phrases and single words
     let mut i = s0;
     while i < s1 {
         let t = cx.t(i);
-        if t.is_word() && t.flags & (f::BLAME | f::TRIGGER | f::EXTRA_PHRASE) != 0 {
+        if t.is_word()
+            && t.flags & (f::BLAME | f::TRIGGER | f::EXTRA_PHRASE | f::ROLE | f::SOFT | f::SANCTION)
+                != 0
+        {
             if let Some(r) = blame_phrase(cx, i, s0, s1)
                 .or_else(|| hindsight(cx, i, s0, s1))
                 .or_else(|| human_error(cx, i, s0, s1))
+                .or_else(|| sanction(cx, i, s0, s1))
+                .or_else(|| soft_judgement(cx, i, s0, s1))
                 .or_else(|| extra_phrase(cx, i, s1))
             {
                 out.push(r);
@@ -128,9 +140,16 @@ pub(crate) fn sentence(
         if p.consumed {
             continue;
         }
-        match agent(cx, &p, s0, s1, persons) {
+        let kind = agent(cx, &p, s0, s1, persons).filter(|k| !p.role || role_act(cx, k));
+        match kind {
+            // a role whose act another rule already judges needs no second finding
+            Some(_)
+                if p.role
+                    && out[first_raw..]
+                        .iter()
+                        .any(|r| r.rule != Rule::PersonAgent && r.rule != Rule::PersonNamed) => {}
             Some(kind) => out.push(person_finding(cx, &p, kind, s1)),
-            None if !p.pronoun && first_mention(cx.name_text(&p)) => {
+            None if !p.pronoun && !p.role && first_mention(cx.name_text(&p)) => {
                 let name = cx.name_text(&p);
                 out.push(Raw {
                         rule: Rule::PersonNamed,

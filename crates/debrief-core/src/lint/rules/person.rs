@@ -9,6 +9,8 @@ pub(crate) struct Person {
     pub(super) last: usize,
     pub(super) pronoun: bool,
     pub(super) consumed: bool,
+    /// A role or team ("the contractor"), not a name.
+    pub(super) role: bool,
 }
 
 /// How a person is the agent of a failure.
@@ -28,6 +30,14 @@ pub(super) enum Kind {
     Passive(usize),
     /// "because of Dave" (index of the first word of the phrase).
     Cause(usize),
+    /// "It was Dave who …", "Dave, of all people, …" (first and last token).
+    Emphatic(usize, usize),
+    /// "Had Dave checked …", "if the reviewer had read it" (first and last token).
+    Counterfactual(usize, usize),
+    /// "… because Dave pushed …" (the verb).
+    Because(usize),
+    /// "Dave chose to postpone the fix rather than …" (choice verb, last token).
+    Choice(usize, usize),
 }
 
 #[rustfmt::skip]
@@ -121,6 +131,7 @@ pub(crate) fn find_persons(cx: &Cx, s0: usize, s1: usize, persons: &mut Vec<Pers
                     last: k,
                     pronoun: false,
                     consumed: false,
+                    role: false,
                 });
             }
             k += 1;
@@ -136,6 +147,7 @@ pub(crate) fn find_persons(cx: &Cx, s0: usize, s1: usize, persons: &mut Vec<Pers
                     last: k,
                     pronoun: false,
                     consumed: false,
+                    role: false,
                 });
             }
             k += 1;
@@ -150,6 +162,20 @@ pub(crate) fn find_persons(cx: &Cx, s0: usize, s1: usize, persons: &mut Vec<Pers
                     last: k,
                     pronoun: true,
                     consumed: false,
+                    role: false,
+                });
+            }
+            k += 1;
+            continue;
+        }
+        if t.has(f::ROLE) && !is_name_tok(&t) {
+            if let Some(first) = role_np(cx, k, s0, s1) {
+                persons.push(Person {
+                    first,
+                    last: k,
+                    pronoun: false,
+                    consumed: false,
+                    role: true,
                 });
             }
             k += 1;
@@ -159,7 +185,14 @@ pub(crate) fn find_persons(cx: &Cx, s0: usize, s1: usize, persons: &mut Vec<Pers
             && k + 1 < s1
             && cx.t(k + 1).is(shape::CAP)
             && cx.t(k + 1).is_word();
-        if !(is_name_tok(&t) || title) {
+        // "It was Julia who …", "Ruby decided to …": a tool's name acting as a person
+        let tool_person = t.is_word()
+            && t.is(shape::CAP)
+            && t.has(f::TOOL)
+            && !t.is(shape::POSS)
+            && (cx.word_is(k + 1, s1, &["who", "forgot", "neglected"])
+                || cx.t(k + 1).has(f::CHOICE));
+        if !(is_name_tok(&t) || title || tool_person) {
             k += 1;
             continue;
         }
@@ -205,10 +238,18 @@ pub(crate) fn find_persons(cx: &Cx, s0: usize, s1: usize, persons: &mut Vec<Pers
             last: m,
             pronoun: false,
             consumed: false,
+            role: false,
         });
         k = m + 1;
     }
 }
+
+/// Prepositions after which a role is an object, never the subject of what follows.
+#[rustfmt::skip]
+const OBJECT_PREPS: &[&str] = &[
+    "at", "in", "into", "from", "for", "with", "on", "over", "under", "via", "through", "across", "during",
+    "without", "despite", "about", "among", "between", "near", "of", "to", "by",
+];
 
 /// Whether the person is the agent of a failure, and how.
 pub(super) fn agent(
@@ -226,6 +267,14 @@ pub(super) fn agent(
     }
     let mut j = last + 1;
     if possessive {
+        // "a lapse on the release manager's part"
+        if cx.word_is(j, s1, &["part"])
+            && p.first >= s0 + 2
+            && cx.lw(p.first - 1) == "on"
+            && (s0..p.first).any(|k| cx.t(k).has(f::MISTAKE))
+        {
+            return Some(Kind::Cause(p.first - 1));
+        }
         // skip up to two modifiers: "Dave's untested Terraform change"
         let mut a = j;
         while a < s1 && a < j + 3 {
@@ -254,6 +303,11 @@ pub(super) fn agent(
         {
             art_end += 1;
         }
+        // "Fatima's approval of the change caused the outage"
+        let clause = cx.clause_end(art_end, s1).min(art_end + 10);
+        if let Some(e) = (art_end + 1..clause).find_map(|k| cause_pred(cx, k, s1)) {
+            return Some(Kind::Possessive(a, e));
+        }
         return match predicate(cx, art_end + 1, s0, s1) {
             Some(k) => {
                 let end = match k {
@@ -278,14 +332,40 @@ pub(super) fn agent(
         j = q.last + 1;
     }
     // "Dave, the on-call engineer, forgot …"
+    let before_apposition = j;
     if j < s1
         && cx.t(j).punct == b','
         && let Some(c) = (j + 1..(j + 9).min(s1)).find(|&k| cx.t(k).punct == b',')
         && !cx.any_flag(j + 1, c, f::FAIL | f::NEG)
+        && seq(cx, j + 1, s1, &[&["of"], &["all"], &["people"]]).is_none()
     {
         j = c + 1;
     }
-    predicate(cx, j, s0, s1).or_else(|| passive_or_cause(cx, p, s0, s1))
+    // "the SRE on duty", "someone on the night shift"
+    j = skip_after(cx, j, s1);
+    // "a breach at our vendor exposed …": a role after a preposition is not the subject
+    if p.role && p.first > s0 && cx.word_is(p.first - 1, s1, OBJECT_PREPS) {
+        return emphatic(cx, p, j, s0, s1).or_else(|| passive_or_cause(cx, p, s0, s1));
+    }
+    if let Some(k) = emphatic(
+        cx,
+        p,
+        before_apposition.max(j.min(before_apposition + 1)),
+        s0,
+        s1,
+    )
+    .or_else(|| emphatic(cx, p, j, s0, s1))
+    .or_else(|| counterfactual(cx, p, j, s0, s1))
+    {
+        return Some(k);
+    }
+    let ok = |k: &Kind| !p.role || role_act(cx, k);
+    predicate(cx, j, s0, s1)
+        .filter(ok)
+        .or_else(|| relative(cx, j, s0, s1).filter(ok))
+        .or_else(|| because(cx, p, j, s0, s1))
+        .or_else(|| gerund_cause(cx, j, s1))
+        .or_else(|| passive_or_cause(cx, p, s0, s1))
 }
 
 /// The predicate that starts at `j` makes its subject the agent of a failure.
@@ -342,6 +422,22 @@ pub(super) fn predicate(cx: &Cx, j0: usize, s0: usize, s1: usize) -> Option<Kind
             .unwrap_or(j);
         return Some(Kind::Other(end));
     }
+    // "chose to postpone the fix rather than …", "made the call to wait instead of …"
+    if t.has(f::CHOICE) {
+        return choice(cx, j, s1);
+    }
+    if w == "made"
+        && matches!(next, "the" | "a")
+        && let Some(k) = choice(cx, j, s1)
+    {
+        return Some(k);
+    }
+    // "led to the outage", "resulted in the lockout"
+    if matches!(w, "led" | "resulted")
+        && let Some(e) = cause_pred(cx, j, s1)
+    {
+        return Some(Kind::Other(e));
+    }
     // "let the domain lapse", "allowed the certificate to expire"
     if matches!(w, "let" | "allowed") {
         if let Some(q) = (j + 1..s1.min(j + 7)).find(|&q| {
@@ -350,6 +446,14 @@ pub(super) fn predicate(cx: &Cx, j0: usize, s0: usize, s1: usize) -> Option<Kind
                 "lapse" | "expire" | "expired" | "slip" | "rot" | "lapsed"
             )
         }) {
+            return Some(Kind::Other(q));
+        }
+        // "let the tailgater through", "let the attacker in"
+        if w == "let"
+            && let Some(q) = (j + 2..s1.min(j + 6)).find(|&q| matches!(cx.lw(q), "through" | "in"))
+            && !cx.t(q - 1).has(f::DET | f::PREP)
+            && !system_reason(cx, q, s1)
+        {
             return Some(Kind::Other(q));
         }
         return None;
@@ -396,6 +500,10 @@ pub(super) fn predicate(cx: &Cx, j0: usize, s0: usize, s1: usize) -> Option<Kind
     if matches!(w, "wasn't" | "weren't" | "isn't" | "was" | "were" | "is") {
         let k = if matches!(next, "not") { j + 2 } else { j + 1 };
         let after = cx.lw(k);
+        // "was ignoring the alerts"
+        if k == j + 1 && cx.t(k).has(f::FAIL) && cx.t(k).is_word() && after.ends_with("ing") {
+            return Some(Kind::Verb(k, adv));
+        }
         if k != j + 1 || w.ends_with("n't") {
             if matches!(
                 after,
@@ -510,13 +618,56 @@ pub(super) fn passive_or_cause(cx: &Cx, p: &Person, s0: usize, _s1: usize) -> Op
             if t.is(shape::PUNCT) {
                 break;
             }
-            if t.has(f::FAIL | f::MISTAKE)
-                || (t.has(f::DESTRUCTIVE) && !cx.any_flag(s0, _s1, f::CONTAIN))
-                || (t.has(f::SENSITIVE_ACT)
+            // "the human error probability model is used by …": a compound, not a cause
+            let compound = t.has(f::MISTAKE) && {
+                let n = cx.t(k + 1);
+                n.is_word()
+                    && n.flags & !(f::COMMON | f::ARTIFACT) == 0
+                    && !matches!(
+                        cx.lw(k + 1),
+                        "by" | "of"
+                            | "in"
+                            | "on"
+                            | "from"
+                            | "during"
+                            | "at"
+                            | "for"
+                            | "to"
+                            | "that"
+                    )
+            };
+            if t.has(f::FAIL | f::MISTAKE) && !compound
+                || cx.lw(k) == "triggered"
+                || (!p.role && t.has(f::DESTRUCTIVE) && !cx.any_flag(s0, _s1, f::CONTAIN))
+                || (!p.role
+                    && t.has(f::SENSITIVE_ACT)
                     && cx.any_flag(s0, _s1, f::SENSITIVE_OBJ)
                     && !cx.any_flag(s0, _s1, f::CONTAIN))
             {
                 return Some(Kind::Passive(prev));
+            }
+            // "attachments uploaded by {people}": another verb is the passive's
+            if t.is_word()
+                && (t.has(f::VERB) || cx.lw(k).ends_with("ed"))
+                && !matches!(
+                    cx.lw(k),
+                    "introduced"
+                        | "made"
+                        | "committed"
+                        | "written"
+                        | "done"
+                        | "created"
+                        | "added"
+                        | "was"
+                        | "were"
+                        | "is"
+                        | "are"
+                        | "been"
+                        | "had"
+                        | "has"
+                )
+            {
+                break;
             }
         }
         return None;
@@ -526,8 +677,14 @@ pub(super) fn passive_or_cause(cx: &Cx, p: &Person, s0: usize, _s1: usize) -> Op
         if (pw == "of"
             && matches!(
                 pp,
-                "because" | "fault" | "mistake" | "error" | "part" | "negligence" | "carelessness"
+                "because" | "fault" | "mistake" | "error" | "negligence" | "carelessness"
             ))
+            || (pw == "of"
+                && pp == "part"
+                && prev >= s0 + 3
+                && cx.lw(prev - 2) == "the"
+                && cx.lw(prev - 3) == "on")
+            || (pw == "of" && pp == "result")
             || (pw == "to" && matches!(pp, "due" | "owing"))
             || (pw == "on" && matches!(pp, "blame" | "blamed"))
         {
@@ -535,172 +692,4 @@ pub(super) fn passive_or_cause(cx: &Cx, p: &Person, s0: usize, _s1: usize) -> Op
         }
     }
     None
-}
-
-pub(super) fn person_finding(cx: &Cx, p: &Person, kind: Kind, s1: usize) -> Raw {
-    let name = cx.name_text(p).to_string();
-    let start = cx.t(p.first).start as usize;
-    let at_start = cx.t(p.first).is(shape::START);
-    let mut rep = None;
-    let (mut s, mut e) = (start, cx.t(p.last).full_end as usize);
-    let pred_end = |k: usize| cx.t(k).full_end as usize;
-    match kind {
-        Kind::Verb(v, adv) => {
-            e = pred_end(v);
-            let vw = cx.lw(v);
-            if let Some(part) = past_participle(vw)
-                && !matches!(vw, "caused" | "failed" | "fell")
-                && let Some((o0, o1)) = object(cx, v + 1, s1)
-            {
-                let obj = cx.span(o0, o1);
-                let adv_text = adv
-                    .filter(|&a| !cx.t(a).has(f::JUDGE_ADV))
-                    .map(|a| format!("{} ", cx.lw(a)))
-                    .unwrap_or_default();
-                rep = Some(format!(
-                    "{} {} {}{}",
-                    cap_if(obj, at_start),
-                    be(cx, o1),
-                    adv_text,
-                    part
-                ));
-                e = cx.t(o1).full_end as usize;
-            }
-        }
-        Kind::Omission(v) => {
-            e = pred_end(v);
-            if let Some((o0, o1)) = object(cx, v + 1, s1) {
-                let obj = cx.span(o0, o1);
-                rep = Some(format!(
-                    "{} {} not {}",
-                    cap_if(obj, at_start),
-                    be(cx, o1),
-                    participle_of_base(cx.lw(v))
-                ));
-                e = cx.t(o1).full_end as usize;
-            }
-        }
-        Kind::Never(v) => {
-            e = pred_end(v);
-            if let Some(part) = past_participle(cx.lw(v))
-                && let Some((o0, o1)) = object(cx, v + 1, s1)
-            {
-                let obj = cx.span(o0, o1);
-                rep = Some(format!(
-                    "{} {} never {}",
-                    cap_if(obj, at_start),
-                    be(cx, o1),
-                    part
-                ));
-                e = cx.t(o1).full_end as usize;
-            }
-        }
-        Kind::Possessive(_, _) => {
-            // replace "Dave's" with "the": one click, and the sentence reads on
-            e = cx.t(p.last).full_end as usize;
-            rep = Some(if at_start {
-                "The".to_string()
-            } else {
-                "the".to_string()
-            });
-        }
-        Kind::Other(k) => e = pred_end(k),
-        Kind::Passive(by) => {
-            if by > 0 {
-                s = cx.t(by - 1).full_end as usize;
-                rep = Some(String::new());
-            }
-        }
-        Kind::Cause(k) => s = cx.t(k).start as usize,
-    }
-    if e < s {
-        e = s;
-    }
-    let what = match kind {
-        Kind::Possessive(a, end) => format!("{} {}", cx.lw(a), cx.span(a + 1, end).trim()),
-        _ => String::new(),
-    };
-    let message = if what.is_empty() {
-        format!(
-            "'{name}' is written as the agent of a failure. When a person is the cause in a review, people guard details next time; describe what happened to the system and what made it possible."
-        )
-    } else {
-        format!(
-            "'{name}' is written as the owner of a failure ('{what}'). Attach the failure to the change and the system, not to a person."
-        )
-    };
-    let suggestion = Some(match &rep {
-        Some(r) if r.is_empty() => "Remove the name; the sentence already says what happened.".to_string(),
-        Some(r) => format!(
-            "Rewrite as \"{r}\", then ask what made it possible: a missing check, an unclear procedure, time pressure."
-        ),
-        None => "Describe the action without the name (\"the certificate was not renewed\"), then what made it likely: tooling, procedure, load, what was known at the time.".to_string(),
-    });
-    Raw {
-        rule: Rule::PersonAgent,
-        start: s,
-        end: e,
-        message,
-        suggestion,
-        replacement: rep,
-    }
-}
-
-/// The noun phrase after a verb: tokens up to a preposition, clause word or
-/// punctuation, at most eight.
-pub(super) fn object(cx: &Cx, from: usize, s1: usize) -> Option<(usize, usize)> {
-    let mut k = from;
-    // phrasal particles: "turned off the alerts", "wiped out"
-    if cx.word_is(k, s1, &["off", "down", "out", "up"]) {
-        k += 1;
-    }
-    let o0 = k;
-    while k < s1 && k < o0 + 8 {
-        let t = cx.t(k);
-        if t.is(shape::PUNCT) {
-            break;
-        }
-        if t.is_word() && k > o0 && t.has(f::PREP | f::BOUNDARY) && !t.has(f::DET) {
-            break;
-        }
-        if t.is_word() && k > o0 && t.has(f::FAIL | f::OMIT) {
-            break;
-        }
-        k += 1;
-    }
-    if k == o0 {
-        return None;
-    }
-    let first = cx.t(o0);
-    if first.is_word()
-        && (first.has(f::PREP | f::BOUNDARY | f::NEG | f::SUBJ) && !first.has(f::DET)
-            || cx.lw(o0) == "to")
-    {
-        return None;
-    }
-    if first.is_word() && first.has(f::PRONOUN) && !matches!(cx.lw(o0), "his" | "her") {
-        return None;
-    }
-    let mut o1 = k - 1;
-    // an object cannot end in a determiner
-    while o1 > o0 && cx.t(o1).has(f::DET) {
-        o1 -= 1;
-    }
-    Some((o0, o1))
-}
-
-pub(super) fn be(cx: &Cx, head: usize) -> &'static str {
-    let w = cx.lw(head);
-    let t = cx.t(head);
-    let plural = t.is_word()
-        && w.len() > 3
-        && w.ends_with('s')
-        && !w.ends_with("ss")
-        && !w.ends_with("us")
-        && !w.ends_with("is")
-        && !matches!(
-            w,
-            "dns" | "https" | "kubernetes" | "aws" | "status" | "access" | "series" | "news"
-        );
-    if plural { "were" } else { "was" }
 }
