@@ -26,6 +26,8 @@ mod rules;
 mod scan;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_classes;
 
 pub use config::{ConfigError, Level, LintConfig};
 pub use people::People;
