@@ -3,30 +3,7 @@
 
 use super::*;
 
-fn lint(text: &str) -> Vec<Finding> {
-    Linter::default().check(text)
-}
-
-fn warned(text: &str) -> Vec<&'static str> {
-    lint(text)
-        .iter()
-        .filter(|f| f.severity >= Severity::Warning)
-        .map(|f| f.rule.id())
-        .collect()
-}
-
-fn one(text: &str, rule: Rule) -> Finding {
-    lint(text)
-        .into_iter()
-        .find(|f| f.rule == rule)
-        .unwrap_or_else(|| panic!("no {rule} in {text:?}: {:#?}", lint(text)))
-}
-
-fn applied(text: &str, rule: Rule) -> String {
-    let f = one(text, rule);
-    let rep = f.replacement.clone().unwrap_or_else(|| panic!("{f:#?}"));
-    format!("{}{}{}", &text[..f.start], rep, &text[f.end..])
-}
+use super::tests::{applied, first as one, lint, rules as warned};
 
 #[test]
 fn a_role_as_the_agent_of_a_failure() {

@@ -13,6 +13,18 @@ pub(crate) struct Person {
     pub(super) role: bool,
 }
 
+impl Person {
+    fn at(first: usize, last: usize) -> Person {
+        Person {
+            first,
+            last,
+            pronoun: false,
+            consumed: false,
+            role: false,
+        }
+    }
+}
+
 /// How a person is the agent of a failure.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Kind {
@@ -126,13 +138,7 @@ pub(crate) fn find_persons(cx: &Cx, s0: usize, s1: usize, persons: &mut Vec<Pers
                 || h.ends_with("bot")
                 || h.contains('/');
             if !group {
-                persons.push(Person {
-                    first: k,
-                    last: k,
-                    pronoun: false,
-                    consumed: false,
-                    role: false,
-                });
+                persons.push(Person::at(k, k));
             }
             k += 1;
             continue;
@@ -142,13 +148,7 @@ pub(crate) fn find_persons(cx: &Cx, s0: usize, s1: usize, persons: &mut Vec<Pers
             let local = e.split('@').next().unwrap_or("");
             let dom_ok = e.split('@').nth(1).is_some_and(|d| d.contains('.'));
             if dom_ok && !ROLE_MAILBOXES.contains(&local) {
-                persons.push(Person {
-                    first: k,
-                    last: k,
-                    pronoun: false,
-                    consumed: false,
-                    role: false,
-                });
+                persons.push(Person::at(k, k));
             }
             k += 1;
             continue;
@@ -158,11 +158,8 @@ pub(crate) fn find_persons(cx: &Cx, s0: usize, s1: usize, persons: &mut Vec<Pers
             // "him" only matters after "by"; "her" may be possessive
             if matches!(w, "he" | "she" | "his" | "her" | "him") {
                 persons.push(Person {
-                    first: k,
-                    last: k,
                     pronoun: true,
-                    consumed: false,
-                    role: false,
+                    ..Person::at(k, k)
                 });
             }
             k += 1;
@@ -171,11 +168,8 @@ pub(crate) fn find_persons(cx: &Cx, s0: usize, s1: usize, persons: &mut Vec<Pers
         if t.has(f::ROLE) && !is_name_tok(&t) {
             if let Some(first) = role_np(cx, k, s0, s1) {
                 persons.push(Person {
-                    first,
-                    last: k,
-                    pronoun: false,
-                    consumed: false,
                     role: true,
+                    ..Person::at(first, k)
                 });
             }
             k += 1;
@@ -233,13 +227,7 @@ pub(crate) fn find_persons(cx: &Cx, s0: usize, s1: usize, persons: &mut Vec<Pers
             k = m + 1;
             continue;
         }
-        persons.push(Person {
-            first: k,
-            last: m,
-            pronoun: false,
-            consumed: false,
-            role: false,
-        });
+        persons.push(Person::at(k, m));
         k = m + 1;
     }
 }
