@@ -29,6 +29,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 EVAL = os.path.join(ROOT, "crates", "debrief-core", "tests", "lint-eval", "sentences.tsv")
+TEST = os.path.join(ROOT, "crates", "debrief-core", "tests", "lint-eval", "test.tsv")
 EVAL_PEOPLE = os.path.join(ROOT, "crates", "debrief-core", "tests", "lint-eval", "people.txt")
 BIN = os.path.join(HERE, "node_modules", ".bin")
 
@@ -97,12 +98,25 @@ def commit():
 
 
 def eval_sentences():
+    """(blameful, text) for each sentence of the first evaluation set."""
     out = []
     for line in open(EVAL, encoding="utf-8"):
         if not line.strip() or line.startswith("#"):
             continue
         labels, text = line.rstrip("\n").split("\t", 1)
-        out.append((labels != "clean", text))
+        out.append((labels.strip() != "clean", text))
+    return out
+
+
+def held_out_sentences():
+    """(blameful, text) for each sentence of the held-out test part (classes
+    starting with ok- are blameless; a literal \\n is a line break)."""
+    out = []
+    for line in open(TEST, encoding="utf-8"):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cls, text = line.rstrip("\n").split("\t", 1)
+        out.append((not cls.startswith("ok-"), text.replace("\\n", "\n")))
     return out
 
 
@@ -187,24 +201,27 @@ def main():
         print(f"{name:<18} runs {len(rs)}  wall {m:8.3f} s  CPU {c:8.3f} s  {mbps:10.3f} MB/s  peak RSS {statistics.median(r[1] for r in rs) / 1024:7.1f} MB  "
               f"({ratio:,.0f}x the wall time, {cratio:,.0f}x the CPU time of debrief lint)")
 
-    # 3. the evaluation set
-    sents = eval_sentences()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "eval.md")
-        with open(path, "w", encoding="utf-8") as f:
-            for _, text in sents:
-                f.write(text + "\n\n")
-        line_of = [2 * i + 1 for i in range(len(sents))]
-        print(f"\n## the evaluation set: {len(sents)} sentences, {sum(b for b, _ in sents)} blameful, {sum(not b for b, _ in sents)} clean")
-        print("tool               blameful flagged   clean not flagged")
-        for tool in ["debrief", "alex", "write-good"]:
-            lines = flagged_lines(tool, path, a.debrief)
-            hit = sum(1 for (b, _), l in zip(sents, line_of) if b and l in lines)
-            ok = sum(1 for (b, _), l in zip(sents, line_of) if not b and l not in lines)
+    # 3. the evaluation sets: the first one, and the held-out test part
+    for title, sents in [("the first evaluation set", eval_sentences()),
+                         ("the held-out test part", held_out_sentences())]:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "eval.md")
+            line_of = []
+            line = 1
+            with open(path, "w", encoding="utf-8") as f:
+                for _, text in sents:
+                    line_of.append(set(range(line, line + text.count("\n") + 1)))
+                    f.write(text + "\n\n")
+                    line += text.count("\n") + 2
             nb = sum(b for b, _ in sents)
             nc = len(sents) - nb
-            print(f"{tool:<18} {hit:4}/{nb} ({hit / nb:6.1%})   {ok:4}/{nc} ({ok / nc:6.1%})")
-
+            print(f"\n## {title}: {len(sents)} sentences, {nb} blameful, {nc} blameless")
+            print("tool               blameful flagged   blameless not flagged")
+            for tool in ["debrief", "alex", "write-good"]:
+                lines = flagged_lines(tool, path, a.debrief)
+                hit = sum(1 for (b, _), ls in zip(sents, line_of) if b and ls & lines)
+                ok = sum(1 for (b, _), ls in zip(sents, line_of) if not b and not ls & lines)
+                print(f"{tool:<18} {hit:4}/{nb} ({hit / nb:6.1%})   {ok:4}/{nc} ({ok / nc:6.1%})")
 
 if __name__ == "__main__":
     main()

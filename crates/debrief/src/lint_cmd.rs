@@ -100,7 +100,16 @@ pub fn run(
     }
 
     let stdout = std::io::stdout();
-    let mut out = Output::new(format, BufWriter::with_capacity(1 << 16, stdout.lock()));
+    let information_uri = linter
+        .config()
+        .information_uri
+        .clone()
+        .unwrap_or_else(|| DEFAULT_INFORMATION_URI.to_string());
+    let mut out = Output::new(
+        format,
+        &information_uri,
+        BufWriter::with_capacity(1 << 16, stdout.lock()),
+    );
     let mut read = 0usize;
     let mut skipped: Vec<(String, String)> = Vec::new();
     let mut counts = [0usize; 3];
@@ -334,7 +343,7 @@ struct JsonFinding<'a> {
 }
 
 impl<W: Write> Output<W> {
-    fn new(format: Format, w: W) -> Self {
+    fn new(format: Format, information_uri: &str, w: W) -> Self {
         let mut o = Output {
             format,
             w,
@@ -345,7 +354,7 @@ impl<W: Write> Output<W> {
             Format::Text => {}
             Format::Json => o.put("{\"findings\":["),
             Format::Sarif => {
-                let head = sarif_head();
+                let head = sarif_head(information_uri);
                 o.put(&head);
             }
         }
@@ -419,7 +428,7 @@ impl<W: Write> Output<W> {
                         serde_json::json!({
                             "level": "note",
                             "message": {"text": format!("skipped {p}: {why}")},
-                            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(p)}}}],
+                            "locations": [{"physicalLocation": {"artifactLocation": artifact(p)}}],
                         })
                     })
                     .collect();
@@ -446,7 +455,7 @@ fn level(s: Severity) -> &'static str {
 
 /// The SARIF log up to the opening of `results`: schema, version, the tool
 /// and its rules.
-fn sarif_head() -> String {
+fn sarif_head(information_uri: &str) -> String {
     let config = LintConfig::default();
     let rules: Vec<serde_json::Value> = Rule::ALL
         .iter()
@@ -462,17 +471,29 @@ fn sarif_head() -> String {
             })
         })
         .collect();
-    let run = serde_json::json!({
+    let mut run = serde_json::json!({
         "tool": {"driver": {
             "name": "debrief-lint",
             "fullName": "Debrief blameless-language checker",
             "version": env!("CARGO_PKG_VERSION"),
             "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": information_uri,
             "rules": rules,
         }},
         "columnKind": "unicodeCodePoints",
-    })
-    .to_string();
+    });
+    // relative paths are relative to the working directory, declared as %SRCROOT%
+    if let Some(root) = std::env::current_dir()
+        .ok()
+        .and_then(|d| file_uri(&d, true))
+        && let Some(obj) = run.as_object_mut()
+    {
+        obj.insert(
+            "originalUriBaseIds".to_string(),
+            serde_json::json!({ SRCROOT: {"uri": root} }),
+        );
+    }
+    let run = run.to_string();
     // the run object stays open: its results are streamed after it
     let run = run.strip_suffix('}').unwrap_or(&run);
     format!(
@@ -487,6 +508,7 @@ fn rule_name(r: Rule) -> &'static str {
         Rule::Blame => "BlameAndJudgement",
         Rule::Hindsight => "HindsightAndCounterfactuals",
         Rule::HumanError => "HumanErrorAsCause",
+        Rule::Sanction => "CallForSanction",
         Rule::Suppression => "InvalidSuppression",
     }
 }
@@ -513,7 +535,7 @@ fn sarif_result(path: &str, f: &Finding) -> serde_json::Value {
         "level": level(f.severity),
         "message": {"text": text},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": uri(path)},
+            "artifactLocation": artifact(path),
             "region": region,
         }}],
     });
@@ -525,7 +547,7 @@ fn sarif_result(path: &str, f: &Finding) -> serde_json::Value {
             serde_json::json!([{
                 "description": {"text": if rep.is_empty() { "Remove the name".to_string() } else { format!("Rewrite as \"{rep}\"") }},
                 "artifactChanges": [{
-                    "artifactLocation": {"uri": uri(path)},
+                    "artifactLocation": artifact(path),
                     "replacements": [{
                         "deletedRegion": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column},
                         "insertedContent": {"text": rep},
@@ -537,9 +559,18 @@ fn sarif_result(path: &str, f: &Finding) -> serde_json::Value {
     result
 }
 
-/// A relative URI reference for a path: forward slashes, with characters
-/// outside the unreserved set percent-encoded.
-fn uri(path: &str) -> String {
+/// Where the SARIF log says to learn about the tool when the configuration
+/// names no page (`[sarif] information-uri`): a self-contained description,
+/// since a deployment's own documentation address is not known here.
+const DEFAULT_INFORMATION_URI: &str = "data:text/plain;charset=utf-8,Debrief%20blameless-language%20checker%20%28debrief%20lint%29%3A%20flags%20wording%20that%20makes%20a%20review%20about%20people%20instead%20of%20the%20system.%20Rules%2C%20configuration%20and%20evaluation%3A%20docs%2Flint.md%20in%20the%20Debrief%20source.";
+
+/// The base that relative artifact URIs are resolved against: the working
+/// directory, declared in the run's `originalUriBaseIds`.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// Percent-encodes a path for a URI: forward slashes kept, characters outside
+/// the unreserved set encoded.
+fn encode_path(path: &str) -> String {
     let mut s = String::with_capacity(path.len());
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
@@ -551,6 +582,41 @@ fn uri(path: &str) -> String {
     s
 }
 
+/// `file:///abs/path` for an absolute path (with a trailing slash for a
+/// directory); `None` for a relative one.
+fn file_uri(path: &Path, dir: bool) -> Option<String> {
+    if !path.is_absolute() {
+        return None;
+    }
+    let p = path.to_string_lossy().replace('\\', "/");
+    let p = if p.starts_with('/') {
+        p
+    } else {
+        format!("/{p}")
+    };
+    let mut u = format!("file://{}", encode_path(&p));
+    if dir && !u.ends_with('/') {
+        u.push('/');
+    }
+    Some(u)
+}
+
+/// The SARIF artifact location of a path: an absolute path as a `file://` URI
+/// with no base; a relative one as a relative reference under %SRCROOT%;
+/// standard input as "-".
+fn artifact(path: &str) -> serde_json::Value {
+    if path == "-" {
+        return serde_json::json!({"uri": "-", "description": {"text": "standard input"}});
+    }
+    match file_uri(Path::new(path), false) {
+        Some(u) => serde_json::json!({ "uri": u }),
+        None => {
+            let rel = path.strip_prefix("./").unwrap_or(path);
+            serde_json::json!({ "uri": encode_path(&rel.replace('\\', "/")), "uriBaseId": SRCROOT })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -558,15 +624,24 @@ mod tests {
     #[test]
     fn uris_are_encoded() {
         assert_eq!(
-            uri("docs/post mortem #1.md"),
-            "docs/post%20mortem%20%231.md"
+            artifact("docs/post mortem #1.md"),
+            serde_json::json!({"uri": "docs/post%20mortem%20%231.md", "uriBaseId": "%SRCROOT%"})
         );
-        assert_eq!(uri("a/é.md"), "a/%C3%A9.md");
+        assert_eq!(artifact("./a/é.md")["uri"], "a/%C3%A9.md");
+        assert_eq!(
+            artifact("/srv/post mortems/x.md"),
+            serde_json::json!({"uri": "file:///srv/post%20mortems/x.md"})
+        );
+        assert_eq!(
+            file_uri(Path::new("/srv/pm"), true).as_deref(),
+            Some("file:///srv/pm/")
+        );
+        assert_eq!(file_uri(Path::new("docs"), true), None);
     }
 
     #[test]
     fn the_sarif_head_opens_the_results() {
-        let h = sarif_head();
+        let h = sarif_head(DEFAULT_INFORMATION_URI);
         assert!(h.ends_with(",\"results\":["), "{h}");
         let full = format!("{h}],\"invocations\":[]}}]}}");
         let v: serde_json::Value = serde_json::from_str(&full).unwrap();

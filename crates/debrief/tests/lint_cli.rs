@@ -149,6 +149,7 @@ fn sarif_output_has_the_shape_code_scanning_accepts() {
         "blame",
         "hindsight",
         "human-error",
+        "sanction",
     ] {
         assert!(ids.contains(&id), "{ids:?}");
     }
@@ -197,6 +198,69 @@ fn sarif_output_has_the_shape_code_scanning_accepts() {
         assert!(levels.contains(&id), "{levels:?}");
     }
     assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+    // relative paths sit under %SRCROOT%, declared as the working directory
+    let loc = &results[0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+    let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
+    let info = run["tool"]["driver"]["informationUri"].as_str().unwrap();
+    assert!(info.starts_with("data:text/plain"), "{info}");
+}
+
+#[test]
+fn sarif_absolute_paths_are_file_uris_without_a_base() {
+    let d = dir("sarif-abs");
+    let pm = write(&d, "post mortems/é.md", BLAMEFUL);
+    let o = lint(&d, &["--format", "sarif", pm.to_str().unwrap()]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v = json(&o);
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    let expected = format!(
+        "file://{}/post%20mortems/%C3%A9.md",
+        d.to_str().unwrap().replace(' ', "%20")
+    );
+    for r in results {
+        let loc = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(loc["uri"], expected.as_str(), "{loc}");
+        assert!(loc.get("uriBaseId").is_none(), "{loc}");
+        if let Some(fix) = r["fixes"].as_array() {
+            let a = &fix[0]["artifactChanges"][0]["artifactLocation"];
+            assert_eq!(a["uri"], expected.as_str());
+            assert!(a.get("uriBaseId").is_none());
+        }
+    }
+}
+
+#[test]
+fn sarif_information_uri_comes_from_the_config() {
+    let d = dir("sarif-info");
+    write(&d, "pm.md", BLAMEFUL);
+    write(
+        &d,
+        ".debrief-lint.toml",
+        "[sarif]\ninformation-uri = \"https://wiki.example.org/blameless\"\n",
+    );
+    let o = lint(&d, &["--format", "sarif", "pm.md"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        json(&o)["runs"][0]["tool"]["driver"]["informationUri"],
+        "https://wiki.example.org/blameless"
+    );
+    write(
+        &d,
+        ".debrief-lint.toml",
+        "[sarif]\ninformation-uri = \"our wiki\"\n",
+    );
+    let o = lint(&d, &["--format", "sarif", "pm.md"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("absolute URI"), "{}", stderr(&o));
 }
 
 #[test]

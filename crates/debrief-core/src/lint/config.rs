@@ -16,6 +16,9 @@
 //! [names]
 //! allow = ["Sentinel", "Marvin"]   # tools and bots named like people
 //! people = ["Ngozi Okafor"]        # added to the people directory
+//!
+//! [sarif]
+//! information-uri = "https://wiki.example.org/blameless-reviews"
 //! ```
 
 use super::{Rule, Severity};
@@ -54,6 +57,7 @@ struct RulesFile {
     blame: Option<RuleSetting>,
     hindsight: Option<RuleSetting>,
     human_error: Option<RuleSetting>,
+    sanction: Option<RuleSetting>,
     suppression: Option<RuleSetting>,
 }
 
@@ -80,6 +84,12 @@ struct NamesFile {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct SarifFile {
+    information_uri: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     #[serde(default)]
@@ -88,6 +98,8 @@ struct File {
     words: WordsFile,
     #[serde(default)]
     names: NamesFile,
+    #[serde(default)]
+    sarif: SarifFile,
 }
 
 /// What the checker flags and how loudly. `Default` is the built-in behaviour.
@@ -107,6 +119,9 @@ pub struct LintConfig {
     pub allowed_names: Vec<String>,
     /// People added to the directory.
     pub people: Vec<String>,
+    /// Where SARIF output tells readers to learn about the checker (an
+    /// absolute URI, such as the organisation's page about blameless reviews).
+    pub information_uri: Option<String>,
 }
 
 impl Default for LintConfig {
@@ -122,6 +137,7 @@ impl Default for LintConfig {
             failure_verbs: Vec::new(),
             allowed_names: Vec::new(),
             people: Vec::new(),
+            information_uri: None,
         }
     }
 }
@@ -161,6 +177,7 @@ impl LintConfig {
             (Rule::Blame, r.blame),
             (Rule::Hindsight, r.hindsight),
             (Rule::HumanError, r.human_error),
+            (Rule::Sanction, r.sanction),
             (Rule::Suppression, r.suppression),
         ] {
             let Some(setting) = setting else { continue };
@@ -188,6 +205,31 @@ impl LintConfig {
         c.failure_verbs = nonempty(file.words.failure_verbs);
         c.allowed_names = nonempty(file.names.allow);
         c.people = nonempty(file.names.people);
+        if let Some(u) = file.sarif.information_uri {
+            let u = u.trim();
+            let scheme = u.split_once(':').map(|(s, _)| s).unwrap_or("");
+            let absolute = !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+            if !absolute || u.chars().any(char::is_whitespace) {
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with("information-uri"))
+                    .map(|i| i + 1);
+                return Err(ConfigError {
+                    line,
+                    message: format!(
+                        "information-uri must be an absolute URI such as https://…, not '{u}'"
+                    ),
+                });
+            }
+            c.information_uri = Some(u.to_string());
+        }
         Ok(c)
     }
 

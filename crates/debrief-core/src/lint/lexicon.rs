@@ -74,6 +74,19 @@ pub(crate) mod f {
     pub const JUDGE_ADV: u64 = 1 << 30;
     /// Titles before a family name (Mr, Ms, Dr).
     pub const TITLE: u64 = 1 << 31;
+    /// A role or team that can act like a person (the contractor, the DBA,
+    /// the platform team, someone).
+    pub const ROLE: u64 = 1 << 32;
+    /// Starts a call for sanction or a culprit (disciplined, accountable, culprit).
+    pub const SANCTION: u64 = 1 << 33;
+    /// Verbs of choice (chose, decided, opted).
+    pub const CHOICE: u64 = 1 << 34;
+    /// Verbs that report a good act (reported, spotted, fixed): "It was Priya
+    /// who spotted it" is credit, not blame.
+    pub const POSITIVE: u64 = 1 << 35;
+    /// Judgement only when attached to a person's act ("Priya's bad call",
+    /// "a silly mistake"), not alone ("basic authentication").
+    pub const SOFT: u64 = 1 << 36;
 }
 
 /// The built-in given names: a few hundred across many languages. Names that
@@ -96,7 +109,7 @@ helen helena hemant henrik henry hiroshi hitomi hugo hussein ian ibrahim igor il
 isabella ivan jacob jakub james jamal jamie jan jana jane janet jasmin jason javier jean jennifer jens jeremy jessica
 jiang jin joanna joao joe johan johannes john jonas jonathan jorge jose josef joseph joshua juan julian julie julien
 juliet jun jurgen justin kai kaito kamal karen karim karina karl kasia kate katarzyna katharina katie kavya kemal ken
-kenji kevin khalid kim kirill klaus kofi kwame lakshmi lars laura lauren layla leah lena leo leon leonardo liam lin
+kenji kevin khalid kim kirill klaus kofi kwame lakshmi lars laura lauren layla leila leah lena leo leon leonardo liam lin
 linda lisa liu lorenzo louis lucas lucia luis luka lukas lukasz madison magdalena mahmoud malik manuel marco marcus
 margaret maria mariam mariana marie marina mario marta martin martina mary maryam mateo matteo matthew matthias mehmet
 mei mia michael michal michelle miguel mikhail min ming minh mohammed mohammad monica morgan muhammad nadia naomi
@@ -211,7 +224,8 @@ const JUDGE_ADVERBS: &str = "carelessly negligently recklessly sloppily lazily s
 const ARTIFACTS: &str = "
 change changes commit commits config configuration pr prs pull merge push deploy deployment rollout release script
 patch query migration rule rules edit update command code fix hotfix decision approval review ticket playbook
-plan plans workflow pipeline automation
+plan plans workflow pipeline automation reply response approval rollback escalation copy use email click
+typo handling triage investigation testing monitoring override call choice idea design trust work
 runbook cron job template policy terraform manifest chart diff branch upload post message email
 ";
 
@@ -225,7 +239,8 @@ attacker attackers attacker's malicious compromised rogue suspicious malware bac
 unauthorised stolen webshell implant implants c2 ioc iocs exfiltration persistence intruder intruder's adversary
 threat contain contained containment isolate isolated quarantine quarantined mitigate mitigation block blocked revoke
 revoked stop halt evict evicted planned scheduled expired obsolete unused stale old deprecated leaked exposed phishing
-fake fraudulent infected squatted false duplicate noisy miner crypto-miner cryptominer
+fake fraudulent infected squatted false duplicate noisy miner crypto-miner cryptominer temporary runaway
+orphaned leftover hung stuck zombie spare
 ransomware-encrypted defaced
 ";
 
@@ -233,7 +248,7 @@ const SENSITIVE_OBJECTS: &str = "
 secret secrets key keys password passwords passphrase token tokens credential credentials api phishing malicious
 certificate private ssh aws gcp azure public publicly pastebin gist attachment attachments macro macros link links
 unverified untrusted unknown suspicious unreviewed without port ports internet world world-readable public-read
-wrong incorrect mfa .env env
+wrong incorrect mfa .env env unsigned untested
 ";
 
 const BLAME_WORDS: &str = "
@@ -242,7 +257,13 @@ incompetent incompetently incompetence incompetents reckless recklessly reckless
 irresponsibility stupid stupidly stupidity idiot idiots idiotic foolish foolishly foolishness dumb clueless inept
 ineptitude ineptly complacent complacency rubber-stamped rubber-stamping rubber-stamp amateurish boneheaded bonehead moron morons moronic inexcusable unforgivable
 screw-up screwup screw-ups screwups blunder blunders blundered botched bungled thoughtless thoughtlessly heedless
-lackadaisical blame blamed blames blaming guilty derelict dereliction fat-fingered fat-fingering
+lackadaisical blame blamed blames blaming guilty derelict dereliction fat-fingered fat-fingering shoddy slapdash
+half-baked half-hearted gullible unprofessional ill-advised ill-judged inattention inattentive dismissive rookie
+";
+
+const SOFT_JUDGEMENT: &str = "
+bad poor hasty rash naive silly basic elementary embarrassing clumsy blind superficial risky slow slack lax poorly
+beginner lousy terrible awful weak
 ";
 
 const CAUSE_WORDS: &str = "
@@ -258,6 +279,38 @@ frozen hidden bitten beaten eaten fallen felt dealt led let hit hurt quit split 
 overridden overwritten rewritten mistaken misread misunderstood
 ";
 
+/// Roles and teams: the head of a noun phrase that names people by what they do.
+const ROLES: &str = "
+contractor contractors analyst analysts dba dbas lead leads team teams reviewer reviewers engineer engineers
+intern interns technician technicians admin admins administrator administrators sysadmin sysadmins developer
+developers dev devs manager managers sre sres operator operators guard guards receptionist receptionists clerk
+clerks architect architects consultant consultants tester testers pentester pentesters auditor auditors approver
+approvers responder responders commander commanders captain captains supervisor supervisors maintainer
+maintainers staff staffer employee employees user users hire hires person people someone somebody anyone anybody
+vendor vendors provider providers supplier suppliers msp msps soc helpdesk desk champion champions officer
+officers specialist specialists member members colleague colleagues coworker coworkers programmer programmers
+coder coders executive executives director directors ciso cto ceo cfo cio agent agents owner owners
+operations
+";
+
+/// Words from which a call for sanction or a culprit is looked for.
+const SANCTION_WORDS: &str = "
+disciplined discipline disciplinary reprimand reprimanded reprimands fired sacked punished punish punishment
+punishments sanctioned sanctions suspended dismissed demoted penalised penalized penalty penalise penalize
+accountable liable account culprit culprits scapegoat scapegoats heads answer consequences deserves deserve
+deserved shamed banned barred relieved apologise apologize pay cover lose deal word office fall example guilty
+removed replaced moved named reported allowed who whoever whose which prosecution performance pip go away step
+responsible written warning behind docked dealt
+";
+
+const CHOICE_VERBS: &str =
+    "chose choose chooses chosen choosing decided decides opted opts elected preferred";
+
+const POSITIVE_VERBS: &str = "
+reported spotted noticed found caught fixed restored escalated raised flagged saved helped stopped detected
+discovered alerted contained recovered thanked praised volunteered warned identified rescued protected
+";
+
 const PRONOUNS: &str = "he she him her his";
 const SUBJECTS: &str = "we they you someone somebody anyone anybody nobody everyone everybody i";
 const BOUNDARIES: &str = "
@@ -268,7 +321,8 @@ const TRIGGERS: &str = "
 should should've shouldn't shoulda ought could couldn't would wouldn't if obviously clearly obvious human operator
 user pilot pebkac pebcak id10t layer layer-8 at fault drop drops dropped dropping screw screws screwed screwing mess
 messes messed messing can't cannot can wasn't not didn't isn't weren't asleep cut cuts cutting lapse lapses poor bad
-known no paying pay more his her their my your our fat made make makes responsible fell
+known no paying pay more his her their my your our fat made make makes responsible fell clerical typing
+keying lack
 ";
 const DETERMINERS: &str = "
 the a an this that these those our their his her its my your some all every each another any no two three several
@@ -416,6 +470,11 @@ impl Lexicon {
             (CAUSE_WORDS, f::CAUSE),
             (PARTICIPLES, f::PARTICIPLE),
             (PRONOUNS, f::PRONOUN),
+            (ROLES, f::ROLE),
+            (SANCTION_WORDS, f::SANCTION),
+            (CHOICE_VERBS, f::CHOICE | f::VERB),
+            (SOFT_JUDGEMENT, f::SOFT),
+            (POSITIVE_VERBS, f::POSITIVE),
             (SUBJECTS, f::SUBJ),
             (BOUNDARIES, f::BOUNDARY),
             (TRIGGERS, f::TRIGGER),

@@ -26,6 +26,8 @@ mod rules;
 mod scan;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_classes;
 
 pub use config::{ConfigError, Level, LintConfig};
 pub use people::People;
@@ -42,7 +44,8 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rule {
-    /// A named person is the agent of a failure, mistake or omission.
+    /// A person (by name, pronoun or role) is the agent or the cause of a
+    /// failure, mistake or omission.
     PersonAgent,
     /// A person is named neutrally (a note, once per document).
     PersonNamed,
@@ -52,17 +55,20 @@ pub enum Rule {
     Hindsight,
     /// "Human error" offered as a cause.
     HumanError,
+    /// A call for sanction or for a culprit.
+    Sanction,
     /// A suppression comment that cannot be used (no reason, unknown rule).
     Suppression,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 6] = [
+    pub const ALL: [Rule; 7] = [
         Rule::PersonAgent,
         Rule::PersonNamed,
         Rule::Blame,
         Rule::Hindsight,
         Rule::HumanError,
+        Rule::Sanction,
         Rule::Suppression,
     ];
 
@@ -74,6 +80,7 @@ impl Rule {
             Rule::Blame => "blame",
             Rule::Hindsight => "hindsight",
             Rule::HumanError => "human-error",
+            Rule::Sanction => "sanction",
             Rule::Suppression => "suppression",
         }
     }
@@ -81,7 +88,9 @@ impl Rule {
     /// One line about what the rule flags.
     pub fn summary(self) -> &'static str {
         match self {
-            Rule::PersonAgent => "A named person is the agent of a failure, mistake or omission.",
+            Rule::PersonAgent => {
+                "A person (by name or role) is the agent or the cause of a failure, mistake or omission."
+            }
             Rule::PersonNamed => {
                 "A person is named; neutral, but a role keeps the focus on the system."
             }
@@ -92,6 +101,7 @@ impl Rule {
             Rule::HumanError => {
                 "\"Human error\" offered as a cause ends the investigation where it should start."
             }
+            Rule::Sanction => "A call for sanction or for a culprit turns the review into a trial.",
             Rule::Suppression => "A suppression comment needs known rule ids and a reason.",
         }
     }
@@ -113,6 +123,9 @@ impl Rule {
             }
             Rule::HumanError => {
                 "Human error is where an investigation starts, not where it ends. Ask what made the action possible, likely or hard to catch, and write those conditions down as the causes."
+            }
+            Rule::Sanction => {
+                "\"Should be disciplined\", \"must be held accountable\" and \"who broke it?\" ask for a culprit. People then hide what they did and report later. Ask what made the action possible and what change prevents it; conduct questions belong in a separate process."
             }
             Rule::Suppression => {
                 "Write suppressions as <!-- debrief-lint: allow RULE[, RULE] -- the reason -->; the reason is required."

@@ -359,7 +359,11 @@ const LIVE_FLAGS: u64 = f::GIVEN
     | f::BLAME
     | f::TRIGGER
     | f::EXTRA_PHRASE
-    | f::TITLE;
+    | f::TITLE
+    | f::ROLE
+    | f::SANCTION
+    | f::CHOICE
+    | f::SOFT;
 
 /// ASCII letters, digits and '_'.
 static WORD_BYTE: [bool; 256] = {

@@ -1,11 +1,11 @@
 use super::*;
 
-fn lint(text: &str) -> Vec<Finding> {
+pub(super) fn lint(text: &str) -> Vec<Finding> {
     Linter::default().check(text)
 }
 
 /// Rule ids of the warnings and errors, in order.
-fn rules(text: &str) -> Vec<&'static str> {
+pub(super) fn rules(text: &str) -> Vec<&'static str> {
     lint(text)
         .iter()
         .filter(|f| f.severity >= Severity::Warning)
@@ -13,7 +13,7 @@ fn rules(text: &str) -> Vec<&'static str> {
         .collect()
 }
 
-fn first(text: &str, rule: Rule) -> Finding {
+pub(super) fn first(text: &str, rule: Rule) -> Finding {
     lint(text)
         .into_iter()
         .find(|f| f.rule == rule)
@@ -21,7 +21,7 @@ fn first(text: &str, rule: Rule) -> Finding {
 }
 
 /// Applying the replacement to the span gives `expected`.
-fn applied(text: &str, rule: Rule) -> String {
+pub(super) fn applied(text: &str, rule: Rule) -> String {
     let f = first(text, rule);
     let rep = f
         .replacement

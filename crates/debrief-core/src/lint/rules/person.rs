@@ -1,0 +1,683 @@
+//! People: names, pronouns, handles and email addresses, and whether one is
+//! the agent of a failure (person-agent) or named neutrally (person-named).
+
+use super::*;
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Person {
+    pub(super) first: usize,
+    pub(super) last: usize,
+    pub(super) pronoun: bool,
+    pub(super) consumed: bool,
+    /// A role or team ("the contractor"), not a name.
+    pub(super) role: bool,
+}
+
+impl Person {
+    fn at(first: usize, last: usize) -> Person {
+        Person {
+            first,
+            last,
+            pronoun: false,
+            consumed: false,
+            role: false,
+        }
+    }
+}
+
+/// How a person is the agent of a failure.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Kind {
+    /// "Dave misconfigured the firewall" (verb index, slip adverb).
+    Verb(usize, Option<usize>),
+    /// "Dave forgot to renew / didn't renew the certificate" (base-form verb).
+    Omission(usize),
+    /// "Dave never rotated the keys" (past-form verb).
+    Never(usize),
+    /// "Dave's change broke the build" (the artifact, the predicate's last token).
+    Possessive(usize, usize),
+    /// "Dave's mistake", "Dave made a mistake" (last token).
+    Other(usize),
+    /// "… was deleted by Dave" (index of "by").
+    Passive(usize),
+    /// "because of Dave" (index of the first word of the phrase).
+    Cause(usize),
+    /// "It was Dave who …", "Dave, of all people, …" (first and last token).
+    Emphatic(usize, usize),
+    /// "Had Dave checked …", "if the reviewer had read it" (first and last token).
+    Counterfactual(usize, usize),
+    /// "… because Dave pushed …" (the verb).
+    Because(usize),
+    /// "Dave chose to postpone the fix rather than …" (choice verb, last token).
+    Choice(usize, usize),
+}
+
+#[rustfmt::skip]
+pub(super) const GROUP_HANDLES: &[&str] = &[
+    "@here", "@channel", "@everyone", "@all", "@oncall", "@on-call", "@security", "@sre", "@ops", "@infra",
+];
+#[rustfmt::skip]
+pub(super) const ROLE_MAILBOXES: &[&str] = &[
+    "security", "noreply", "no-reply", "alerts", "alert", "ops", "support", "admin", "root", "postmaster",
+    "abuse", "info", "team", "oncall", "on-call", "soc", "it", "helpdesk", "help", "hr", "legal", "privacy",
+    "dpo", "notifications", "bot", "ci", "builds", "sre", "incident", "incidents", "cert", "csirt", "psirt",
+    "devops",
+];
+#[rustfmt::skip]
+pub(super) const PARTICLES: &[&str] = &[
+    "van", "de", "da", "von", "der", "den", "del", "della", "di", "du", "la", "le", "bin", "ibn", "al", "el",
+    "dos", "das", "ten", "ter", "y",
+];
+/// Actions that are a failure when their object is a lure (phishing link, macro).
+#[rustfmt::skip]
+pub(super) const CLICK_VERBS: &[&str] = &[
+    "clicked", "opened", "downloaded", "entered", "typed", "installed", "executed", "approved", "ran",
+];
+
+#[rustfmt::skip]
+pub(super) const FAILURE_NOUNS: &[&str] = &[
+    "outage", "outages", "breach", "incident", "leak", "exposure", "mistake", "error", "failure", "compromise",
+    "misconfiguration", "downtime", "loss", "deletion", "problem", "issue", "bug", "regression",
+];
+
+pub(super) fn is_name_tok(t: &Tok) -> bool {
+    t.is_word()
+        && t.is(shape::CAP)
+        && !t.is(shape::ALLCAPS)
+        && t.has(f::GIVEN | f::DIR_GIVEN | f::DIR_FAMILY)
+        && !t.has(f::TOOL)
+}
+
+pub(super) fn verbish(cx: &Cx, k: usize, s1: usize) -> bool {
+    // skip adverbs between a subject and its verb
+    let mut k = k;
+    let mut steps = 0;
+    while k < s1 && steps < 3 && cx.t(k).has(f::SKIP | f::FAIL_ADV) {
+        k += 1;
+        steps += 1;
+    }
+    if k >= s1 {
+        return false;
+    }
+    let t = cx.t(k);
+    if !t.is_word() || t.is(shape::CAP) {
+        return false;
+    }
+    let w = cx.lw(k);
+    t.has(f::VERB | f::FAIL | f::OMIT | f::DESTRUCTIVE | f::SENSITIVE_ACT)
+        || matches!(
+            w,
+            "didn't"
+                | "did"
+                | "never"
+                | "wasn't"
+                | "should"
+                | "should've"
+                | "could"
+                | "had"
+                | "has"
+                | "was"
+        )
+        || (w.len() > 4 && w.ends_with("ed") && !t.has(f::DET))
+}
+
+pub(crate) fn find_persons(cx: &Cx, s0: usize, s1: usize, persons: &mut Vec<Person>) {
+    persons.clear();
+    let mut k = s0;
+    while k < s1 {
+        let t = cx.t(k);
+        if !t.is_word() {
+            k += 1;
+            continue;
+        }
+        if t.is(shape::HANDLE) {
+            let h = cx.lw(k);
+            let group = GROUP_HANDLES.contains(&h)
+                || h.contains("team")
+                || h.ends_with("-oncall")
+                || h.ends_with("bot")
+                || h.contains('/');
+            if !group {
+                persons.push(Person::at(k, k));
+            }
+            k += 1;
+            continue;
+        }
+        if t.is(shape::EMAIL) {
+            let e = cx.lw(k);
+            let local = e.split('@').next().unwrap_or("");
+            let dom_ok = e.split('@').nth(1).is_some_and(|d| d.contains('.'));
+            if dom_ok && !ROLE_MAILBOXES.contains(&local) {
+                persons.push(Person::at(k, k));
+            }
+            k += 1;
+            continue;
+        }
+        if t.has(f::PRONOUN) && !t.is(shape::ALLCAPS) {
+            let w = cx.lw(k);
+            // "him" only matters after "by"; "her" may be possessive
+            if matches!(w, "he" | "she" | "his" | "her" | "him") {
+                persons.push(Person {
+                    pronoun: true,
+                    ..Person::at(k, k)
+                });
+            }
+            k += 1;
+            continue;
+        }
+        if t.has(f::ROLE) && !is_name_tok(&t) {
+            if let Some(first) = role_np(cx, k, s0, s1) {
+                persons.push(Person {
+                    role: true,
+                    ..Person::at(first, k)
+                });
+            }
+            k += 1;
+            continue;
+        }
+        let title = matches!(cx.lw(k), "mr" | "mrs" | "ms" | "dr" | "mx")
+            && k + 1 < s1
+            && cx.t(k + 1).is(shape::CAP)
+            && cx.t(k + 1).is_word();
+        // "It was Julia who …", "Ruby decided to …": a tool's name acting as a person
+        let tool_person = t.is_word()
+            && t.is(shape::CAP)
+            && t.has(f::TOOL)
+            && !t.is(shape::POSS)
+            && (cx.word_is(k + 1, s1, &["who", "forgot", "neglected"])
+                || cx.t(k + 1).has(f::CHOICE));
+        if !(is_name_tok(&t) || title || tool_person) {
+            k += 1;
+            continue;
+        }
+        // extend over the rest of the name: "Priya Sharma", "Jan van der Berg"
+        let mut m = k;
+        if title {
+            m = k + 1;
+        }
+        while m + 1 < s1 && m - k < 4 && !cx.t(m).is(shape::POSS) {
+            let nt = cx.t(m + 1);
+            let tool = nt.has(f::TOOL) && !nt.has(f::DIR_FAMILY);
+            if nt.is_word() && nt.is(shape::CAP) && !nt.is(shape::ALLCAPS) && !tool {
+                let named = nt.has(f::GIVEN | f::DIR_GIVEN | f::DIR_FAMILY);
+                let unknown = nt.flags & !(f::AMBIG) == 0;
+                if named || unknown {
+                    m += 1;
+                    continue;
+                }
+            }
+            if nt.is_word()
+                && PARTICLES.contains(&cx.lw(m + 1))
+                && m + 2 < s1
+                && cx.t(m + 2).is(shape::CAP)
+                && cx.t(m + 2).is_word()
+            {
+                m += 2;
+                continue;
+            }
+            break;
+        }
+        let multi = m > k;
+        let ambiguous = !multi
+            && !title
+            && (t.has(f::AMBIG | f::COMMON)
+                || (t.is(shape::START) && !t.has(f::GIVEN | f::DIR_GIVEN))
+                || cx.lw(k).len() < 2);
+        if ambiguous && !(cx.t(m).is(shape::POSS) || verbish(cx, m + 1, s1)) {
+            k = m + 1;
+            continue;
+        }
+        persons.push(Person::at(k, m));
+        k = m + 1;
+    }
+}
+
+/// Prepositions after which a role is an object, never the subject of what follows.
+#[rustfmt::skip]
+const OBJECT_PREPS: &[&str] = &[
+    "at", "in", "into", "from", "for", "with", "on", "over", "under", "via", "through", "across", "during",
+    "without", "despite", "about", "among", "between", "near", "of", "to", "by",
+];
+
+/// Whether the person is the agent of a failure, and how.
+pub(super) fn agent(
+    cx: &Cx,
+    p: &Person,
+    s0: usize,
+    s1: usize,
+    persons: &mut [Person],
+) -> Option<Kind> {
+    let last = p.last;
+    let pw = cx.lw(p.first);
+    let possessive = cx.t(last).is(shape::POSS) || (p.pronoun && matches!(pw, "his" | "her"));
+    if p.pronoun && pw == "him" {
+        return passive_or_cause(cx, p, s0, s1);
+    }
+    let mut j = last + 1;
+    if possessive {
+        // "a lapse on the release manager's part"
+        if cx.word_is(j, s1, &["part"])
+            && p.first >= s0 + 2
+            && cx.lw(p.first - 1) == "on"
+            && (s0..p.first).any(|k| cx.t(k).has(f::MISTAKE))
+        {
+            return Some(Kind::Cause(p.first - 1));
+        }
+        // skip up to two modifiers: "Dave's untested Terraform change"
+        let mut a = j;
+        while a < s1 && a < j + 3 {
+            let t = cx.t(a);
+            if t.has(f::MISTAKE) && t.is_word() {
+                return Some(Kind::Other(a));
+            }
+            if t.has(f::ARTIFACT) && t.is_word() {
+                break;
+            }
+            if !(t.is_word() || t.is(shape::CODE))
+                || t.has(f::DET | f::VERB | f::FAIL | f::BOUNDARY)
+            {
+                return passive_or_cause(cx, p, s0, s1);
+            }
+            a += 1;
+        }
+        if a >= s1 || !cx.t(a).has(f::ARTIFACT) {
+            return passive_or_cause(cx, p, s0, s1);
+        }
+        // "Dave's pull request", "Grace's config change", "Chen's cron job"
+        let mut art_end = a;
+        while art_end + 1 < s1
+            && (cx.word_is(art_end + 1, s1, &["request", "requests", "job", "jobs"])
+                || (cx.t(art_end + 1).has(f::ARTIFACT) && cx.t(art_end + 1).is_word()))
+        {
+            art_end += 1;
+        }
+        // "Fatima's approval of the change caused the outage"
+        let clause = cx.clause_end(art_end, s1).min(art_end + 10);
+        if let Some(e) = (art_end + 1..clause).find_map(|k| cause_pred(cx, k, s1)) {
+            return Some(Kind::Possessive(a, e));
+        }
+        return match predicate(cx, art_end + 1, s0, s1) {
+            Some(k) => {
+                let end = match k {
+                    Kind::Verb(v, _) | Kind::Never(v) | Kind::Omission(v) | Kind::Other(v) => v,
+                    _ => art_end,
+                };
+                Some(Kind::Possessive(a, end))
+            }
+            // "caused by Marguerite's change", "due to Keanu's script"
+            None => passive_or_cause(cx, p, s0, s1).map(|_| Kind::Possessive(a, art_end)),
+        };
+    }
+    if p.pronoun && pw == "her" {
+        // "her" as an object ("paged her") is not a subject
+        return None;
+    }
+    // "Dave and Priya forgot …": the second name shares the verb
+    if cx.word_is(j, s1, &["and", "or"])
+        && let Some(q) = persons.iter_mut().find(|q| q.first == j + 1 && !q.pronoun)
+    {
+        q.consumed = true;
+        j = q.last + 1;
+    }
+    // "Dave, the on-call engineer, forgot …"
+    let before_apposition = j;
+    if j < s1
+        && cx.t(j).punct == b','
+        && let Some(c) = (j + 1..(j + 9).min(s1)).find(|&k| cx.t(k).punct == b',')
+        && !cx.any_flag(j + 1, c, f::FAIL | f::NEG)
+        && seq(cx, j + 1, s1, &[&["of"], &["all"], &["people"]]).is_none()
+    {
+        j = c + 1;
+    }
+    // "the SRE on duty", "someone on the night shift"
+    j = skip_after(cx, j, s1);
+    // "a breach at our vendor exposed …": a role after a preposition is not the subject
+    if p.role && p.first > s0 && cx.word_is(p.first - 1, s1, OBJECT_PREPS) {
+        return emphatic(cx, p, j, s0, s1).or_else(|| passive_or_cause(cx, p, s0, s1));
+    }
+    if let Some(k) = emphatic(
+        cx,
+        p,
+        before_apposition.max(j.min(before_apposition + 1)),
+        s0,
+        s1,
+    )
+    .or_else(|| emphatic(cx, p, j, s0, s1))
+    .or_else(|| counterfactual(cx, p, j, s0, s1))
+    {
+        return Some(k);
+    }
+    let ok = |k: &Kind| !p.role || role_act(cx, k);
+    predicate(cx, j, s0, s1)
+        .filter(ok)
+        .or_else(|| relative(cx, j, s0, s1).filter(ok))
+        .or_else(|| because(cx, p, j, s0, s1))
+        .or_else(|| gerund_cause(cx, j, s1))
+        .or_else(|| passive_or_cause(cx, p, s0, s1))
+}
+
+/// The predicate that starts at `j` makes its subject the agent of a failure.
+pub(super) fn predicate(cx: &Cx, j0: usize, s0: usize, s1: usize) -> Option<Kind> {
+    let mut j = j0;
+    let mut adv = None;
+    let mut steps = 0;
+    while j < s1 && steps < 4 {
+        let t = cx.t(j);
+        if !t.is_word() {
+            break;
+        }
+        if t.has(f::FAIL_ADV) {
+            adv = Some(j);
+        } else if t.has(f::SKIP) {
+            // "had not", "has never" are negations, handled below
+            if matches!(cx.lw(j), "had" | "has" | "have")
+                && cx.word_is(j + 1, s1, &["not", "never"])
+            {
+                break;
+            }
+            // "had" as the main verb
+            if matches!(cx.lw(j), "had" | "has" | "have")
+                && !cx.t(j + 1).has(
+                    f::VERB
+                        | f::FAIL
+                        | f::DESTRUCTIVE
+                        | f::SENSITIVE_ACT
+                        | f::OMIT
+                        | f::FAIL_ADV
+                        | f::SKIP,
+                )
+                && !cx.lw(j + 1).ends_with("ed")
+            {
+                return None;
+            }
+        } else {
+            break;
+        }
+        j += 1;
+        steps += 1;
+    }
+    if j >= s1 || !cx.t(j).is_word() {
+        return None;
+    }
+    let t = cx.t(j);
+    let w = cx.lw(j);
+    let next = cx.lw(j + 1);
+    // "Tomás dropped the ball", "Keanu couldn't be bothered"
+    if let Some(r) = blame_phrase(cx, j, s0, s1) {
+        let end = (j..s1)
+            .take_while(|&q| (cx.t(q).start as usize) < r.end)
+            .last()
+            .unwrap_or(j);
+        return Some(Kind::Other(end));
+    }
+    // "chose to postpone the fix rather than …", "made the call to wait instead of …"
+    if t.has(f::CHOICE) {
+        return choice(cx, j, s1);
+    }
+    if w == "made"
+        && matches!(next, "the" | "a")
+        && let Some(k) = choice(cx, j, s1)
+    {
+        return Some(k);
+    }
+    // "led to the outage", "resulted in the lockout"
+    if matches!(w, "led" | "resulted")
+        && let Some(e) = cause_pred(cx, j, s1)
+    {
+        return Some(Kind::Other(e));
+    }
+    // "let the domain lapse", "allowed the certificate to expire"
+    if matches!(w, "let" | "allowed") {
+        if let Some(q) = (j + 1..s1.min(j + 7)).find(|&q| {
+            matches!(
+                cx.lw(q),
+                "lapse" | "expire" | "expired" | "slip" | "rot" | "lapsed"
+            )
+        }) {
+            return Some(Kind::Other(q));
+        }
+        // "let the tailgater through", "let the attacker in"
+        if w == "let"
+            && let Some(q) = (j + 2..s1.min(j + 6)).find(|&q| matches!(cx.lw(q), "through" | "in"))
+            && !cx.t(q - 1).has(f::DET | f::PREP)
+            && !system_reason(cx, q, s1)
+        {
+            return Some(Kind::Other(q));
+        }
+        return None;
+    }
+    // "Olga not following the runbook"
+    if w == "not" && j + 1 < s1 && cx.lw(j + 1).ends_with("ing") && cx.t(j + 1).is_word() {
+        return Some(Kind::Omission(j + 1));
+    }
+    // technical senses of "fail"
+    if matches!(w, "failed" | "fails" | "fail")
+        && matches!(next, "over" | "back" | "open" | "closed" | "safe")
+    {
+        return None;
+    }
+    if t.has(f::OMIT) && next == "to" && j + 2 < s1 && cx.t(j + 2).is_word() {
+        return Some(Kind::Omission(j + 2));
+    }
+    // negations: didn't / did not / never / had not
+    let (neg_verb, never) = match w {
+        "didn't" | "didnt" | "doesn't" | "hadn't" | "haven't" | "hasn't" => (Some(j + 1), false),
+        "did" | "does" | "had" | "has" if matches!(next, "not" | "never") => {
+            (Some(j + 2), next == "never")
+        }
+        "never" => (Some(j + 1), true),
+        _ => (None, false),
+    };
+    if let Some(v) = neg_verb {
+        if v >= s1 || !cx.t(v).is_word() {
+            return None;
+        }
+        let vt = cx.t(v);
+        let vw = cx.lw(v);
+        if vt.has(f::CONDITION | f::DET)
+            || matches!(vw, "be" | "been" | "yet" | "always" | "need" | "a" | "the")
+        {
+            return None;
+        }
+        return Some(if never {
+            Kind::Never(v)
+        } else {
+            Kind::Omission(v)
+        });
+    }
+    if matches!(w, "wasn't" | "weren't" | "isn't" | "was" | "were" | "is") {
+        let k = if matches!(next, "not") { j + 2 } else { j + 1 };
+        let after = cx.lw(k);
+        // "was ignoring the alerts"
+        if k == j + 1 && cx.t(k).has(f::FAIL) && cx.t(k).is_word() && after.ends_with("ing") {
+            return Some(Kind::Verb(k, adv));
+        }
+        if k != j + 1 || w.ends_with("n't") {
+            if matches!(
+                after,
+                "paying"
+                    | "following"
+                    | "careful"
+                    | "watching"
+                    | "monitoring"
+                    | "checking"
+                    | "looking"
+                    | "reading"
+                    | "attentive"
+                    | "diligent"
+            ) {
+                return Some(Kind::Other(k));
+            }
+            return None;
+        }
+        // "was responsible for the outage", "was the root cause", "was to blame"
+        if after == "responsible"
+            && cx.word_is(k + 1, s1, &["for"])
+            && (k + 2..s1.min(k + 6)).any(|q| FAILURE_NOUNS.contains(&cx.lw(q)))
+        {
+            return Some(Kind::Other(k + 1));
+        }
+        if (after == "to" && cx.lw(k + 1) == "blame") || (after == "at" && cx.lw(k + 1) == "fault")
+        {
+            return Some(Kind::Other(k + 1));
+        }
+        // "Priya was negligent", "Dave was clearly careless"
+        let mut q = k;
+        while q < s1 && q < k + 3 && cx.t(q).has(f::SKIP) {
+            q += 1;
+        }
+        if cx.t(q).has(f::BLAME) && cx.t(q).is_word() {
+            return Some(Kind::Other(q));
+        }
+        if let Some(c) = (k..s1.min(k + 3)).find(|&q| cx.lw(q) == "cause") {
+            return Some(Kind::Other(c));
+        }
+        return None;
+    }
+    if matches!(w, "made" | "makes" | "make") {
+        // "made a mistake", "made a careless error"
+        let mut k = j + 1;
+        if cx.t(k).has(f::DET) {
+            k += 1;
+        }
+        for q in k..s1.min(k + 3) {
+            if cx.t(q).has(f::MISTAKE) {
+                return Some(Kind::Other(q));
+            }
+        }
+        return None;
+    }
+    if w == "fell" && next == "for" {
+        return Some(Kind::Other(j + 1));
+    }
+    if matches!(w, "should" | "should've" | "shouldn't" | "ought" | "could") {
+        return hindsight(cx, j, s0, s1).map(|r| {
+            let end = (j..s1)
+                .take_while(|&q| (cx.t(q).end as usize) <= r.end)
+                .last()
+                .unwrap_or(j);
+            Kind::Other(end)
+        });
+    }
+    if t.has(f::FAIL) {
+        return Some(Kind::Verb(j, adv));
+    }
+    let clause = cx.clause_end(j, s1);
+    if t.has(f::DESTRUCTIVE) {
+        if matches!(w, "turned" | "switched" | "shut")
+            && !(j + 1..clause.min(j + 4)).any(|q| matches!(cx.lw(q), "off" | "down"))
+        {
+            return None;
+        }
+        // containment words before the verb or in its clause: "to contain the
+        // breach, Priya disabled …", "deleted the attacker's key"
+        if !cx.any_flag(s0, clause, f::CONTAIN) {
+            return Some(Kind::Verb(j, adv));
+        }
+        return None;
+    }
+    if t.has(f::SENSITIVE_ACT) && cx.any_flag(j + 1, clause, f::SENSITIVE_OBJ) {
+        let click = CLICK_VERBS.contains(&w);
+        if click || !cx.any_flag(s0, clause, f::CONTAIN) {
+            return Some(Kind::Verb(j, adv));
+        }
+        return None;
+    }
+    if adv.is_some() && !t.has(f::DET) {
+        return Some(Kind::Verb(j, adv));
+    }
+    None
+}
+
+/// "… was misconfigured by Dave", "because of Dave", "an error by Dave".
+pub(super) fn passive_or_cause(cx: &Cx, p: &Person, s0: usize, _s1: usize) -> Option<Kind> {
+    if p.first <= s0 {
+        return None;
+    }
+    let prev = p.first - 1;
+    let pw = cx.lw(prev);
+    if pw == "by" && prev > s0 {
+        let mut k = prev;
+        let mut steps = 0;
+        while k > s0 && steps < 6 {
+            k -= 1;
+            steps += 1;
+            let t = cx.t(k);
+            if t.is(shape::PUNCT) {
+                break;
+            }
+            // "the human error probability model is used by …": a compound, not a cause
+            let compound = t.has(f::MISTAKE) && {
+                let n = cx.t(k + 1);
+                n.is_word()
+                    && n.flags & !(f::COMMON | f::ARTIFACT) == 0
+                    && !matches!(
+                        cx.lw(k + 1),
+                        "by" | "of"
+                            | "in"
+                            | "on"
+                            | "from"
+                            | "during"
+                            | "at"
+                            | "for"
+                            | "to"
+                            | "that"
+                    )
+            };
+            if t.has(f::FAIL | f::MISTAKE) && !compound
+                || cx.lw(k) == "triggered"
+                || (!p.role && t.has(f::DESTRUCTIVE) && !cx.any_flag(s0, _s1, f::CONTAIN))
+                || (!p.role
+                    && t.has(f::SENSITIVE_ACT)
+                    && cx.any_flag(s0, _s1, f::SENSITIVE_OBJ)
+                    && !cx.any_flag(s0, _s1, f::CONTAIN))
+            {
+                return Some(Kind::Passive(prev));
+            }
+            // "attachments uploaded by {people}": another verb is the passive's
+            if t.is_word()
+                && (t.has(f::VERB) || cx.lw(k).ends_with("ed"))
+                && !matches!(
+                    cx.lw(k),
+                    "introduced"
+                        | "made"
+                        | "committed"
+                        | "written"
+                        | "done"
+                        | "created"
+                        | "added"
+                        | "was"
+                        | "were"
+                        | "is"
+                        | "are"
+                        | "been"
+                        | "had"
+                        | "has"
+                )
+            {
+                break;
+            }
+        }
+        return None;
+    }
+    if prev > s0 {
+        let pp = cx.lw(prev - 1);
+        if (pw == "of"
+            && matches!(
+                pp,
+                "because" | "fault" | "mistake" | "error" | "negligence" | "carelessness"
+            ))
+            || (pw == "of"
+                && pp == "part"
+                && prev >= s0 + 3
+                && cx.lw(prev - 2) == "the"
+                && cx.lw(prev - 3) == "on")
+            || (pw == "of" && pp == "result")
+            || (pw == "to" && matches!(pp, "due" | "owing"))
+            || (pw == "on" && matches!(pp, "blame" | "blamed"))
+        {
+            return Some(Kind::Cause(prev - 1));
+        }
+    }
+    None
+}
