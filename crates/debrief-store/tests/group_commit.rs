@@ -221,3 +221,39 @@ fn the_schema_declares_no_deferred_constraint() {
     });
     assert_eq!(n, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_chain_stays_whole_when_a_write_in_its_group_fails() {
+    use debrief_store::audit::{Verification, append};
+    for e in ENGINES {
+        let (_t, s) = migrated_store(e);
+        let (release, held) = hold_writer(&s).await;
+        let writes: Vec<_> = (0..12)
+            .map(|i| {
+                s.write(move |c| {
+                    append(c, 1_000 + i, "user:1", "test.entry", &format!("n:{i}"), "")?;
+                    if i % 3 == 1 {
+                        return Err(StoreError::Invalid("refused after its audit entry".into()));
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        release.send(()).expect("release");
+        held.await;
+        let mut kept = 0;
+        for (i, w) in writes.into_iter().enumerate() {
+            if w.await.is_ok() {
+                kept += 1;
+            } else {
+                assert_eq!(i % 3, 1, "{e:?}: write {i}");
+            }
+        }
+        assert_eq!(kept, 8);
+        let s2 = s.clone();
+        match off_runtime(move || s2.verify_audit_blocking()).expect("verify") {
+            Verification::Intact { entries } => assert_eq!(entries, 8, "{e:?}"),
+            Verification::Tampered(err) => panic!("{e:?}: the chain is broken: {err:?}"),
+        }
+    }
+}
