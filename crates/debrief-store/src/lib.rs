@@ -134,28 +134,67 @@ impl Store {
             .map_err(|e| StoreError::Sql(format!("database task failed: {e}")))?
     }
 
-    /// Runs `f` on a blocking thread inside one transaction.
-    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    /// Runs `f` inside one transaction: its writes are committed together or
+    /// not at all, and the returned future resolves once they are committed.
+    ///
+    /// The write starts when `write` is called, not when the future is first
+    /// polled, so writes made one after another are applied in that order.
+    /// On SQLite `f` is queued for the writer thread, which commits the writes
+    /// queued together in one transaction, each in a savepoint of its own (see
+    /// `db/group.rs`): an error or panic in `f` rolls back `f`'s writes only.
+    /// On PostgreSQL `f` runs on a blocking thread in a transaction of its own.
+    pub fn write<T, F>(&self, f: F) -> impl Future<Output = Result<T>> + Send + 'static
     where
         T: Send + 'static,
         F: FnOnce(&mut dyn Conn) -> Result<T> + Send + 'static,
     {
-        let db = self.db.clone();
-        tokio::task::spawn_blocking(move || db.write_blocking(f))
-            .await
-            .map_err(|e| StoreError::Sql(format!("database task failed: {e}")))?
+        self.start_write(f, false)
     }
 
-    /// Runs `f`, which issues exactly one writing statement, committed on its own.
-    pub async fn write_one<T, F>(&self, f: F) -> Result<T>
+    /// Runs `f`, which issues exactly one writing statement: on PostgreSQL it
+    /// commits on its own, without BEGIN and COMMIT round trips; on SQLite it
+    /// joins the writer thread's next group like any [`Store::write`].
+    pub fn write_one<T, F>(&self, f: F) -> impl Future<Output = Result<T>> + Send + 'static
     where
         T: Send + 'static,
         F: FnOnce(&mut dyn Conn) -> Result<T> + Send + 'static,
     {
-        let db = self.db.clone();
-        tokio::task::spawn_blocking(move || db.write_one_blocking(f))
-            .await
-            .map_err(|e| StoreError::Sql(format!("database task failed: {e}")))?
+        self.start_write(f, true)
+    }
+
+    fn start_write<T, F>(&self, f: F, one: bool) -> impl Future<Output = Result<T>> + Send + 'static
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Conn) -> Result<T> + Send + 'static,
+    {
+        enum Started<T> {
+            Queued(tokio::sync::oneshot::Receiver<Result<T>>),
+            Spawned(tokio::task::JoinHandle<Result<T>>),
+        }
+        let started = match &*self.db {
+            Db::Sqlite(s) => Started::Queued(s.queue_write(f)),
+            Db::Postgres(_) => {
+                let db = self.db.clone();
+                Started::Spawned(tokio::task::spawn_blocking(move || {
+                    if one {
+                        db.write_one_blocking(f)
+                    } else {
+                        db.write_blocking(f)
+                    }
+                }))
+            }
+        };
+        async move {
+            match started {
+                // the writer answers every write it takes; no answer means it stopped
+                Started::Queued(rx) => rx.await.map_err(|_| {
+                    StoreError::Unavailable("the database writer has stopped".into())
+                })?,
+                Started::Spawned(h) => h
+                    .await
+                    .map_err(|e| StoreError::Sql(format!("database task failed: {e}")))?,
+            }
+        }
     }
 
     /// Whether the database answers (for `/readyz`).

@@ -176,7 +176,8 @@ impl Store {
     /// ones are not, so that no record ties a person or a precise time to them.
     pub async fn create_report(&self, r: NewReport) -> Result<i64> {
         if r.reporter_id.is_none() {
-            // anonymous and confidential reports are one INSERT: it commits on its own
+            // anonymous and confidential reports are one INSERT: on PostgreSQL it
+            // commits on its own; on SQLite it joins the writer's next group
             return self.write_one(move |c| insert_report(c, &r)).await;
         }
         self.write(move |c| {

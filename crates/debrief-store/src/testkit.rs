@@ -100,3 +100,15 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// A fresh, migrated database on `engine` and a store on it.
+pub fn migrated_store(engine: Engine) -> (TestDb, crate::Store) {
+    let t = TestDb::on(engine);
+    let url = t.url.clone();
+    let s = off_runtime(move || {
+        let s = crate::Store::connect(&url).expect("connect");
+        s.migrate_blocking().expect("migrate");
+        s
+    });
+    (t, s)
+}

@@ -69,8 +69,28 @@ pub struct WebConfig {
     pub limits: limiter::Limits,
 }
 
+/// What every handler shares. Cheap to clone: one reference count, however
+/// many parts it holds (each layer and extractor clones it for every request).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// Changing a part (tests adjust the state before serving) leaves the other
+/// clones as they were.
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+#[derive(Clone)]
+pub struct Shared {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub keys: Arc<debrief_core::keys::Keys>,
@@ -85,13 +105,13 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, keys: debrief_core::keys::Keys, config: WebConfig) -> AppState {
-        AppState {
+        AppState(Arc::new(Shared {
             store,
             limiter: Arc::new(limiter::Limiter::new(config.limits)),
             config: Arc::new(config),
             keys: Arc::new(keys),
             linter: Arc::new(lint_web::LinterCache::default()),
             denials: Arc::new(audit_denials::Denials::default()),
-        }
+        }))
     }
 }

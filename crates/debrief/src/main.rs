@@ -659,6 +659,7 @@ fn serve(
             // printed on the console for the operator, never logged
             say(&format!("no administrator yet: open http://{addr}/setup/{token} within 24 hours to create one"));
         }
+        let shutdown = shutdown_signal();
         say(&format!("Debrief listening on http://{addr}"));
         tracing::info!(%addr, engine = store.engine().name(), "serving");
 
@@ -670,7 +671,7 @@ fn serve(
         let runner = debrief_jobs::Runner::new(store.clone(), debrief_jobs::Config::new(worker_id), jobs);
         let worker = tokio::spawn(runner.run(stop_rx));
         let state = debrief_web::AppState::new(store, keys, web);
-        let result = debrief_web::serve(listener, state, shutdown_signal()).await;
+        let result = debrief_web::serve(listener, state, shutdown).await;
         let _ = stop_tx.send(true);
         let _ = worker.await;
         tracing::info!("stopped");
@@ -688,24 +689,39 @@ fn say(line: &str) {
     let _ = out.flush();
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is
+/// called, before the server says it is listening, not when the future is
+/// first polled: a SIGTERM that arrives right after start is a clean stop,
+/// not the default kill. Call it inside the runtime.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (int, term) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = wait(int) => {}
+                _ = wait(term) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }
