@@ -241,6 +241,12 @@ pub fn milestone(to: Status) -> Option<&'static str> {
     }
 }
 
+/// The roles a case's lead may hold (any one of them): the people who handle
+/// cases. The page offers only these accounts and the API refuses any other.
+pub fn lead_roles() -> crate::RoleSet {
+    crate::RoleSet::from_roles([crate::Role::Responder, crate::Role::SecurityLead])
+}
+
 /// The longest case title, in characters.
 pub const TITLE_MAX: usize = 200;
 /// The longest timeline entry.

@@ -538,9 +538,12 @@ impl Store {
             let row = c.query_opt(&format!("SELECT {} FROM cases c WHERE c.id = $1", Case::columns()), &params![case_id])?.ok_or(StoreError::NotFound)?;
             let before = Case::decode(&row)?;
             if let Some(Some(lead)) = ch.lead_id
-                && c.query_opt("SELECT id FROM users WHERE id = $1 AND disabled = 0", &params![lead])?.is_none()
+                && c.query_opt(
+                    "SELECT id FROM users WHERE id = $1 AND disabled = 0 AND (roles & $2) <> 0",
+                    &params![lead, i64::from(debrief_core::case::lead_roles().bits())],
+                )?.is_none()
             {
-                return Err(StoreError::rule("lead_id", "The lead must be an active account."));
+                return Err(StoreError::rule("lead_id", "The lead must be an active responder or security lead."));
             }
             if let Some(Some(team)) = ch.team_id
                 && c.query_opt("SELECT id FROM teams WHERE id = $1", &params![team])?.is_none()

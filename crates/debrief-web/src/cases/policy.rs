@@ -3,7 +3,6 @@
 //! than a route's roles).
 
 use crate::platform::auth::{Identity, may};
-use debrief_core::Role;
 use debrief_store::User;
 
 /// Who may open a case: those who triage.
@@ -26,5 +25,5 @@ pub fn opens_reports(ident: &Identity) -> bool {
 
 /// Who may be offered as a case's lead: an active responder or security lead.
 pub fn may_lead(u: &User) -> bool {
-    !u.disabled && (u.roles.contains(Role::Responder) || u.roles.contains(Role::SecurityLead))
+    !u.disabled && u.roles.any(debrief_core::case::lead_roles())
 }

@@ -255,6 +255,13 @@ async fn case_details_change_and_are_audited() {
         patch(json!({"lead_id": 999_999})).await.unwrap().status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
+    // an active account that does not handle cases cannot lead one (the page
+    // offers only responders and security leads; the API agrees)
+    let not_a_handler = app.users[&Role::Leadership].id;
+    let r = patch(json!({"lead_id": not_a_handler})).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "lead_id", "{p}");
     assert_eq!(
         patch(json!({"severity": "apocalyptic"}))
             .await
