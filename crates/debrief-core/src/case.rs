@@ -244,7 +244,8 @@ pub fn milestone(to: Status) -> Option<&'static str> {
 /// The roles a case's lead may hold (any one of them): the people who handle
 /// cases. The page offers only these accounts and the API refuses any other.
 pub fn lead_roles() -> crate::RoleSet {
-    crate::RoleSet::from_roles([crate::Role::Responder, crate::Role::SecurityLead])
+    // from bits: a set made with `from_roles` always holds `reporter` too
+    crate::RoleSet::from_bits(crate::Role::Responder.bit() | crate::Role::SecurityLead.bit())
 }
 
 /// The longest case title, in characters.
@@ -304,6 +305,15 @@ impl CaseDraft<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_case_handlers_may_lead() {
+        let lead = lead_roles();
+        for r in crate::Role::ALL {
+            let expected = matches!(r, crate::Role::Responder | crate::Role::SecurityLead);
+            assert_eq!(lead.contains(r), expected, "{r}");
+        }
+    }
 
     #[test]
     fn the_lifecycle_runs_forward_with_a_few_steps_back() {
