@@ -142,7 +142,19 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     for route in crate::routes() {
         let Some(api) = route.doc else { continue };
-        for (path, item) in api.paths.paths {
+        for (path, mut item) in api.paths.paths {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                crate::platform::api_responses::complete(op, &path, route.access, api.answers);
+            }
             match doc.paths.paths.get_mut(&path) {
                 Some(it) => it.merge_operations(item),
                 None => {
