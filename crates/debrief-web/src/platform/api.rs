@@ -54,8 +54,12 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// How many items to return: default 50, at most 1000.
+    #[param(minimum = 1, maximum = 1000)]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// How many items to skip.
+    #[param(minimum = 0)]
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
@@ -95,6 +99,42 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestP
                     message: e.body_text(),
                 }])
             })
+    }
+}
+
+/// Path parameters that fail to parse are 422 problem documents naming the
+/// parameter (an id that is not a number, or too large for one).
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for ApiPath<T>
+{
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::path::ErrorKind;
+        use axum::extract::rejection::PathRejection;
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => {
+                let message = e.body_text();
+                let field = match e.kind() {
+                    ErrorKind::ParseErrorAtKey { key, .. }
+                    | ErrorKind::InvalidUtf8InPathParam { key } => key.clone(),
+                    ErrorKind::DeserializeError { key, .. } => key.clone(),
+                    // a single parameter: the route's only one
+                    _ => axum::extract::RawPathParams::from_request_parts(parts, state)
+                        .await
+                        .ok()
+                        .and_then(|ps| ps.iter().next().map(|(k, _)| k.to_string()))
+                        .unwrap_or_else(|| "path".into()),
+                };
+                Err(ApiError::invalid(vec![FieldError { field, message }]))
+            }
+            Err(e) => Err(ApiError::internal(e.body_text())),
+        }
     }
 }
 
