@@ -99,6 +99,7 @@ pub async fn my_tokens(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewTokenIn {
     pub name: String,
     /// The caller's current password: creating a token is a sensitive operation.

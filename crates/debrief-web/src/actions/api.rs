@@ -94,6 +94,7 @@ pub async fn case_items(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ActionItemIn {
     pub title: String,
     #[serde(default)]
@@ -183,6 +184,7 @@ pub async fn list_items(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ActionItemPatch {
     /// The version the change starts from; a stale one is refused with 409.
     pub version: i64,

@@ -64,6 +64,7 @@ pub async fn get_user(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewUserIn {
     pub email: String,
     pub name: String,
@@ -95,6 +96,7 @@ pub async fn post_user(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RolesIn {
     pub roles: Vec<String>,
     /// The caller's current password: role changes are sensitive.
@@ -137,6 +139,7 @@ pub async fn put_roles(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StatusIn {
     pub disabled: bool,
 }
@@ -187,6 +190,7 @@ pub async fn list_teams(State(state): State<AppState>) -> Result<Json<Page<TeamO
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewTeamIn {
     pub name: String,
     #[serde(default)]

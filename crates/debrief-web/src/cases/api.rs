@@ -186,6 +186,7 @@ pub async fn get_case(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TransitionIn {
     /// The status to move to.
     pub to: String,
@@ -236,6 +237,7 @@ pub async fn post_transition(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TimelineIn {
     /// `fact`, `decision` or `communication`.
     pub kind: String,
@@ -270,6 +272,7 @@ pub async fn post_timeline(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TimesIn {
     pub occurred_at: Option<String>,
     pub detected_at: Option<String>,
@@ -308,6 +311,7 @@ pub async fn put_times(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CasePatch {
     pub title: Option<String>,
     /// `critical`, `high`, `medium` or `low`.

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod api_responses;
+pub mod api_schema;
 pub mod app;
 pub mod assets;
 pub mod audit_denials;

@@ -110,6 +110,7 @@ pub async fn get_receipt(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MessageIn {
     pub body: String,
 }

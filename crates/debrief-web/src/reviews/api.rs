@@ -211,6 +211,7 @@ pub async fn patch_review(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReviewStateIn {
     /// `in_review`, `published` or back to `draft`.
     pub to: String,

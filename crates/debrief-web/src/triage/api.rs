@@ -141,6 +141,7 @@ pub async fn get_report(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TeamMessageIn {
     /// `question`, `thanks` or `update`.
     pub kind: String,
@@ -173,6 +174,7 @@ pub async fn post_team_message(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CloseIn {
     /// The explanation the reporter sees.
     pub note: String,
@@ -207,6 +209,7 @@ async fn ensure_report(state: &AppState, id: i64) -> Result<Report, ApiError> {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DuplicateIn {
     /// The report this one repeats.
     pub of: i64,
@@ -230,6 +233,7 @@ pub async fn duplicate_report(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AttachIn {
     pub case_id: i64,
 }
@@ -252,6 +256,7 @@ pub async fn attach_report(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RevealIn {
     /// The security lead's current password: revealing a reporter is sensitive.
     pub password: Option<String>,
