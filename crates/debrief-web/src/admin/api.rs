@@ -199,7 +199,7 @@ pub struct NewTeamIn {
 
 /// Creates a team.
 #[utoipa::path(post, path = "/api/v1/teams", tag = "administration", request_body = NewTeamIn,
-    responses((status = 201, body = TeamOut), (status = 422, body = Problem)))]
+    responses((status = 201, body = TeamOut), (status = 409, description = "A team with this name exists already.", body = Problem), (status = 422, body = Problem)))]
 pub async fn post_team(
     State(state): State<AppState>,
     Signed(ident): Signed,

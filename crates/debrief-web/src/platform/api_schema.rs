@@ -31,6 +31,8 @@ enum F {
     Text(usize),
     /// An optional text of at most this many characters.
     OptText(usize),
+    /// A text that may be absent, but not blank, of at most this many characters.
+    SomeText(usize),
     /// One of these values, required.
     Choice(Vec<&'static str>),
     /// One of these values, or absent.
@@ -124,7 +126,7 @@ fn rules() -> Vec<(&'static str, Vec<(&'static str, F)>)> {
         (
             "CasePatch",
             vec![
-                ("title", OptText(case::TITLE_MAX)),
+                ("title", SomeText(case::TITLE_MAX)),
                 ("severity", OptChoice(severities())),
                 ("lead_id", OptId),
                 ("team_id", OptId),
@@ -246,7 +248,7 @@ fn apply(prop: &mut RefOr<Schema>, rule: &F) {
     }
     let Some(o) = object(prop) else { return };
     match rule {
-        Text(max) => {
+        Text(max) | SomeText(max) => {
             o.min_length = Some(1);
             o.max_length = Some(*max);
             o.pattern = Some(NOT_BLANK.into());
@@ -296,7 +298,7 @@ fn required(rule: &F) -> bool {
 /// A month and a day that every year has.
 const MONTH_DAY: &str = "(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])";
 /// Hours, minutes and optional seconds.
-const CLOCK: &str = "([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?";
+const CLOCK: &str = "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?";
 
 fn this_year() -> i32 {
     use chrono::Datelike;
@@ -327,6 +329,11 @@ pub fn tighten_query(op: &mut utoipa::openapi::path::Operation, path: &str) {
         return;
     };
     for p in params {
+        if let Some(s) = p.schema.as_mut().and_then(object)
+            && is_string(&s.schema_type)
+        {
+            s.pattern = Some(NO_CONTROL.into());
+        }
         let values = match (path, p.name.as_str()) {
             ("/api/v1/cases", "status") => names(&Status::ALL, Status::as_str),
             ("/api/v1/reports", "status") => names(&ReportStatus::ALL, ReportStatus::as_str),
@@ -372,6 +379,9 @@ pub fn tighten(components: &mut Components) {
                 t.pattern = Some(NO_CONTROL.into());
             }
         }
-        o.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+        // an edit's other fields depend on its part
+        if name != "ReviewEditIn" {
+            o.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+        }
     }
 }
