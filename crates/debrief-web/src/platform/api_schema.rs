@@ -204,6 +204,10 @@ fn rules() -> Vec<(&'static str, Vec<(&'static str, F)>)> {
             ],
         ),
         (
+            "ReviewEditIn",
+            vec![("part", Choice(debrief_core::review_edit::PARTS.to_vec()))],
+        ),
+        (
             "LintIn",
             vec![("text", Text(crate::platform::auth::MAX_BODY))],
         ),
@@ -213,6 +217,19 @@ fn rules() -> Vec<(&'static str, Vec<(&'static str, F)>)> {
 fn object(s: &mut RefOr<Schema>) -> Option<&mut utoipa::openapi::schema::Object> {
     match s {
         RefOr::T(Schema::Object(o)) => Some(o),
+        _ => None,
+    }
+}
+
+/// The object that holds a schema's fields: itself, or, for a body with
+/// flattened fields (`allOf`), the part of it that names them.
+fn fields_of(s: &mut RefOr<Schema>) -> Option<&mut utoipa::openapi::schema::Object> {
+    match s {
+        RefOr::T(Schema::Object(o)) => Some(o),
+        RefOr::T(Schema::AllOf(all)) => all.items.iter_mut().find_map(|i| match i {
+            RefOr::T(Schema::Object(o)) if !o.properties.is_empty() => Some(o),
+            _ => None,
+        }),
         _ => None,
     }
 }
@@ -263,7 +280,7 @@ fn apply(prop: &mut RefOr<Schema>, rule: &F) {
         // before this one; empty is no time
         Time => {
             o.pattern = Some(format!(
-                "^$|^{}-{MONTH_DAY}T{CLOCK}(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])$",
+                "^{WS}*({}-{MONTH_DAY}T{CLOCK}(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]))?{WS}*$",
                 years_between(1971, this_year() - 1)
             ))
         }
@@ -279,7 +296,7 @@ fn apply(prop: &mut RefOr<Schema>, rule: &F) {
         Password => {
             o.min_length = Some(1);
             o.max_length = Some(debrief_core::validate::PASSWORD_MAX);
-            o.pattern = Some(NO_CONTROL.into());
+            o.pattern = Some(NOT_BLANK.into());
         }
         Id | OptId => o.minimum = Some(1.into()),
         Count => o.minimum = Some(0.into()),
@@ -295,6 +312,8 @@ fn required(rule: &F) -> bool {
     )
 }
 
+/// White space that trimming removes and that is not a control character.
+const WS: &str = "[\\t\\n\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]";
 /// A month and a day that every year has.
 const MONTH_DAY: &str = "(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])";
 /// Hours, minutes and optional seconds.
@@ -334,6 +353,13 @@ pub fn tighten_query(op: &mut utoipa::openapi::path::Operation, path: &str) {
         {
             s.pattern = Some(NO_CONTROL.into());
         }
+        if path == "/api/v1/audit"
+            && matches!(p.name.as_str(), "from" | "to")
+            && let Some(s) = p.schema.as_mut().and_then(object)
+        {
+            // read trimmed; empty is no bound
+            s.pattern = Some(format!("^{WS}*([0-9]{{4}}-{MONTH_DAY})?{WS}*$"));
+        }
         let values = match (path, p.name.as_str()) {
             ("/api/v1/cases", "status") => names(&Status::ALL, Status::as_str),
             ("/api/v1/reports", "status") => names(&ReportStatus::ALL, ReportStatus::as_str),
@@ -358,7 +384,7 @@ fn is_string(t: &SchemaType) -> bool {
 /// them to other fields.
 pub fn tighten(components: &mut Components) {
     for (name, fields) in rules() {
-        let Some(o) = components.schemas.get_mut(name).and_then(object) else {
+        let Some(o) = components.schemas.get_mut(name).and_then(fields_of) else {
             continue;
         };
         for (field, rule) in &fields {
