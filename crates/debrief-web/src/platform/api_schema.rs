@@ -367,7 +367,10 @@ pub fn tighten_query(op: &mut utoipa::openapi::path::Operation, path: &str) {
             _ => continue,
         };
         if let Some(s) = p.schema.as_mut().and_then(object) {
-            s.enum_values = Some(enum_of(&values, false));
+            // an empty filter is no filter
+            let mut values = enum_of(&values, false);
+            values.push(Value::from(""));
+            s.enum_values = Some(values);
         }
     }
 }
