@@ -11,6 +11,17 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// The longest free text of a section (what happened, notes, interviews).
+/// The parts of a review an edit names (`part`).
+pub const PARTS: [&str; 8] = [
+    "what",
+    "impact",
+    "learn",
+    "why",
+    "factor",
+    "lesson",
+    "interview",
+    "remove",
+];
 pub const LONG_MAX: usize = 20_000;
 /// The longest list of affected services.
 pub const SERVICES_MAX: usize = 2_000;

@@ -203,14 +203,19 @@ pub fn is_common_password(password: &str) -> bool {
     set.contains(lower.as_str()) || (!core.is_empty() && set.contains(core))
 }
 
+/// The fewest characters a new password has.
+pub const PASSWORD_MIN: usize = 12;
+/// The most characters a password has.
+pub const PASSWORD_MAX: usize = 1024;
+
 /// Why `password` may not be the new password of the account of `email` and
 /// `name`, or None if it may.
 pub fn password_problem(password: &str, email: &str, name: &str) -> Option<String> {
     let n = password.chars().count();
-    if n < 12 {
+    if n < PASSWORD_MIN {
         return Some("Use at least 12 characters; a few unrelated words work well.".into());
     }
-    if n > 1024 {
+    if n > PASSWORD_MAX {
         return Some("At most 1024 characters.".into());
     }
     if is_common_password(password) {

@@ -2,11 +2,11 @@
 
 use crate::AppState;
 use crate::accounts::ops::issue_token;
-use crate::platform::api::{ApiJson, Page, rfc3339};
+use crate::platform::api::{ApiJson, ApiPath, Page, rfc3339};
 use crate::platform::auth::{ReauthAt, Signed};
 use crate::platform::client_addr::ClientIp;
 use crate::platform::error::{ApiError, Problem};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -99,6 +99,7 @@ pub async fn my_tokens(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewTokenIn {
     pub name: String,
     /// The caller's current password: creating a token is a sensitive operation.
@@ -146,7 +147,7 @@ pub async fn create_my_token(
 pub async fn revoke_my_token(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     state
         .store

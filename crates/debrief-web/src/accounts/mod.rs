@@ -23,7 +23,9 @@ pub fn routes() -> Vec<Route> {
         Route::post("/account/tokens/{id}/revoke", SignedIn, pages::revoke_token),
         Route::api(SignedIn, routes!(api::me)),
         Route::api(SignedIn, routes!(api::my_tokens)),
-        Route::api(SignedIn, routes!(api::create_my_token)),
+        Route::api(SignedIn, routes!(api::create_my_token))
+            .limited()
+            .hashes(),
         Route::api(SignedIn, routes!(api::revoke_my_token)),
     ]
 }

@@ -2,12 +2,12 @@
 
 use crate::AppState;
 use crate::actions::policy;
-use crate::platform::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};
+use crate::platform::api::{ApiJson, ApiPath, ApiQuery, ListQuery, Page, rfc3339};
 use crate::platform::auth::{Signed, may};
 use crate::platform::error::{ApiError, Problem};
 use crate::platform::shell::today;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use debrief_core::action::{ChangeDraft, ItemDraft};
@@ -69,7 +69,7 @@ fn item_out(a: ActionItem) -> ActionItemOut {
     responses((status = 200, body = Page<ActionItemOut>), (status = 404, body = Problem)))]
 pub async fn case_items(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<ActionItemOut>>, ApiError> {
     let (limit, offset) = q.bounds()?;
@@ -94,6 +94,7 @@ pub async fn case_items(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ActionItemIn {
     pub title: String,
     #[serde(default)]
@@ -114,7 +115,7 @@ pub struct ActionItemIn {
 pub async fn post_case_item(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ActionItemIn>,
 ) -> Result<Response, ApiError> {
     if state.store.case_detail(id).await?.is_none() {
@@ -140,7 +141,9 @@ pub async fn post_case_item(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ItemsQuery {
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
     /// Only the caller's own items (always the case for callers who cannot read cases).
     pub mine: Option<bool>,
@@ -181,6 +184,7 @@ pub async fn list_items(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ActionItemPatch {
     /// The version the change starts from; a stale one is refused with 409.
     pub version: i64,
@@ -200,7 +204,7 @@ pub struct ActionItemPatch {
 pub async fn patch_item(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ActionItemPatch>,
 ) -> Result<Json<ActionItemOut>, ApiError> {
     let a = state

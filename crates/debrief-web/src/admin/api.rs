@@ -5,11 +5,11 @@ use crate::accounts::api::UserOut;
 use crate::admin::ops::{
     AuditQuery, audit_filter, change_roles, change_status, create_team, create_user,
 };
-use crate::platform::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};
+use crate::platform::api::{ApiJson, ApiPath, ApiQuery, ListQuery, Page, rfc3339};
 use crate::platform::auth::{ReauthAt, Signed};
 use crate::platform::client_addr::ClientIp;
 use crate::platform::error::{ApiError, Problem};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -23,8 +23,10 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct UserQuery {
     /// How many items to return: default 50, at most 1000.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// How many items to skip.
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
     /// Only accounts whose name or email contains this text (any case).
     pub q: Option<String>,
@@ -51,7 +53,7 @@ pub async fn list_users(
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "administration", params(("id" = i64, Path)), responses((status = 200, body = UserOut), (status = 404, body = Problem)))]
 pub async fn get_user(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<UserOut>, ApiError> {
     let u = state
         .store
@@ -62,6 +64,7 @@ pub async fn get_user(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewUserIn {
     pub email: String,
     pub name: String,
@@ -93,6 +96,7 @@ pub async fn post_user(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RolesIn {
     pub roles: Vec<String>,
     /// The caller's current password: role changes are sensitive.
@@ -107,7 +111,7 @@ pub async fn put_roles(
     Signed(ident): Signed,
     reauth: Option<Extension<ReauthAt>>,
     ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<RolesIn>,
 ) -> Result<Json<UserOut>, ApiError> {
     let mut v = Validation::new();
@@ -135,6 +139,7 @@ pub async fn put_roles(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StatusIn {
     pub disabled: bool,
 }
@@ -145,7 +150,7 @@ pub struct StatusIn {
 pub async fn put_status(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<StatusIn>,
 ) -> Result<Json<UserOut>, ApiError> {
     change_status(&state, &ident, id, body.disabled).await?;
@@ -185,6 +190,7 @@ pub async fn list_teams(State(state): State<AppState>) -> Result<Json<Page<TeamO
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewTeamIn {
     pub name: String,
     #[serde(default)]
@@ -193,7 +199,7 @@ pub struct NewTeamIn {
 
 /// Creates a team.
 #[utoipa::path(post, path = "/api/v1/teams", tag = "administration", request_body = NewTeamIn,
-    responses((status = 201, body = TeamOut), (status = 422, body = Problem)))]
+    responses((status = 201, body = TeamOut), (status = 409, description = "A team with this name exists already.", body = Problem), (status = 422, body = Problem)))]
 pub async fn post_team(
     State(state): State<AppState>,
     Signed(ident): Signed,

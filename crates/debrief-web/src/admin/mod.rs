@@ -28,9 +28,11 @@ pub fn routes() -> Vec<Route> {
         Route::get("/admin/factors", ADMIN, pages::factors),
         Route::post("/admin/factors", ADMIN, pages::add_factor),
         Route::api(ADMIN, routes!(api::list_users)),
-        Route::api(ADMIN, routes!(api::post_user)),
+        Route::api(ADMIN, routes!(api::post_user)).hashes(),
         Route::api(ADMIN, routes!(api::get_user)),
-        Route::api(ADMIN, routes!(api::put_roles)),
+        Route::api(ADMIN, routes!(api::put_roles))
+            .limited()
+            .hashes(),
         Route::api(ADMIN, routes!(api::put_status)),
         Route::api(SignedIn, routes!(api::list_teams)),
         Route::api(ADMIN, routes!(api::post_team)),

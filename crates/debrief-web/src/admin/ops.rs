@@ -134,8 +134,10 @@ pub async fn create_team(
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// How many entries to return: default 50, at most 1000.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// How many entries to skip.
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
     /// Only entries by exactly this actor: `user:<id>`, `token:<id>`, `system`, `cli`.
     pub actor: Option<String>,

@@ -2,11 +2,11 @@
 
 use crate::AppState;
 use crate::cases::ops::{CaseIn, timeline_kind, validate_case};
-use crate::platform::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};
+use crate::platform::api::{ApiJson, ApiPath, ApiQuery, ListQuery, Page, rfc3339};
 use crate::platform::auth::Signed;
 use crate::platform::error::{ApiError, Problem};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use debrief_core::case::{Severity, Status};
@@ -136,7 +136,9 @@ pub async fn create_case(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CaseQuery {
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
     /// Only cases with this status.
     pub status: Option<String>,
@@ -173,7 +175,7 @@ pub async fn list_cases(
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)), responses((status = 200, body = CaseOut), (status = 404, body = Problem)))]
 pub async fn get_case(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<CaseOut>, ApiError> {
     let d = state
         .store
@@ -184,6 +186,7 @@ pub async fn get_case(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TransitionIn {
     /// The status to move to.
     pub to: String,
@@ -198,7 +201,7 @@ pub struct TransitionIn {
 pub async fn post_transition(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<TransitionIn>,
 ) -> Result<Json<CaseOut>, ApiError> {
     let now = now_ms();
@@ -234,6 +237,7 @@ pub async fn post_transition(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TimelineIn {
     /// `fact`, `decision` or `communication`.
     pub kind: String,
@@ -248,7 +252,7 @@ pub struct TimelineIn {
 pub async fn post_timeline(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<TimelineIn>,
 ) -> Result<StatusCode, ApiError> {
     let now = now_ms();
@@ -268,6 +272,7 @@ pub async fn post_timeline(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TimesIn {
     pub occurred_at: Option<String>,
     pub detected_at: Option<String>,
@@ -281,7 +286,7 @@ pub struct TimesIn {
 pub async fn put_times(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<TimesIn>,
 ) -> Result<Json<CaseOut>, ApiError> {
     let now = now_ms();
@@ -306,6 +311,7 @@ pub async fn put_times(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CasePatch {
     pub title: Option<String>,
     /// `critical`, `high`, `medium` or `low`.
@@ -333,7 +339,7 @@ pub(crate) fn present<'de, D: serde::Deserializer<'de>>(
 pub async fn patch_case(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<CasePatch>,
 ) -> Result<Json<CaseOut>, ApiError> {
     let mut v = Validation::new();

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CaseIn {
     pub title: String,
     /// `critical`, `high`, `medium` or `low`.
@@ -35,11 +36,9 @@ pub fn validate_case(b: &CaseIn, user_id: i64, urgent: bool) -> Result<NewCase, 
     ))
 }
 
+/// The kinds of timeline entry.
+pub const TIMELINE_KINDS: [&str; 3] = ["fact", "decision", "communication"];
+
 pub fn timeline_kind(k: &str) -> Option<&'static str> {
-    match k {
-        "fact" => Some("fact"),
-        "decision" => Some("decision"),
-        "communication" => Some("communication"),
-        _ => None,
-    }
+    TIMELINE_KINDS.iter().copied().find(|x| *x == k)
 }

@@ -4,6 +4,8 @@
 //! the page shell every page is drawn in.
 
 pub mod api;
+pub mod api_responses;
+pub mod api_schema;
 pub mod app;
 pub mod assets;
 pub mod audit_denials;

@@ -5,6 +5,7 @@
 //! the document.
 
 use crate::AppState;
+use crate::platform::api_responses::Answers;
 use crate::platform::authz::Access;
 use axum::handler::Handler;
 use axum::routing::MethodRouter;
@@ -33,6 +34,9 @@ pub struct Route {
 
 pub(crate) struct ApiDoc {
     pub paths: Paths,
+    /// What the route can answer besides its own answers and those its access
+    /// and inputs imply.
+    pub answers: Answers,
     pub schemas: Vec<(
         String,
         utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
@@ -75,13 +79,34 @@ impl Route {
             access,
             layers: Layers::Full,
             handler,
-            doc: Some(ApiDoc { paths, schemas }),
+            doc: Some(ApiDoc {
+                paths,
+                schemas,
+                answers: Answers::default(),
+            }),
         }
     }
 
     /// Answered without the session, CSRF and logging layers.
     pub fn bare(mut self) -> Route {
         self.layers = Layers::Bare;
+        self
+    }
+
+    /// A limiter counts this API route: it can answer 429 with `Retry-After`.
+    pub fn limited(mut self) -> Route {
+        if let Some(d) = self.doc.as_mut() {
+            d.answers.limited = true;
+        }
+        self
+    }
+
+    /// This API route hashes or checks a password: a busy hasher answers 503
+    /// with `Retry-After`.
+    pub fn hashes(mut self) -> Route {
+        if let Some(d) = self.doc.as_mut() {
+            d.answers.hashes = true;
+        }
         self
     }
 

@@ -1,14 +1,14 @@
 //! The intake API: submitting a report, and following it up through its receipt.
 
 use crate::AppState;
-use crate::platform::api::{ApiJson, rfc3339};
+use crate::platform::api::{ApiJson, ApiPath, rfc3339};
 use crate::platform::auth::Identity;
 use crate::platform::client_addr::ClientIp;
 use crate::platform::error::{ApiError, Problem};
 use crate::reporting::intake;
 use crate::reporting::intake::ReportIn;
 use crate::reporting::proofs::proof_response;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -94,7 +94,7 @@ pub struct ReceiptOut {
 pub async fn get_receipt(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> Result<Json<ReceiptOut>, ApiError> {
     let v = intake::lookup(&state, ip, &code).await?;
     Ok(Json(ReceiptOut {
@@ -110,6 +110,7 @@ pub async fn get_receipt(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MessageIn {
     pub body: String,
 }
@@ -120,7 +121,7 @@ pub struct MessageIn {
 pub async fn post_receipt_message(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(body): ApiJson<MessageIn>,
 ) -> Result<StatusCode, ApiError> {
     intake::reply(&state, ip, &code, &body.body).await?;
@@ -133,7 +134,7 @@ pub async fn post_receipt_message(
 pub async fn get_proof(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let v = intake::lookup(&state, ip, &code).await?;
     Ok(proof_response(&state, &v.report))

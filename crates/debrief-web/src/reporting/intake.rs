@@ -14,6 +14,7 @@ use std::net::IpAddr;
 
 /// A report as typed, before validation.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReportIn {
     /// `incident`, `near_miss`, `vulnerability` or `concern`.
     #[serde(default)]

@@ -36,9 +36,9 @@ pub fn routes() -> Vec<Route> {
             SignedIn,
             my_reports::my_report_proof,
         ),
-        Route::api(Public, routes!(api::create_report)),
-        Route::api(Public, routes!(api::get_receipt)),
-        Route::api(Public, routes!(api::post_receipt_message)),
-        Route::api(Public, routes!(api::get_proof)),
+        Route::api(Public, routes!(api::create_report)).limited(),
+        Route::api(Public, routes!(api::get_receipt)).limited(),
+        Route::api(Public, routes!(api::post_receipt_message)).limited(),
+        Route::api(Public, routes!(api::get_proof)).limited(),
     ]
 }

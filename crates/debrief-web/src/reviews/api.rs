@@ -1,14 +1,14 @@
 //! The blameless review API.
 
 use crate::AppState;
-use crate::platform::api::{ApiJson, rfc3339};
+use crate::platform::api::{ApiJson, ApiPath, rfc3339};
 use crate::platform::auth::{Identity, Signed};
 use crate::platform::error::{ApiError, Problem};
 use crate::platform::form::Fields;
 use crate::reviews::form::parse_edit;
 use crate::reviews::ops::audit_interview_read;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use debrief_core::FieldError;
@@ -119,7 +119,7 @@ async fn read_review(
 pub async fn get_review(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ReviewOut>, ApiError> {
     let facilitator = crate::reviews::policy::sees_interviews(&ident);
     let out = read_review(&state, &ident, id, facilitator).await?;
@@ -138,7 +138,7 @@ pub async fn get_review(
 pub async fn post_review(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
     if state.store.case_detail(id).await?.is_none() {
         return Err(ApiError::not_found());
@@ -168,7 +168,7 @@ pub struct ReviewEditIn {
 pub async fn patch_review(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ReviewEditIn>,
 ) -> Result<Json<ReviewOut>, ApiError> {
     let facilitator = crate::reviews::policy::sees_interviews(&ident);
@@ -211,6 +211,7 @@ pub async fn patch_review(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReviewStateIn {
     /// `in_review`, `published` or back to `draft`.
     pub to: String,
@@ -225,7 +226,7 @@ pub struct ReviewStateIn {
 pub async fn post_review_state(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ReviewStateIn>,
 ) -> Result<Json<ReviewOut>, ApiError> {
     let to = b.to.parse::<ReviewState>().map_err(|e| {

@@ -145,6 +145,7 @@ pub fn warnings(parts: &[PartFindings]) -> usize {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LintIn {
     /// Markdown or plain text, at most 1 MiB.
     pub text: String,

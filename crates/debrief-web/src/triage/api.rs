@@ -2,13 +2,13 @@
 //! reporter, closing, duplicates, attaching to a case, revealing a reporter.
 
 use crate::AppState;
-use crate::platform::api::{ApiJson, ApiQuery, ListQuery, Page, rfc3339};
+use crate::platform::api::{ApiJson, ApiPath, ApiQuery, ListQuery, Page, rfc3339};
 use crate::platform::auth::{ReauthAt, Signed};
 use crate::platform::client_addr::ClientIp;
 use crate::platform::error::{ApiError, Problem};
 use crate::reporting::api::MessageOut;
 use crate::triage::ops::{reveal, team_message_kind};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use debrief_core::Validation;
@@ -69,7 +69,9 @@ impl From<&Report> for ReportOut {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
     /// `new`, `in_case`, `duplicate` or `closed`.
     pub status: Option<String>,
@@ -126,7 +128,7 @@ pub async fn list_reports(
 #[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports", params(("id" = i64, Path)), responses((status = 200, body = ReportOut), (status = 404, body = Problem)))]
 pub async fn get_report(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ReportOut>, ApiError> {
     let (r, msgs) = state
         .store
@@ -139,6 +141,7 @@ pub async fn get_report(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TeamMessageIn {
     /// `question`, `thanks` or `update`.
     pub kind: String,
@@ -152,7 +155,7 @@ pub struct TeamMessageIn {
 pub async fn post_team_message(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<TeamMessageIn>,
 ) -> Result<StatusCode, ApiError> {
     let mut v = Validation::new();
@@ -171,6 +174,7 @@ pub async fn post_team_message(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CloseIn {
     /// The explanation the reporter sees.
     pub note: String,
@@ -182,7 +186,7 @@ pub struct CloseIn {
 pub async fn close_report(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<CloseIn>,
 ) -> Result<StatusCode, ApiError> {
     let mut v = Validation::new();
@@ -205,6 +209,7 @@ async fn ensure_report(state: &AppState, id: i64) -> Result<Report, ApiError> {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DuplicateIn {
     /// The report this one repeats.
     pub of: i64,
@@ -216,7 +221,7 @@ pub struct DuplicateIn {
 pub async fn duplicate_report(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<DuplicateIn>,
 ) -> Result<StatusCode, ApiError> {
     ensure_report(&state, id).await?;
@@ -228,6 +233,7 @@ pub async fn duplicate_report(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AttachIn {
     pub case_id: i64,
 }
@@ -238,7 +244,7 @@ pub struct AttachIn {
 pub async fn attach_report(
     State(state): State<AppState>,
     Signed(ident): Signed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<AttachIn>,
 ) -> Result<StatusCode, ApiError> {
     ensure_report(&state, id).await?;
@@ -250,6 +256,7 @@ pub async fn attach_report(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RevealIn {
     /// The security lead's current password: revealing a reporter is sensitive.
     pub password: Option<String>,
@@ -270,7 +277,7 @@ pub async fn reveal_reporter(
     Signed(ident): Signed,
     reauth: Option<Extension<ReauthAt>>,
     ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<RevealIn>,
 ) -> Result<Json<IdentityOut>, ApiError> {
     let out = reveal(

@@ -8,13 +8,11 @@ use crate::triage::policy::{self, RevealRefusal};
 use axum::http::StatusCode;
 use debrief_core::report::ReporterIdentity;
 
+/// The kinds of message the team sends a reporter.
+pub const TEAM_MESSAGE_KINDS: [&str; 3] = ["question", "thanks", "update"];
+
 pub fn team_message_kind(kind: &str) -> Option<&'static str> {
-    match kind {
-        "question" => Some("question"),
-        "thanks" => Some("thanks"),
-        "update" => Some("update"),
-        _ => None,
-    }
+    TEAM_MESSAGE_KINDS.iter().copied().find(|x| *x == kind)
 }
 
 pub async fn reveal(
