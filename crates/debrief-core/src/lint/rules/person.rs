@@ -415,6 +415,26 @@ pub(super) fn agent(
         .or_else(|| because(cx, p, j, s0, s1))
         .or_else(|| gerund_cause(cx, j, s1))
         .or_else(|| passive_or_cause(cx, p, s0, s1))
+        .or_else(|| scare_reason(cx, j, s1))
+}
+
+/// "Julia bypassed the check because the change was "small"": the person's
+/// act, then a reason in scare quotes, which judges the decision.
+fn scare_reason(cx: &Cx, j: usize, s1: usize) -> Option<Kind> {
+    let v = j + usize::from(cx.word_is(j, s1, &["then", "just", "simply"]));
+    let verb = cx.t(v);
+    if !(verb.is_word() && cx.lw(v).ends_with("ed") && !verb.has(f::DET | f::BOUNDARY)) {
+        return None;
+    }
+    let b = (v + 1..s1.min(v + 8)).find(|&k| cx.word_is(k, s1, &["because", "since"]))?;
+    let quoted = |k: usize| {
+        let (e, n) = (cx.t(k).full_end as usize, cx.t(k + 1).start as usize);
+        cx.text
+            .get(e.min(n)..n.max(e))
+            .is_some_and(|g| g.contains(['"', '\u{201c}', '\u{201d}']))
+    };
+    let q = (b..s1.min(b + 8)).find(|&k| quoted(k))?;
+    (q + 1 < s1).then_some(Kind::Choice(v, q + 1))
 }
 
 /// The predicate that starts at `j` makes its subject the agent of a failure.
