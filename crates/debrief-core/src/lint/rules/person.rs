@@ -302,7 +302,13 @@ pub(super) fn agent(
         && ORG_ROLES.contains(&cx.lw(last).trim_end_matches("'s"))
         && !cx.t(j).has(f::MISTAKE)
     {
-        return None;
+        // "the kiosk vendor's installer forgot to change …": only a person forgets to
+        return (j..s1.min(j + 3))
+            .find(|&k| {
+                cx.word_is(k, s1, &["forgot", "neglected"]) && cx.word_is(k + 1, s1, &["to"])
+            })
+            .filter(|&k| (j..k).all(|q| cx.t(q).is_word() && !cx.t(q).has(f::VERB | f::DET)))
+            .map(|k| Kind::Omission(k + 1));
     }
     if possessive {
         // "a lapse on the release manager's part"
