@@ -275,7 +275,7 @@ fn owned(cx: &Cx, k: usize) -> bool {
 
 /// Roles that are organisations: what they own is a product, not a person's act.
 #[rustfmt::skip]
-const ORG_ROLES: &[&str] = &[
+pub(super) const ORG_ROLES: &[&str] = &[
     "vendor", "vendors", "provider", "providers", "msp", "agency", "company", "supplier", "suppliers",
     "integrator", "partner", "partners", "isp", "host", "manufacturer",
 ];

@@ -415,7 +415,9 @@ pub(super) fn fate(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
                     s1,
                     &["allowed", "trusted", "given", "put", "hired", "employed"],
                 );
-            (act && be_ok && person_before(cx, m, s0)).then(|| sanction_raw(cx, m, i))
+            // "this vendor integration should not be allowed to deploy again"
+            let org = (s0..m).any(|k| ORG_ROLES.contains(&cx.lw(k)));
+            (act && be_ok && !org && person_before(cx, m, s0)).then(|| sanction_raw(cx, m, i))
         }
         _ => None,
     }
