@@ -80,12 +80,47 @@ fn factual_sight(cx: &Cx, could: usize, k: usize, s0: usize, s1: usize) -> bool 
 fn system_condition(cx: &Cx, s0: usize, s1: usize) -> bool {
     (s0..s1).any(|k| {
         let w = cx.lw(k);
-        (w == "if" || (w == "had" && k > s0 && cx.t(k - 1).punct == b','))
+        (w == "if" || (w == "had" && (k == s0 || cx.t(k - 1).punct == b',')))
             && (k + 1..s1.min(k + 6)).all(|q| {
                 let t = cx.t(q);
                 !(t.has(f::ROLE | f::PRONOUN | f::SUBJ) || is_name_tok(&t) || cx.lw(q) == "only")
             })
     })
+}
+
+/// "The scanner should have caught it": the subject before "should" is a
+/// system (no person, role, pronoun or relative "who"), so the sentence states
+/// what a control was meant to do, not what someone failed to do.
+fn system_subject(cx: &Cx, should: usize, s0: usize) -> bool {
+    should > s0
+        && should - s0 <= 6
+        && (s0..should).all(|q| {
+            let t = cx.t(q);
+            // "the EDR agent": a role word named after a tool is the tool
+            let tool_role = q > s0 && cx.t(q - 1).is(shape::ALLCAPS) && t.has(f::ROLE);
+            t.is_word()
+                && (tool_role || !t.has(f::ROLE))
+                && !(t.has(f::PRONOUN | f::SUBJ | f::GIVEN | f::DIR_GIVEN | f::DIR_FAMILY)
+                    || is_name_tok(&t)
+                    || t.is(shape::HANDLE)
+                    || matches!(
+                        cx.lw(q),
+                        "who"
+                            | "whoever"
+                            | "someone"
+                            | "somebody"
+                            | "anyone"
+                            | "nobody"
+                            | "team"
+                            | "we"
+                            | "i"
+                            | "you"
+                            | "they"
+                            | "people"
+                            | "staff"
+                            | "users"
+                    ))
+        })
 }
 
 pub(super) fn hindsight(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
@@ -109,7 +144,7 @@ pub(super) fn hindsight(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> 
             while k < s1 && HINDSIGHT_ADVERBS.contains(&cx.lw(k)) {
                 k += 1;
             }
-            if is_participle(cx, k, s1) {
+            if is_participle(cx, k, s1) && !system_subject(cx, i, s0) {
                 return Some(hindsight_raw(cx, i, k, None));
             }
             None
@@ -150,7 +185,7 @@ pub(super) fn hindsight(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> 
                 let neg = w == "wouldn't"
                     || matches!(cx.lw(i + 1), "not" | "never")
                     || (from..i).any(|q| matches!(cx.lw(q), "none" | "nothing" | "never"));
-                if neg {
+                if neg && !system_condition(cx, s0, s1) {
                     return Some(hindsight_raw(cx, i, e, None));
                 }
             }

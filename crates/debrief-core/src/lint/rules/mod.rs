@@ -130,6 +130,10 @@ pub(crate) fn sentence(
             {
                 out.push(r);
             }
+        } else if t.is_word()
+            && let Some(r) = fate(cx, i, s0, s1)
+        {
+            out.push(r);
         }
         i += 1;
     }

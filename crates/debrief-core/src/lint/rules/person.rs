@@ -185,7 +185,28 @@ pub(crate) fn find_persons(cx: &Cx, s0: usize, s1: usize, persons: &mut Vec<Pers
             && t.has(f::TOOL)
             && !t.is(shape::POSS)
             && (cx.word_is(k + 1, s1, &["who", "forgot", "neglected"])
-                || cx.t(k + 1).has(f::CHOICE));
+                || cx.t(k + 1).has(f::CHOICE)
+                || cx.word_is(k + 1, s1, &["bypassed"]));
+        // "Julia's commit broke the build": a tool owns no commit or laptop
+        let tool_person = tool_person
+            || (t.is_word()
+                && t.is(shape::CAP)
+                && t.has(f::TOOL)
+                && t.is(shape::POSS)
+                && k + 1 < s1
+                && owned(cx, k + 1)
+                && !cx.word_is(
+                    k + 1,
+                    s1,
+                    &[
+                        "config",
+                        "configuration",
+                        "code",
+                        "release",
+                        "update",
+                        "patch",
+                    ],
+                ));
         if !(is_name_tok(&t) || title || tool_person) {
             k += 1;
             continue;
@@ -239,6 +260,26 @@ const OBJECT_PREPS: &[&str] = &[
     "without", "despite", "about", "among", "between", "near", "of", "to", "by",
 ];
 
+/// Things a person uses whose failure is blamed on them: "Dave's laptop".
+#[rustfmt::skip]
+const POSSESSIONS: &[&str] = &[
+    "laptop", "laptops", "spreadsheet", "password", "passwords", "usb", "phone", "account", "credentials",
+    "workstation", "machine", "pc", "desktop", "browser",
+];
+
+/// An artefact or a possession at `k`.
+fn owned(cx: &Cx, k: usize) -> bool {
+    let t = cx.t(k);
+    t.is_word() && (t.has(f::ARTIFACT) || POSSESSIONS.contains(&cx.lw(k).trim_end_matches("'s")))
+}
+
+/// Roles that are organisations: what they own is a product, not a person's act.
+#[rustfmt::skip]
+pub(super) const ORG_ROLES: &[&str] = &[
+    "vendor", "vendors", "provider", "providers", "msp", "agency", "company", "supplier", "suppliers",
+    "integrator", "partner", "partners", "isp", "host", "manufacturer",
+];
+
 /// Whether the person is the agent of a failure, and how.
 pub(super) fn agent(
     cx: &Cx,
@@ -254,6 +295,21 @@ pub(super) fn agent(
         return passive_or_cause(cx, p, s0, s1);
     }
     let mut j = last + 1;
+    // "the vendor's update broke the agent": an organisation's artefact is its
+    // product; a person it employs ("the vendor's installer") is found on its own
+    if possessive
+        && p.role
+        && ORG_ROLES.contains(&cx.lw(last).trim_end_matches("'s"))
+        && !cx.t(j).has(f::MISTAKE)
+    {
+        // "the kiosk vendor's installer forgot to change …": only a person forgets to
+        return (j..s1.min(j + 3))
+            .find(|&k| {
+                cx.word_is(k, s1, &["forgot", "neglected"]) && cx.word_is(k + 1, s1, &["to"])
+            })
+            .filter(|&k| (j..k).all(|q| cx.t(q).is_word() && !cx.t(q).has(f::VERB | f::DET)))
+            .map(|k| Kind::Omission(k + 1));
+    }
     if possessive {
         // "a lapse on the release manager's part"
         if cx.word_is(j, s1, &["part"])
@@ -270,30 +326,41 @@ pub(super) fn agent(
             if t.has(f::MISTAKE) && t.is_word() {
                 return Some(Kind::Other(a));
             }
-            if t.has(f::ARTIFACT) && t.is_word() {
+            if owned(cx, a) {
                 break;
             }
+            // "Sarah's misconfigured rule": a participle before the artefact
+            let participle = t.has(f::FAIL) && cx.lw(a).ends_with("ed") && owned(cx, a + 1);
             if !(t.is_word() || t.is(shape::CODE))
-                || t.has(f::DET | f::VERB | f::FAIL | f::BOUNDARY)
+                || (t.has(f::DET | f::VERB | f::FAIL | f::BOUNDARY) && !participle)
             {
                 return passive_or_cause(cx, p, s0, s1);
             }
             a += 1;
         }
-        if a >= s1 || !cx.t(a).has(f::ARTIFACT) {
+        if a >= s1 || !owned(cx, a) {
             return passive_or_cause(cx, p, s0, s1);
         }
         // "Dave's pull request", "Grace's config change", "Chen's cron job"
         let mut art_end = a;
         while art_end + 1 < s1
             && (cx.word_is(art_end + 1, s1, &["request", "requests", "job", "jobs"])
-                || (cx.t(art_end + 1).has(f::ARTIFACT) && cx.t(art_end + 1).is_word()))
+                || owned(cx, art_end + 1)
+                || cx.word_is(art_end + 1, s1, &["stick", "key"]))
         {
             art_end += 1;
         }
         // "Fatima's approval of the change caused the outage"
         let clause = cx.clause_end(art_end, s1).min(art_end + 10);
-        if let Some(e) = (art_end + 1..clause).find_map(|k| cause_pred(cx, k, s1)) {
+        // "Chidi's query locked the table and caused the outage"
+        let and_cause = cx
+            .word_is(clause, s1, &["and"])
+            .then(|| cause_pred(cx, clause + 1, s1))
+            .flatten();
+        if let Some(e) = (art_end + 1..clause)
+            .find_map(|k| cause_pred(cx, k, s1))
+            .or(and_cause)
+        {
             return Some(Kind::Possessive(a, e));
         }
         return match predicate(cx, art_end + 1, s0, s1) {
@@ -354,6 +421,26 @@ pub(super) fn agent(
         .or_else(|| because(cx, p, j, s0, s1))
         .or_else(|| gerund_cause(cx, j, s1))
         .or_else(|| passive_or_cause(cx, p, s0, s1))
+        .or_else(|| scare_reason(cx, j, s1))
+}
+
+/// "Julia bypassed the check because the change was "small"": the person's
+/// act, then a reason in scare quotes, which judges the decision.
+fn scare_reason(cx: &Cx, j: usize, s1: usize) -> Option<Kind> {
+    let v = j + usize::from(cx.word_is(j, s1, &["then", "just", "simply"]));
+    let verb = cx.t(v);
+    if !(verb.is_word() && cx.lw(v).ends_with("ed") && !verb.has(f::DET | f::BOUNDARY)) {
+        return None;
+    }
+    let b = (v + 1..s1.min(v + 8)).find(|&k| cx.word_is(k, s1, &["because", "since"]))?;
+    let quoted = |k: usize| {
+        let (e, n) = (cx.t(k).full_end as usize, cx.t(k + 1).start as usize);
+        cx.text
+            .get(e.min(n)..n.max(e))
+            .is_some_and(|g| g.contains(['"', '\u{201c}', '\u{201d}']))
+    };
+    let q = (b..s1.min(b + 8)).find(|&k| quoted(k))?;
+    (q + 1 < s1).then_some(Kind::Choice(v, q + 1))
 }
 
 /// The predicate that starts at `j` makes its subject the agent of a failure.

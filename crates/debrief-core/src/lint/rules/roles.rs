@@ -278,6 +278,16 @@ pub(super) fn counterfactual(cx: &Cx, p: &Person, j: usize, s0: usize, s1: usize
     let a = a?;
     let had_first = cx.lw(a) == "had";
     let mut k = j;
+    // "if the engineer who ran the script had checked …": skip the relative
+    // clause to its "had"
+    if !had_first
+        && cx.word_is(k, s1, &["who"])
+        && let Some(h) = (k + 2..s1.min(k + 10))
+            .take_while(|&q| cx.t(q).is_word())
+            .find(|&q| matches!(cx.lw(q), "had" | "hadn't"))
+    {
+        k = h;
+    }
     if !had_first {
         match cx.lw(k) {
             "had" | "hadn't" => k += 1,
@@ -380,9 +390,30 @@ pub(super) fn cause_pred(cx: &Cx, k: usize, s1: usize) -> Option<usize> {
         "caused" | "causes" | "triggered" | "triggers" => Some(k),
         "led" | "leads" => cx.word_is(k + 1, s1, &["to"]).then_some(k + 1),
         "resulted" | "results" => cx.word_is(k + 1, s1, &["in"]).then_some(k + 1),
-        "brought" | "took" | "knocked" | "takes" => cx
-            .word_is(k + 1, s1, &["down", "out", "offline"])
-            .then_some(k + 1),
+        "brought" | "took" | "knocked" | "takes"
+            if cx.word_is(k + 1, s1, &["down", "out", "offline"]) =>
+        {
+            Some(k + 1)
+        }
+        "introduced" => (k + 1..s1.min(k + 5)).find(|&q| {
+            matches!(
+                cx.lw(q),
+                "bug"
+                    | "vulnerability"
+                    | "injection"
+                    | "regression"
+                    | "flaw"
+                    | "backdoor"
+                    | "outage"
+            )
+        }),
+        "got" | "brought" => (k + 1..s1.min(k + 4)).find(|&q| {
+            cx.t(q).has(f::CONTAIN)
+                || matches!(
+                    cx.lw(q),
+                    "ransomware" | "malware" | "worm" | "virus" | "attackers" | "attacker"
+                )
+        }),
         "gave" => cx
             .word_is(k + 1, s1, &["the"])
             .then_some(k)

@@ -357,3 +357,68 @@ fn culprit_question(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
     }
     asked.then(|| sanction_raw(cx, i, v))
 }
+
+/// Whether a person is named at `k`: "the analyst", "whoever", "Dave", "him".
+fn person_at(cx: &Cx, k: usize, s1: usize) -> bool {
+    let mut k = k;
+    if cx.word_is(k, s1, &["the", "that", "this", "our", "a", "an", "their"]) {
+        k += 1;
+    }
+    (k..s1.min(k + 3)).any(|q| {
+        let t = cx.t(q);
+        t.is_word()
+            && !t.is(shape::POSS)
+            && !cx.t(q + 1).is(shape::POSS)
+            && (t.has(f::ROLE) || is_name_tok(&t) || t.is(shape::HANDLE))
+            && !(q + 1 < s1 && cx.t(q + 1).is_word() && cx.t(q + 1).has(f::ARTIFACT))
+    }) || cx.word_is(k, s1, &["whoever", "him", "her", "them"])
+}
+
+/// A person's fate after the incident: "what happens to the analyst who
+/// missed it", "what to do with the admin", "should never work in security
+/// again".
+pub(super) fn fate(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
+    match cx.lw(i) {
+        "what" => {
+            let mut k = i + 1;
+            if cx.word_is(k, s1, &["will", "would", "should", "is", "are"]) {
+                k += 1;
+            }
+            if cx.word_is(k, s1, &["going"]) && cx.word_is(k + 1, s1, &["to"]) {
+                k += 2;
+            }
+            let e = if cx.word_is(k, s1, &["happens", "happen", "happened"])
+                && cx.word_is(k + 1, s1, &["to"])
+            {
+                k + 1
+            } else {
+                seq(cx, k, s1, &[&["to"], &["do"], &["with", "about"]])?
+            };
+            person_at(cx, e + 1, s1).then(|| sanction_raw(cx, i, e + 1))
+        }
+        "again" => {
+            let m = (s0..i)
+                .rev()
+                .take(10)
+                .find(|&k| matches!(cx.lw(k), "should" | "must" | "shall"))?;
+            let neg = seq(cx, m + 1, s1, &[&["never", "not"]])?;
+            let act = cx.word_is(
+                neg + 1,
+                s1,
+                &[
+                    "work", "touch", "handle", "go", "be", "get", "have", "lead", "run", "deploy",
+                ],
+            );
+            let be_ok = cx.lw(neg + 1) != "be"
+                || cx.word_is(
+                    neg + 2,
+                    s1,
+                    &["allowed", "trusted", "given", "put", "hired", "employed"],
+                );
+            // "this vendor integration should not be allowed to deploy again"
+            let org = (s0..m).any(|k| ORG_ROLES.contains(&cx.lw(k)));
+            (act && be_ok && !org && person_before(cx, m, s0)).then(|| sanction_raw(cx, m, i))
+        }
+        _ => None,
+    }
+}
