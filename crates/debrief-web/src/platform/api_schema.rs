@@ -260,7 +260,7 @@ fn apply(prop: &mut RefOr<Schema>, rule: &F) {
             }
         };
         a.items = ArrayItems::RefOrSchema(Box::new(RefOr::T(Schema::Object(items))));
-        a.unique_items = true;
+        // a repeated id or role is read once, so repeats are not refused
         return;
     }
     let Some(o) = object(prop) else { return };
@@ -285,8 +285,12 @@ fn apply(prop: &mut RefOr<Schema>, rule: &F) {
             ))
         }
         // a due day or check day: today or later, the schema says a later year
-        Date | OptDate => {
+        Date => {
             o.pattern = Some(format!("^{}-{MONTH_DAY}$", years_after(this_year())));
+        }
+        // empty is no day
+        OptDate => {
+            o.pattern = Some(format!("^({}-{MONTH_DAY})?$", years_after(this_year())));
         }
         NewPassword => {
             o.min_length = Some(debrief_core::validate::PASSWORD_MIN);
