@@ -51,6 +51,22 @@ pub async fn api(
     r.send().await.unwrap()
 }
 
+/// The problem document of `r`, which must have status `want` and the
+/// `application/problem+json` type; `what` names the case in a failure.
+pub async fn problem(
+    r: reqwest::Response,
+    want: reqwest::StatusCode,
+    what: &str,
+) -> serde_json::Value {
+    assert_eq!(r.status(), want, "{what}");
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/problem+json",
+        "{what}"
+    );
+    r.json().await.unwrap()
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

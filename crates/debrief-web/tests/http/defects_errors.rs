@@ -4,20 +4,9 @@
 //! fix. Runs on both engines (`DEBRIEF_TEST_DB=sqlite|postgres`).
 
 use debrief_core::Role;
-use debrief_testkit::{PASSWORD, TestApp, api};
+use debrief_testkit::{PASSWORD, TestApp, api, problem};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-/// The problem document of `r`, which must have status `want`.
-async fn problem(r: reqwest::Response, want: StatusCode, what: &str) -> Value {
-    assert_eq!(r.status(), want, "{what}");
-    assert_eq!(
-        r.headers()["content-type"],
-        "application/problem+json",
-        "{what}"
-    );
-    r.json().await.unwrap()
-}
 
 fn fields(p: &Value) -> Vec<String> {
     p["errors"]

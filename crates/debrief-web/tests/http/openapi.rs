@@ -6,19 +6,9 @@
 //! (`DEBRIEF_TEST_DB=sqlite|postgres`).
 
 use debrief_core::Role;
-use debrief_testkit::{TestApp, api};
+use debrief_testkit::{TestApp, api, problem};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-async fn problem(r: reqwest::Response, want: StatusCode, what: &str) -> Value {
-    assert_eq!(r.status(), want, "{what}");
-    assert_eq!(
-        r.headers()["content-type"],
-        "application/problem+json",
-        "{what}"
-    );
-    r.json().await.unwrap()
-}
 
 fn first_field(p: &Value) -> &str {
     p["errors"][0]["field"].as_str().unwrap_or("")
