@@ -229,6 +229,29 @@ pub fn guidance(section: &str) -> &'static [&'static str] {
         .map_or(&[], |(_, _, g)| g)
 }
 
+/// A section of the review: its key, number, title and prompts.
+pub struct SectionHead {
+    pub key: &'static str,
+    pub number: usize,
+    pub title: &'static str,
+    pub prompts: &'static [&'static str],
+}
+
+/// The head of the section with this key (the first for an unknown key).
+pub fn section(key: &str) -> SectionHead {
+    let (i, (k, t, g)) = SECTIONS
+        .iter()
+        .enumerate()
+        .find(|(_, (k, _, _))| *k == key)
+        .unwrap_or((0, &SECTIONS[0]));
+    SectionHead {
+        key: k,
+        number: i + 1,
+        title: t,
+        prompts: g,
+    }
+}
+
 /// A due date as a calendar day, `YYYY-MM-DD`.
 pub fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")

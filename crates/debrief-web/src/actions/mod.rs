@@ -4,6 +4,7 @@
 pub mod api;
 pub mod pages;
 pub mod policy;
+pub mod view;
 
 use crate::platform::authz::{ACTION_MANAGERS, CASE_READERS, SignedIn};
 use crate::platform::routes::Route;

@@ -4,12 +4,13 @@
 
 use crate::AppState;
 use crate::actions::policy::{checker_refusal, may_see, may_update};
+use crate::actions::view::{ItemView, item_view};
 use crate::platform::auth::{Identity, Signed, may};
 use crate::platform::error::{PageError, show_refusal};
 use crate::platform::form::{Fields, field, opt_id};
 use crate::platform::shell::today;
 use crate::platform::shell::{Ctx, render_status, time_html};
-use crate::reviews::pages::{Flash, ItemView, item_view, review_page};
+use crate::reviews::pages::{Flash, review_page};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};

@@ -2,15 +2,16 @@
 //! published.
 
 use crate::AppState;
+use crate::actions::view::{ItemView, item_view};
 use crate::platform::error::PageError;
 use crate::platform::shell::{Ctx, render_status, time_html};
 use crate::platform::shell::{excerpt, today};
-use crate::reviews::pages::{ItemView, SectionHead, item_view, section};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use debrief_core::review::{LessonLevel, ReviewState};
+use debrief_core::review::{SectionHead, section};
 use debrief_store::reviews::ReviewDetail;
 use serde::Deserialize;
 

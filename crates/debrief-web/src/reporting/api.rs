@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::platform::api::{ApiJson, ApiPath, rfc3339};
 use crate::platform::auth::Identity;
 use crate::platform::client_addr::ClientIp;
+use crate::platform::conversation::MessageOut;
 use crate::platform::error::{ApiError, Problem};
 use crate::reporting::intake;
 use crate::reporting::intake::ReportIn;
@@ -13,7 +14,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use debrief_core::report::{Confidentiality, Kind, Proof};
-use debrief_store::reports::Message;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -48,27 +48,6 @@ pub async fn create_report(
         }),
     )
         .into_response())
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct MessageOut {
-    /// `reporter` or `team`.
-    pub author: String,
-    /// `message`, `question`, `thanks`, `closure` or `update`.
-    pub kind: String,
-    pub body: String,
-    pub at: String,
-}
-
-impl From<&Message> for MessageOut {
-    fn from(m: &Message) -> Self {
-        MessageOut {
-            author: m.author.clone(),
-            kind: m.kind.clone(),
-            body: m.body.clone(),
-            at: rfc3339(m.created_ms),
-        }
-    }
 }
 
 #[derive(Serialize, ToSchema)]

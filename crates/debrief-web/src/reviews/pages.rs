@@ -2,6 +2,7 @@
 //! guidance): the page and what it shows.
 
 use crate::AppState;
+use crate::actions::view::{ItemView, item_view};
 use crate::platform::auth::{Identity, Signed, may};
 use crate::platform::error::PageError;
 use crate::platform::form::{Fields, ticked};
@@ -13,8 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use debrief_core::Role;
-use debrief_core::review::{ActionPriority, LessonLevel, ReviewState, SECTIONS};
-use debrief_store::action_items::ActionItem;
+use debrief_core::review::{ActionPriority, LessonLevel, ReviewState, SectionHead, section};
 use debrief_store::now_ms;
 use debrief_store::reviews::ReviewDetail;
 use serde::Deserialize;
@@ -60,70 +60,6 @@ pub struct TimelineView {
     pub at: String,
     pub kind: String,
     pub body: String,
-}
-
-pub struct ItemView {
-    pub id: i64,
-    pub title: String,
-    pub owner: String,
-    pub due: String,
-    pub overdue: bool,
-    pub priority: &'static str,
-    pub status: &'static str,
-    pub status_value: &'static str,
-    pub factor: Option<String>,
-    pub tracker_url: Option<String>,
-    pub case_id: i64,
-    pub case_title: String,
-    pub check_day: Option<String>,
-}
-
-/// What an item shows for a restricted factor outside the review workspace.
-pub const RESTRICTED_FACTOR: &str = "A restricted contributing factor";
-
-pub fn item_view(a: &ActionItem, today: chrono::NaiveDate) -> ItemView {
-    let overdue = !a.status.is_closed()
-        && debrief_core::review::parse_day(&a.due_day).is_ok_and(|d| d < today);
-    ItemView {
-        id: a.id,
-        title: a.title.clone(),
-        owner: a.owner_name.clone(),
-        due: a.due_day.clone(),
-        overdue,
-        priority: a.priority.label(),
-        status: a.status.label(),
-        status_value: a.status.as_str(),
-        factor: a
-            .factor_label
-            .as_deref()
-            .map(|f| excerpt(f, 90))
-            .or_else(|| a.factor_restricted.then(|| RESTRICTED_FACTOR.to_string())),
-        tracker_url: a.tracker_url.clone(),
-        case_id: a.case_id,
-        case_title: a.case_title.clone(),
-        check_day: a.check_day.clone().filter(|_| a.check_done_ms.is_none()),
-    }
-}
-
-pub struct SectionHead {
-    pub key: &'static str,
-    pub number: usize,
-    pub title: &'static str,
-    pub prompts: &'static [&'static str],
-}
-
-pub(crate) fn section(key: &str) -> SectionHead {
-    let (i, (k, t, g)) = SECTIONS
-        .iter()
-        .enumerate()
-        .find(|(_, (k, _, _))| *k == key)
-        .unwrap_or((0, &SECTIONS[0]));
-    SectionHead {
-        key: k,
-        number: i + 1,
-        title: t,
-        prompts: g,
-    }
 }
 
 #[derive(Template)]
