@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod migrate;
 pub mod notify;
+pub mod operations;
 pub mod reports;
 pub mod reviews;
 pub mod rows;

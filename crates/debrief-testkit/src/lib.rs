@@ -250,6 +250,51 @@ impl TestApp {
         app
     }
 
+    /// Like `spawn`, with the operations listener (`GET /metrics`) on a port of
+    /// its own, sharing the product listener's state; returns its address.
+    /// `job_kinds` are the job kinds the server says it runs.
+    pub async fn spawn_with_metrics(job_kinds: &[&str]) -> (TestApp, SocketAddr) {
+        let mut app = TestApp::spawn().await;
+        if let Some(tx) = app.stop.take() {
+            let _ = tx.send(());
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let (addr, metrics_addr) = (
+            listener.local_addr().unwrap(),
+            metrics.local_addr().unwrap(),
+        );
+        let state = debrief_web::AppState::new(
+            app.store.clone(),
+            debrief_core::keys::Keys::from_master(&[9u8; 32]),
+            Default::default(),
+        );
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let mut stopped = rx.clone();
+        let kinds = job_kinds.iter().map(|k| k.to_string()).collect();
+        tokio::spawn(debrief_web::operations::serve_metrics(
+            metrics,
+            state.clone(),
+            kinds,
+            async move {
+                let _ = stopped.changed().await;
+            },
+        ));
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            debrief_web::serve(listener, state, async move {
+                let _ = stop_rx.await;
+            })
+            .await
+            .unwrap();
+            let _ = tx.send(true);
+        });
+        app.addr = addr;
+        app.base = format!("http://{addr}");
+        app.stop = Some(stop_tx);
+        (app, metrics_addr)
+    }
+
     /// Asks the server to shut down gracefully; the database stays.
     pub fn stop_server(&mut self) {
         if let Some(tx) = self.stop.take() {

@@ -12,6 +12,7 @@ pub mod cases;
 pub mod conduct;
 pub mod dashboards;
 pub mod library;
+pub mod operations;
 pub mod platform;
 pub mod programme;
 pub mod reporting;
@@ -101,6 +102,8 @@ pub struct Shared {
     pub linter: Arc<lint_web::LinterCache>,
     /// Denied requests counted per actor and route between audit entries.
     pub denials: Arc<audit_denials::Denials>,
+    /// Request latency and the start time, for the operations listener's `/metrics`.
+    pub ops_metrics: Arc<operations::ServerMetrics>,
 }
 
 impl AppState {
@@ -112,6 +115,7 @@ impl AppState {
             keys: Arc::new(keys),
             linter: Arc::new(lint_web::LinterCache::default()),
             denials: Arc::new(audit_denials::Denials::default()),
+            ops_metrics: Arc::new(operations::ServerMetrics::default()),
         }))
     }
 }

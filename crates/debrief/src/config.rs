@@ -13,6 +13,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub struct FileConfig {
     pub database: Option<String>,
     pub listen: Option<String>,
+    /// The operations listener (`GET /metrics`); none when not given.
+    pub metrics_listen: Option<String>,
     pub secure_cookies: Option<bool>,
     pub log: Option<String>,
     pub log_format: Option<String>,

@@ -55,6 +55,10 @@ enum Command {
         /// Address to listen on (default 127.0.0.1:8080).
         #[arg(long, env = "DEBRIEF_LISTEN")]
         listen: Option<String>,
+        /// Also serve GET /metrics (Prometheus) on this address, and nothing else
+        /// there (default: not served). Reachable by whoever can reach the address.
+        #[arg(long, env = "DEBRIEF_METRICS_LISTEN")]
+        metrics_listen: Option<String>,
         /// Load realistic sample people and teams.
         #[arg(long)]
         demo: bool,
@@ -321,6 +325,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Command::Serve {
             db,
             listen,
+            metrics_listen,
             demo,
             secure_cookies,
             key_file,
@@ -329,18 +334,12 @@ fn run(cli: Cli) -> Result<(), Fail> {
             init_logs(&file);
             let (trusted_proxies, limits) = config::web_settings(&limits, &file).map_err(usage)?;
             let listen = pick(listen, file.listen.clone(), DEFAULT_LISTEN);
-            // take the port first, so that a port in use is the one thing reported
-            let listener = std::net::TcpListener::bind(&listen).map_err(|e| {
-                let why = if e.kind() == std::io::ErrorKind::AddrInUse {
-                    "address already in use".to_string()
-                } else {
-                    e.to_string()
-                };
-                usage(format!("cannot listen on {listen}: {why}"))
-            })?;
-            listener
-                .set_nonblocking(true)
-                .map_err(|e| usage(e.to_string()))?;
+            // take the ports first, so that a port in use is the one thing reported
+            let listener = bind(&listen)?;
+            let metrics = metrics_listen
+                .or_else(|| file.metrics_listen.clone())
+                .map(|a| bind(&a))
+                .transpose()?;
             let url = pick(db.database.clone(), file.database.clone(), DEFAULT_DATABASE);
             let key_path = key_file
                 .or_else(|| file.key_file.clone().map(PathBuf::from))
@@ -354,7 +353,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 trusted_proxies,
                 limits,
             };
-            serve(store, keys, listener, demo, web)
+            serve(store, keys, (listener, metrics), demo, web)
         }
         Command::Migrate { db } => {
             let store = open(&db, &file, false).or_else(|_| {
@@ -617,10 +616,28 @@ fn run(cli: Cli) -> Result<(), Fail> {
     }
 }
 
+/// Binds a listening socket for the server's runtime.
+fn bind(addr: &str) -> Result<std::net::TcpListener, Fail> {
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::AddrInUse {
+            "address already in use".to_string()
+        } else {
+            e.to_string()
+        };
+        usage(format!("cannot listen on {addr}: {why}"))
+    })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| usage(e.to_string()))?;
+    Ok(listener)
+}
+
+/// Runs the server on the product's listener and, when given, the operations
+/// listener (`GET /metrics` only).
 fn serve(
     store: Store,
     keys: debrief_core::keys::Keys,
-    listener: std::net::TcpListener,
+    (listener, metrics): (std::net::TcpListener, Option<std::net::TcpListener>),
     demo: bool,
     web: debrief_web::WebConfig,
 ) -> Result<(), Fail> {
@@ -660,20 +677,37 @@ fn serve(
             say(&format!("no administrator yet: open http://{addr}/setup/{token} within 24 hours to create one"));
         }
         let shutdown = shutdown_signal();
-        say(&format!("Debrief listening on http://{addr}"));
-        tracing::info!(%addr, engine = store.engine().name(), "serving");
-
+        let engine = store.engine().name();
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let worker_id = format!("{}-{}", std::process::id(), debrief_core::secret::random_hex(4));
         let jobs = debrief_jobs::standard::kinds(debrief_jobs::standard::Settings {
             session_idle_ms: debrief_web::auth::SESSION_IDLE_MS,
         });
+        let job_kinds = jobs.iter().map(|k| k.name.to_string()).collect();
         let runner = debrief_jobs::Runner::new(store.clone(), debrief_jobs::Config::new(worker_id), jobs);
+        let mut stopped = stop_rx.clone();
         let worker = tokio::spawn(runner.run(stop_rx));
         let state = debrief_web::AppState::new(store, keys, web);
+        // the operations listener stops with the product's, after its grace period
+        let metrics = match metrics {
+            Some(l) => {
+                let l = tokio::net::TcpListener::from_std(l).map_err(|e| usage(e.to_string()))?;
+                let at = l.local_addr().map_err(|e| usage(e.to_string()))?;
+                say(&format!("metrics on http://{at}/metrics"));
+                tracing::info!(%at, "serving metrics");
+                let stop = async move { let _ = stopped.changed().await; };
+                Some(tokio::spawn(debrief_web::operations::serve_metrics(l, state.clone(), job_kinds, stop)))
+            }
+            None => None,
+        };
+        say(&format!("Debrief listening on http://{addr}"));
+        tracing::info!(%addr, engine, "serving");
         let result = debrief_web::serve(listener, state, shutdown).await;
         let _ = stop_tx.send(true);
         let _ = worker.await;
+        if let Some(m) = metrics {
+            let _ = m.await;
+        }
         tracing::info!("stopped");
         // lines of anonymous routes held back until the end of their minute
         logs::flush();

@@ -85,5 +85,14 @@ pub fn app(state: AppState) -> Result<Router, String> {
         .with_state(state.clone());
     // Probes answer without the session, CSRF and logging layers: they are public,
     // carry no identity and are called often. They are still in the table.
-    Ok(bare.with_state(state).merge(router))
+    // timed last, so that the time covers every layer; a layer of the router
+    // wraps each route, so the matched route template is known to it
+    let metrics = state.ops_metrics.clone();
+    Ok(bare
+        .with_state(state)
+        .merge(router)
+        .layer(middleware::from_fn_with_state(
+            metrics,
+            crate::operations::http::record_latency,
+        )))
 }

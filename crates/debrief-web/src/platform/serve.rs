@@ -27,10 +27,23 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
+    let (denials, store) = (state.denials.clone(), state.store.clone());
+    serve_router(listener, app(state)?, shutdown).await;
+    // denials counted since their last audit entry are written before exiting
+    denials.flush(&store).await;
+    Ok(())
+}
+
+/// The connection loop of [`serve`], for any router (the operations listener
+/// uses it too): the same timeouts, cap on connections and graceful shutdown.
+pub(crate) async fn serve_router(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use tower::ServiceExt;
-    let (denials, store) = (state.denials.clone(), state.store.clone());
-    let app = app(state)?.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+    let app = app.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
         BODY_READ_TIMEOUT,
     ));
     let mut builder = hyper::server::conn::http1::Builder::new();
@@ -83,7 +96,4 @@ pub async fn serve(
     {
         tracing::warn!("requests still running after the shutdown grace period were cut off");
     }
-    // denials counted since their last audit entry are written before exiting
-    denials.flush(&store).await;
-    Ok(())
 }

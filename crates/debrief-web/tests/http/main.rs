@@ -16,6 +16,7 @@ mod http;
 mod library;
 mod metrics;
 mod openapi;
+mod operations;
 mod reports;
 mod reviews;
 mod support;
