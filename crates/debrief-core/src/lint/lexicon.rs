@@ -219,6 +219,7 @@ won't without neither nor rather instead
 const SKIP_WORDS: &str = "
 had has have then also just apparently simply again later still already initially first once reportedly allegedly
 probably evidently quickly subsequently unfortunately clearly obviously
+ knowingly deliberately consciously wilfully willfully intentionally purposely literally really
 ";
 
 const FAIL_ADVERBS: &str = "
@@ -234,6 +235,7 @@ patch query migration rule rules edit update command code fix hotfix decision ap
 plan plans workflow pipeline automation reply response approval rollback escalation copy use email click
 typo handling triage investigation testing monitoring override call choice idea design trust work
 runbook cron job template policy terraform manifest chart diff branch upload post message email
+ attitude approach behaviour behavior effort
 ";
 
 const MISTAKES: &str = "
@@ -313,6 +315,7 @@ deserved shamed banned barred relieved apologise apologize pay cover lose deal w
 removed replaced moved named reported allowed who whoever whose which prosecution performance pip go away step
 responsible written warning behind docked dealt
  walked stood escorted shown probation lesson head trusted longer final
+ plan
 ";
 
 const CHOICE_VERBS: &str =

@@ -103,6 +103,9 @@ pub(super) fn agent(
     let pw = cx.lw(p.first);
     let possessive =
         cx.t(last).is(shape::POSS) || (p.pronoun && matches!(pw, "his" | "her" | "your"));
+    if let Some(k) = on_person(cx, p, s0, s1) {
+        return Some(k);
+    }
     if p.pronoun && pw == "him" {
         return passive_or_cause(cx, p, s0, s1);
     }
@@ -463,6 +466,10 @@ pub(super) fn predicate(cx: &Cx, j0: usize, s0: usize, s1: usize) -> Option<Kind
             }
         }
         return None;
+    }
+    // "slept through the page"
+    if w == "slept" && next == "through" {
+        return Some(Kind::Other(j + 1));
     }
     if w == "fell" && next == "for" {
         return Some(Kind::Other(j + 1));

@@ -21,7 +21,11 @@ pub(super) fn slip_marker(cx: &Cx, v: usize, clause: usize) -> Option<usize> {
     let t = cx.t(v);
     let w = cx.lw(v);
     let past = t.is_word()
-        && !t.has(f::DET | f::PREP | f::BOUNDARY | f::NEG)
+        && !t.has(f::DET | f::PREP | f::BOUNDARY | f::NEG | f::POSITIVE | f::CONDITION)
+        && !matches!(
+            w,
+            "reported" | "said" | "asked" | "told" | "warned" | "noticed" | "flagged"
+        )
         && (t.has(f::PARTICIPLE | f::DESTRUCTIVE | f::SENSITIVE_ACT)
             || (w.len() > 4 && w.ends_with("ed")));
     if !past {
@@ -119,6 +123,41 @@ pub(super) fn named_cause(cx: &Cx, p: &Person, s0: usize, s1: usize) -> Option<K
             return Some(Kind::Cause(first - 2));
         }
     }
+    // "traces back to the contractor", "it all goes back to one individual"
+    if b1 == "to"
+        && b2 == "back"
+        && first >= s0 + 3
+        && matches!(
+            cx.lw(first - 3),
+            "traces" | "traced" | "goes" | "went" | "comes" | "came" | "leads" | "led"
+        )
+    {
+        return Some(Kind::Cause(first - 3));
+    }
+    // "The only person who touched the server that night was Ines"
+    if matches!(b1, "was" | "is")
+        && (s0..first - 1).any(|k| cx.lw(k) == "only" && cx.t(k + 1).has(f::ROLE))
+        && (s0..first - 1).any(|k| matches!(cx.lw(k), "who" | "with"))
+    {
+        let o = (s0..first).find(|&k| cx.lw(k) == "only").unwrap_or(s0);
+        return Some(Kind::Emphatic(o, p.last));
+    }
+    // "Kenji's late approval is why the patch missed the window"
+    if possessive
+        && let Some(c) = (p.last + 1..s1.min(p.last + 6))
+            .find(|&k| matches!(cx.lw(k), "is" | "was") && cx.word_is(k + 1, s1, &["why", "how"]))
+        && (p.last + 1..c).any(|k| owned(cx, k))
+        && (c + 2..s1).any(|k| {
+            cx.t(k).has(f::FAIL | f::DESTRUCTIVE) && !matches!(cx.lw(k), "failed" | "fails")
+                || matches!(
+                    cx.lw(k),
+                    "lost" | "down" | "outage" | "breach" | "broken" | "started" | "began"
+                )
+        })
+        && !org
+    {
+        return Some(Kind::Possessive(p.last + 1, c + 1));
+    }
     // "stemmed from the admin changing …", "came from the developer's script"
     if b1 == "from"
         && matches!(
@@ -154,6 +193,12 @@ pub(super) fn loose_choice(cx: &Cx, j: usize, s1: usize) -> Option<Kind> {
         }
         "sat" if cx.word_is(j + 1, s1, &["on"]) => j + 2,
         "preferred" | "prefers" => j + 1,
+        // "took the shortcut", "took the easy way out", "took a gamble"
+        "took" | "takes" => {
+            return (j + 1..s1.min(j + 4))
+                .find(|&q| matches!(cx.lw(q), "shortcut" | "shortcuts" | "gamble" | "easy"))
+                .map(|q| Kind::Choice(j, q));
+        }
         _ => return None,
     };
     let end = (k..s1)
@@ -196,10 +241,53 @@ pub(super) fn loose_choice(cx: &Cx, j: usize, s1: usize) -> Option<Kind> {
 pub(super) fn own_doing(cx: &Cx, p: &Person, s1: usize) -> Option<Kind> {
     let poss = cx.t(p.last).is(shape::POSS)
         || (p.pronoun && matches!(cx.lw(p.first), "his" | "her" | "your"));
+    // "Sven's and Sven's alone"
+    if poss
+        && cx.word_is(p.last + 1, s1, &["and"])
+        && cx.t(p.last + 2).is(shape::POSS)
+        && cx.word_is(p.last + 3, s1, &["alone"])
+    {
+        return Some(Kind::Emphatic(p.first, p.last + 3));
+    }
     (poss
         && cx.word_is(p.last + 1, s1, &["doing", "alone"])
         && (p.last + 2 >= s1
             || !cx.t(p.last + 2).is_word()
             || cx.word_is(p.last + 2, s1, &["and", "but"])))
     .then_some(Kind::Emphatic(p.first, p.last + 1))
+}
+
+/// Subjects of "… is on X": the incident or a pointer to it.
+#[rustfmt::skip]
+const ON_WHOM: &[&str] = &[
+    "this", "that", "it", "one", "mess", "outage", "incident", "failure", "breach", "blame", "fault", "that's",
+    "it's", "all",
+];
+
+/// "This one is on Pavel and nobody else", "the whole mess is on him",
+/// "that's on the DBA": the incident laid on a person.
+pub(super) fn on_person(cx: &Cx, p: &Person, s0: usize, s1: usize) -> Option<Kind> {
+    let first = p.first;
+    if first < s0 + 2 || cx.lw(first - 1) != "on" || cx.t(p.last).is(shape::POSS) {
+        return None;
+    }
+    let mut c = first - 2;
+    if matches!(
+        cx.lw(c),
+        "all" | "entirely" | "squarely" | "totally" | "firmly" | "solely"
+    ) && c > s0
+    {
+        c -= 1;
+    }
+    let w = cx.lw(c);
+    let copula = matches!(w, "is" | "was" | "'s" | "that's" | "it's");
+    if !copula {
+        return None;
+    }
+    let subject = (c.saturating_sub(3).max(s0)..=c).any(|k| ON_WHOM.contains(&cx.lw(k)));
+    // the person ends the clause: "… on him.", "… on the DBA, frankly", "… and nobody else"
+    let n = p.last + 1;
+    let ends =
+        n >= s1 || !cx.t(n).is_word() || cx.word_is(n, s1, &["and", "alone", "frankly", "again"]);
+    (subject && ends).then_some(Kind::Emphatic(c, p.last))
 }

@@ -129,6 +129,21 @@ pub(super) fn role_act(cx: &Cx, kind: &Kind) -> bool {
 /// Skips what may follow an agent before its verb: "on duty", "on call", "in
 /// charge", "on the night shift", "on the platform team", "with admin rights".
 pub(super) fn skip_after(cx: &Cx, j: usize, s1: usize) -> usize {
+    // "an intern at SolarWinds", "an engineer from Northwind Tools"
+    if cx.word_is(j, s1, &["at", "from"]) {
+        let mut k = j + 1;
+        while k < s1
+            && k < j + 4
+            && cx.t(k).is_word()
+            && cx.t(k).is(shape::CAP)
+            && !is_name_tok(&cx.t(k))
+        {
+            k += 1;
+        }
+        if k > j + 1 {
+            return k;
+        }
+    }
     if cx.word_is(j, s1, &["on", "in", "from", "at"]) {
         if cx.word_is(j + 1, s1, &["duty", "call", "charge", "shift"])
             || (cx.lw(j + 1) == "it" && cx.t(j + 1).is(shape::ALLCAPS))
@@ -473,6 +488,7 @@ const CONTRAST: &[&[&[&str]]] = &[
     &[&["not"], &["to"]],
     &[&["without"]],
     &[&["despite"]],
+    &[&["in"], &["favour", "favor"], &["of"]],
 ];
 #[rustfmt::skip]
 const BAD_CHOICE: &[&str] = &[

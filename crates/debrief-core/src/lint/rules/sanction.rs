@@ -132,6 +132,14 @@ pub(super) fn sanction(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
         {
             (!negated).then(|| sanction_raw(cx, i - 1, i))
         }
+        // "consequences for the developer are being discussed"
+        "consequences" if cx.word_is(i + 1, s1, &["for"]) && person_at(cx, i + 2, s1) => {
+            (!negated).then(|| sanction_raw(cx, i, i + 1))
+        }
+        // "put on a performance plan"
+        "plan" if matches!(prev, "performance" | "improvement") && person_before(cx, i, s0) => {
+            (!negated).then(|| sanction_raw(cx, i - 1, i))
+        }
         "deserves" | "deserve" | "deserved" => {
             let mut k = i + 1;
             while k < s1 && k < i + 4 && cx.t(k).has(f::DET)
