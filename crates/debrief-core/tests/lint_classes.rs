@@ -24,8 +24,11 @@ const MAX_FALSE_ALARM: f64 = 0.05;
 /// Classes smaller than this are reported but not held to the thresholds.
 const MIN_CLASS: usize = 20;
 /// Floors for `fresh.tsv`: just below what it measured, so that a regression fails.
-const FRESH_FLOOR_RECALL: f64 = 0.45;
+const FRESH_FLOOR_RECALL: f64 = 0.90;
 const FRESH_CEILING_FALSE_ALARM: f64 = 0.02;
+/// Floors for `fresh2.tsv`: just below what it measured, so that a regression fails.
+const FRESH2_FLOOR_RECALL: f64 = 0.64;
+const FRESH2_CEILING_FALSE_ALARM: f64 = 0.03;
 
 const BLAME_CLASSES: [&str; 8] = [
     "role-agent",
@@ -233,12 +236,34 @@ fn public_postmortems() {
 /// on it, so that a regression fails; they are not the goal.
 #[test]
 fn fresh_unseen() {
-    const FLOOR_RECALL: f64 = FRESH_FLOOR_RECALL;
-    const CEILING_FALSE_ALARM: f64 = FRESH_CEILING_FALSE_ALARM;
-    let cases = parse(include_str!("lint-eval/fresh.tsv"));
-    assert!(cases.len() >= 240, "{} sentences", cases.len());
+    fresh(
+        "fresh text",
+        include_str!("lint-eval/fresh.tsv"),
+        240,
+        FRESH_FLOOR_RECALL,
+        FRESH_CEILING_FALSE_ALARM,
+    );
+}
+
+/// A second fresh set in other styles again, written before the rules were
+/// changed for the first one's misses and committed before it first ran: the
+/// figure after those changes.
+#[test]
+fn fresh_unseen_second() {
+    fresh(
+        "second fresh text",
+        include_str!("lint-eval/fresh2.tsv"),
+        120,
+        FRESH2_FLOOR_RECALL,
+        FRESH2_CEILING_FALSE_ALARM,
+    );
+}
+
+fn fresh(name: &str, data: &str, min: usize, floor_recall: f64, ceiling_false_alarm: f64) {
+    let cases = parse(data);
+    assert!(cases.len() >= min, "{} sentences", cases.len());
     let r = evaluate(&cases);
-    for f in summarise("fresh text", &r) {
+    for f in summarise(name, &r) {
         println!("  below the test part's bar: {f}");
     }
     let (recall, false_alarm) = overall(&r);
@@ -248,12 +273,12 @@ fn fresh_unseen() {
         }
     }
     assert!(
-        recall >= FLOOR_RECALL,
-        "fresh text: recall {recall:.3} below its floor {FLOOR_RECALL}"
+        recall >= floor_recall,
+        "{name}: recall {recall:.3} below its floor {floor_recall}"
     );
     assert!(
-        false_alarm <= CEILING_FALSE_ALARM,
-        "fresh text: false alarm {false_alarm:.3} above its ceiling {CEILING_FALSE_ALARM}"
+        false_alarm <= ceiling_false_alarm,
+        "{name}: false alarm {false_alarm:.3} above its ceiling {ceiling_false_alarm}"
     );
 }
 
