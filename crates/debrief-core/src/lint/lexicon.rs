@@ -136,6 +136,11 @@ gil dov yoni tariq usman bilqis hamza zaid idris ayaan reyansh ishaan vihaan ana
 noémie hélène élodie bjørn åsa märta jörg günter björk þóra ravi aigerim nurlan dauren aizhan ahmet santiago olga
 kofi fiona leah lena tobias nadia magnus zainab felipe arash eitan raj emma svetlana mateus haruto thandiwe ingrid
 chen amira alejandro arjun gustavo valentina kwame oluwaseun xiaoming jonas elif
+ piotr marek grigor wiremu aroha tane mere kiri kev jen jenny steph stevie mick mikey danny
+nadya katya dasha misha kostya vova lyosha zoltan istvan laszlo gergely tamas agnes zsofia janos
+niamh aoife ciaran siobhan sinead eoin padraig cormac declan ronan oisin
+matej petr jaroslav milos nemanja vuk dusan bojan teodora
+renata kwabena folasade bashir oleg farid ines hiba
 ";
 
 /// Given names that are also common words. They count as names only when they
@@ -188,6 +193,8 @@ misconfigured misapplied mislabeled mislabelled misrouted misclicked broke break
 caused causes leaked leaks exposed exposes hardcoded hard-coded bypassed bypasses circumvented disregarded disregards
 overrode overrides overrode violated violates skipped skips failed fails omitted omits fat-fingered fat-fingers
 screwed messed neglecting overwrote overwrites misjudges misconfigures
+ nuked nukes nuking borked borks hosed trashed trashes clobbered clobbers mangled mangles bricked bricks
+wrecked wrecks torched fubared munged bodged bungles botches
 ";
 
 const DESTRUCTIVE_VERBS: &str = "
@@ -202,7 +209,7 @@ approved merged granted gave deployed ran executed installed copied sent forward
 checked left
 ";
 
-const OMIT_VERBS: &str = "failed forgot neglected omitted refused declined fails forgets neglects";
+const OMIT_VERBS: &str = "failed forgot neglected omitted fails forgets neglects";
 
 const NEG_WORDS: &str = "
 not never didn't did don't doesn't wasn't weren't hadn't haven't hasn't no nobody cannot can't couldn't isn't aren't
@@ -212,6 +219,7 @@ won't without neither nor rather instead
 const SKIP_WORDS: &str = "
 had has have then also just apparently simply again later still already initially first once reportedly allegedly
 probably evidently quickly subsequently unfortunately clearly obviously
+ knowingly deliberately consciously wilfully willfully intentionally purposely literally really
 ";
 
 const FAIL_ADVERBS: &str = "
@@ -227,6 +235,7 @@ patch query migration rule rules edit update command code fix hotfix decision ap
 plan plans workflow pipeline automation reply response approval rollback escalation copy use email click
 typo handling triage investigation testing monitoring override call choice idea design trust work
 runbook cron job template policy terraform manifest chart diff branch upload post message email
+ attitude approach behaviour behavior effort
 ";
 
 const MISTAKES: &str = "
@@ -259,6 +268,8 @@ ineptitude ineptly complacent complacency rubber-stamped rubber-stamping rubber-
 screw-up screwup screw-ups screwups blunder blunders blundered botched bungled thoughtless thoughtlessly heedless
 lackadaisical blame blamed blames blaming guilty derelict dereliction fat-fingered fat-fingering shoddy slapdash
 half-baked half-hearted gullible unprofessional ill-advised ill-judged inattention inattentive dismissive rookie
+ noob noobs n00b newbie newbies amateur-hour ham-fisted cack-handed brain-dead dim-witted dimwitted
+numpty numpties naivety gullibility cowboy cowboys bone-headed
 ";
 
 const SOFT_JUDGEMENT: &str = "
@@ -291,6 +302,8 @@ vendor vendors provider providers supplier suppliers msp msps soc helpdesk desk 
 officers specialist specialists member members colleague colleagues coworker coworkers programmer programmers
 coder coders executive executives director directors ciso cto ceo cfo cio agent agents owner owners
 operations
+ on-call oncall ops secops devops netops devsecops infosec itops ic qa management leadership requester requesters
+individual individuals offender offenders tech techs chief folks guy guys shift customer customers support
 ";
 
 /// Words from which a call for sanction or a culprit is looked for.
@@ -301,17 +314,20 @@ accountable liable account culprit culprits scapegoat scapegoats heads answer co
 deserved shamed banned barred relieved apologise apologize pay cover lose deal word office fall example guilty
 removed replaced moved named reported allowed who whoever whose which prosecution performance pip go away step
 responsible written warning behind docked dealt
+ walked stood escorted shown probation lesson head trusted longer final
+ plan
 ";
 
 const CHOICE_VERBS: &str =
-    "chose choose chooses chosen choosing decided decides opted opts elected preferred";
+    "chose choose chooses chosen choosing decided decides opted opts elected preferred picked picks favoured favored prioritised prioritized preferred prefers trusted settled
+";
 
 const POSITIVE_VERBS: &str = "
 reported spotted noticed found caught fixed restored escalated raised flagged saved helped stopped detected
 discovered alerted contained recovered thanked praised volunteered warned identified rescued protected
 ";
 
-const PRONOUNS: &str = "he she him her his";
+const PRONOUNS: &str = "he she him her his you your";
 const SUBJECTS: &str = "we they you someone somebody anyone anybody nobody everyone everybody i";
 const BOUNDARIES: &str = "
 because which who whom whose while when whenever after before since although though but so and or whereas until
@@ -323,6 +339,7 @@ user pilot pebkac pebcak id10t layer layer-8 at fault drop drops dropped droppin
 messes messed messing can't cannot can wasn't not didn't isn't weren't asleep cut cuts cutting lapse lapses poor bad
 known no paying pay more his her their my your our fat made make makes responsible fell clerical typing
 keying lack
+ people wetware
 ";
 const DETERMINERS: &str = "
 the a an this that these those our their his her its my your some all every each another any no two three several

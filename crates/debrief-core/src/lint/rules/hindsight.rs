@@ -78,14 +78,24 @@ fn factual_sight(cx: &Cx, could: usize, k: usize, s0: usize, s1: usize) -> bool 
 /// "The breach would have been prevented if MFA had been enforced" names a
 /// condition of the system; the counterfactual judges nobody.
 fn system_condition(cx: &Cx, s0: usize, s1: usize) -> bool {
-    (s0..s1).any(|k| {
-        let w = cx.lw(k);
-        (w == "if" || (w == "had" && (k == s0 || cx.t(k - 1).punct == b',')))
-            && (k + 1..s1.min(k + 6)).all(|q| {
-                let t = cx.t(q);
-                !(t.has(f::ROLE | f::PRONOUN | f::SUBJ) || is_name_tok(&t) || cx.lw(q) == "only")
+    // "If you had a second approver in the tool, …": having is a condition
+    let having = (s0..s1).any(|k| {
+        cx.lw(k) == "if"
+            && (k + 2..s1.min(k + 5)).any(|h| {
+                cx.lw(h) == "had" && (cx.t(h + 1).has(f::DET) || cx.word_is(h + 1, s1, &["no"]))
             })
-    })
+    });
+    having
+        || (s0..s1).any(|k| {
+            let w = cx.lw(k);
+            (w == "if" || (w == "had" && (k == s0 || cx.t(k - 1).punct == b',')))
+                && (k + 1..s1.min(k + 6)).all(|q| {
+                    let t = cx.t(q);
+                    !(t.has(f::ROLE | f::PRONOUN | f::SUBJ)
+                        || is_name_tok(&t)
+                        || cx.lw(q) == "only")
+                })
+        })
 }
 
 /// "The scanner should have caught it": the subject before "should" is a

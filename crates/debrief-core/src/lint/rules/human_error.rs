@@ -34,13 +34,50 @@ pub(super) const HUMAN_ERROR_IS: &[&str] = &[
 pub(super) fn human_error(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
     let w = cx.lw(i);
     let end = match w {
+        // "The mistake was a human one", "the error was human"
+        "human"
+            if i >= s0 + 2
+                && (s0..i)
+                    .rev()
+                    .take(3)
+                    .any(|k| matches!(cx.lw(k), "was" | "is"))
+                && (s0..i).rev().take(5).any(|k| cx.t(k).has(f::MISTAKE)) =>
+        {
+            let m = (s0..i).rev().take(5).find(|&k| cx.t(k).has(f::MISTAKE))?;
+            let e = if cx.word_is(i + 1, s1, &["one"]) {
+                i + 1
+            } else {
+                i
+            };
+            return Some(human_raw(cx, m, e, cx.t(m).is(shape::START)));
+        }
         "human" | "operator" | "user" | "pilot" | "operators" | "users" => seq(
             cx,
             i + 1,
             s1,
             &[&[
-                "error", "errors", "mistake", "mistakes", "failure", "failures",
+                "error",
+                "errors",
+                "mistake",
+                "mistakes",
+                "failure",
+                "failures",
+                "slip",
+                "slips",
+                "slip-up",
+                "slip-ups",
+                "lapse",
+                "lapses",
+                "blunder",
+                "oversight",
             ]],
+        )?,
+        // "a people problem, not a tech problem", "wetware failure"
+        "people" | "wetware" => seq(
+            cx,
+            i + 1,
+            s1,
+            &[&["problem", "problems", "issue", "issues", "failure", "error"]],
         )?,
         "pebkac" | "pebcak" | "id10t" | "picnic" | "layer-8" => {
             if w == "picnic" && !cx.t(i).is(shape::ALLCAPS) {
@@ -73,8 +110,9 @@ pub(super) fn human_error(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw
     if matches!(w, "operators" | "users") && cx.lw(end).starts_with("fail") {
         return None;
     }
+    let acronym = matches!(w, "pebkac" | "pebcak" | "id10t" | "picnic" | "layer-8");
     // "human error rates", "user error page": a modifier, not a cause
-    if end + 1 < s1 {
+    if end + 1 < s1 && !acronym {
         let nt = cx.t(end + 1);
         let nw = cx.lw(end + 1);
         let joins = f::PREP
@@ -136,6 +174,9 @@ pub(super) fn human_error(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw
     }
     // "Root cause: human error", "classified as human error", "put down to operator error"
     let labelled = a > s0 && (cx.t(a - 1).punct == b':' || cx.word_is(a - 1, s1, &["as", "to"]));
+    // "Operator error, plain and simple."
+    let headline = a == s0 && (end + 1 >= s1 || matches!(cx.t(end + 1).punct, b',' | b':' | b'-'));
+    let labelled = labelled || headline;
     // "a human error by the DBA", "human error on the part of …", "… deleted the replica"
     let attributed = cx.word_is(end + 1, s1, &["by", "from"])
         || seq(cx, end + 1, s1, &[&["on"], &["the"], &["part"]]).is_some()
@@ -144,7 +185,7 @@ pub(super) fn human_error(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw
             t.is_word() && t.has(f::FAIL | f::DESTRUCTIVE) || cause_pred(cx, k, s1).is_some()
         });
     let causal = causal || attributed;
-    if causal || words <= 4 || copula || labelled {
+    if causal || words <= 4 || copula || labelled || acronym {
         let at_start = cx.t(a).is(shape::START);
         return Some(human_raw(cx, a, end, at_start));
     }

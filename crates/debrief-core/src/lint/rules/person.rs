@@ -14,7 +14,7 @@ pub(crate) struct Person {
 }
 
 impl Person {
-    fn at(first: usize, last: usize) -> Person {
+    pub(super) fn at(first: usize, last: usize) -> Person {
         Person {
             first,
             last,
@@ -52,22 +52,6 @@ pub(super) enum Kind {
     Choice(usize, usize),
 }
 
-#[rustfmt::skip]
-pub(super) const GROUP_HANDLES: &[&str] = &[
-    "@here", "@channel", "@everyone", "@all", "@oncall", "@on-call", "@security", "@sre", "@ops", "@infra",
-];
-#[rustfmt::skip]
-pub(super) const ROLE_MAILBOXES: &[&str] = &[
-    "security", "noreply", "no-reply", "alerts", "alert", "ops", "support", "admin", "root", "postmaster",
-    "abuse", "info", "team", "oncall", "on-call", "soc", "it", "helpdesk", "help", "hr", "legal", "privacy",
-    "dpo", "notifications", "bot", "ci", "builds", "sre", "incident", "incidents", "cert", "csirt", "psirt",
-    "devops",
-];
-#[rustfmt::skip]
-pub(super) const PARTICLES: &[&str] = &[
-    "van", "de", "da", "von", "der", "den", "del", "della", "di", "du", "la", "le", "bin", "ibn", "al", "el",
-    "dos", "das", "ten", "ter", "y",
-];
 /// Actions that are a failure when their object is a lure (phishing link, macro).
 #[rustfmt::skip]
 pub(super) const CLICK_VERBS: &[&str] = &[
@@ -79,179 +63,6 @@ pub(super) const FAILURE_NOUNS: &[&str] = &[
     "outage", "outages", "breach", "incident", "leak", "exposure", "mistake", "error", "failure", "compromise",
     "misconfiguration", "downtime", "loss", "deletion", "problem", "issue", "bug", "regression",
 ];
-
-pub(super) fn is_name_tok(t: &Tok) -> bool {
-    t.is_word()
-        && t.is(shape::CAP)
-        && !t.is(shape::ALLCAPS)
-        && t.has(f::GIVEN | f::DIR_GIVEN | f::DIR_FAMILY)
-        && !t.has(f::TOOL)
-}
-
-pub(super) fn verbish(cx: &Cx, k: usize, s1: usize) -> bool {
-    // skip adverbs between a subject and its verb
-    let mut k = k;
-    let mut steps = 0;
-    while k < s1 && steps < 3 && cx.t(k).has(f::SKIP | f::FAIL_ADV) {
-        k += 1;
-        steps += 1;
-    }
-    if k >= s1 {
-        return false;
-    }
-    let t = cx.t(k);
-    if !t.is_word() || t.is(shape::CAP) {
-        return false;
-    }
-    let w = cx.lw(k);
-    t.has(f::VERB | f::FAIL | f::OMIT | f::DESTRUCTIVE | f::SENSITIVE_ACT)
-        || matches!(
-            w,
-            "didn't"
-                | "did"
-                | "never"
-                | "wasn't"
-                | "should"
-                | "should've"
-                | "could"
-                | "had"
-                | "has"
-                | "was"
-        )
-        || (w.len() > 4 && w.ends_with("ed") && !t.has(f::DET))
-}
-
-pub(crate) fn find_persons(cx: &Cx, s0: usize, s1: usize, persons: &mut Vec<Person>) {
-    persons.clear();
-    let mut k = s0;
-    while k < s1 {
-        let t = cx.t(k);
-        if !t.is_word() {
-            k += 1;
-            continue;
-        }
-        if t.is(shape::HANDLE) {
-            let h = cx.lw(k);
-            let group = GROUP_HANDLES.contains(&h)
-                || h.contains("team")
-                || h.ends_with("-oncall")
-                || h.ends_with("bot")
-                || h.contains('/');
-            if !group {
-                persons.push(Person::at(k, k));
-            }
-            k += 1;
-            continue;
-        }
-        if t.is(shape::EMAIL) {
-            let e = cx.lw(k);
-            let local = e.split('@').next().unwrap_or("");
-            let dom_ok = e.split('@').nth(1).is_some_and(|d| d.contains('.'));
-            if dom_ok && !ROLE_MAILBOXES.contains(&local) {
-                persons.push(Person::at(k, k));
-            }
-            k += 1;
-            continue;
-        }
-        if t.has(f::PRONOUN) && !t.is(shape::ALLCAPS) {
-            let w = cx.lw(k);
-            // "him" only matters after "by"; "her" may be possessive
-            if matches!(w, "he" | "she" | "his" | "her" | "him") {
-                persons.push(Person {
-                    pronoun: true,
-                    ..Person::at(k, k)
-                });
-            }
-            k += 1;
-            continue;
-        }
-        if t.has(f::ROLE) && !is_name_tok(&t) {
-            if let Some(first) = role_np(cx, k, s0, s1) {
-                persons.push(Person {
-                    role: true,
-                    ..Person::at(first, k)
-                });
-            }
-            k += 1;
-            continue;
-        }
-        let title = matches!(cx.lw(k), "mr" | "mrs" | "ms" | "dr" | "mx")
-            && k + 1 < s1
-            && cx.t(k + 1).is(shape::CAP)
-            && cx.t(k + 1).is_word();
-        // "It was Julia who …", "Ruby decided to …": a tool's name acting as a person
-        let tool_person = t.is_word()
-            && t.is(shape::CAP)
-            && t.has(f::TOOL)
-            && !t.is(shape::POSS)
-            && (cx.word_is(k + 1, s1, &["who", "forgot", "neglected"])
-                || cx.t(k + 1).has(f::CHOICE)
-                || cx.word_is(k + 1, s1, &["bypassed"]));
-        // "Julia's commit broke the build": a tool owns no commit or laptop
-        let tool_person = tool_person
-            || (t.is_word()
-                && t.is(shape::CAP)
-                && t.has(f::TOOL)
-                && t.is(shape::POSS)
-                && k + 1 < s1
-                && owned(cx, k + 1)
-                && !cx.word_is(
-                    k + 1,
-                    s1,
-                    &[
-                        "config",
-                        "configuration",
-                        "code",
-                        "release",
-                        "update",
-                        "patch",
-                    ],
-                ));
-        if !(is_name_tok(&t) || title || tool_person) {
-            k += 1;
-            continue;
-        }
-        // extend over the rest of the name: "Priya Sharma", "Jan van der Berg"
-        let mut m = k;
-        if title {
-            m = k + 1;
-        }
-        while m + 1 < s1 && m - k < 4 && !cx.t(m).is(shape::POSS) {
-            let nt = cx.t(m + 1);
-            let tool = nt.has(f::TOOL) && !nt.has(f::DIR_FAMILY);
-            if nt.is_word() && nt.is(shape::CAP) && !nt.is(shape::ALLCAPS) && !tool {
-                let named = nt.has(f::GIVEN | f::DIR_GIVEN | f::DIR_FAMILY);
-                let unknown = nt.flags & !(f::AMBIG) == 0;
-                if named || unknown {
-                    m += 1;
-                    continue;
-                }
-            }
-            if nt.is_word()
-                && PARTICLES.contains(&cx.lw(m + 1))
-                && m + 2 < s1
-                && cx.t(m + 2).is(shape::CAP)
-                && cx.t(m + 2).is_word()
-            {
-                m += 2;
-                continue;
-            }
-            break;
-        }
-        let multi = m > k;
-        let ambiguous = !multi
-            && !title
-            && (t.has(f::AMBIG | f::COMMON)
-                || (t.is(shape::START) && !t.has(f::GIVEN | f::DIR_GIVEN))
-                || cx.lw(k).len() < 2);
-        if ambiguous && !(cx.t(m).is(shape::POSS) || verbish(cx, m + 1, s1)) {
-            k = m + 1;
-            continue;
-        }
-        persons.push(Person::at(k, m));
-        k = m + 1;
-    }
-}
 
 /// Prepositions after which a role is an object, never the subject of what follows.
 #[rustfmt::skip]
@@ -268,7 +79,7 @@ const POSSESSIONS: &[&str] = &[
 ];
 
 /// An artefact or a possession at `k`.
-fn owned(cx: &Cx, k: usize) -> bool {
+pub(super) fn owned(cx: &Cx, k: usize) -> bool {
     let t = cx.t(k);
     t.is_word() && (t.has(f::ARTIFACT) || POSSESSIONS.contains(&cx.lw(k).trim_end_matches("'s")))
 }
@@ -290,9 +101,19 @@ pub(super) fn agent(
 ) -> Option<Kind> {
     let last = p.last;
     let pw = cx.lw(p.first);
-    let possessive = cx.t(last).is(shape::POSS) || (p.pronoun && matches!(pw, "his" | "her"));
+    let possessive =
+        cx.t(last).is(shape::POSS) || (p.pronoun && matches!(pw, "his" | "her" | "your"));
+    if let Some(k) = on_person(cx, p, s0, s1) {
+        return Some(k);
+    }
     if p.pronoun && pw == "him" {
         return passive_or_cause(cx, p, s0, s1);
+    }
+    if let Some(k) = sarcastic_thanks(cx, p, s0, s1)
+        .or_else(|| named_cause(cx, p, s0, s1))
+        .or_else(|| own_doing(cx, p, s1))
+    {
+        return Some(k);
     }
     let mut j = last + 1;
     // "the vendor's update broke the agent": an organisation's artefact is its
@@ -414,7 +235,16 @@ pub(super) fn agent(
     {
         return Some(k);
     }
-    let ok = |k: &Kind| !p.role || role_act(cx, k);
+    // "because the vendor had not released a fix": an organisation's state is
+    // the reason for a decision, not an omission to blame
+    let org_reason = p.role
+        && ORG_ROLES.contains(&cx.lw(last))
+        && (p.first.saturating_sub(3).max(s0)..p.first)
+            .any(|k| matches!(cx.lw(k), "because" | "since" | "as" | "until" | "while"));
+    let ok = |k: &Kind| {
+        (!p.role || role_act(cx, k))
+            && !(org_reason && matches!(k, Kind::Omission(_) | Kind::Never(_)))
+    };
     predicate(cx, j, s0, s1)
         .filter(ok)
         .or_else(|| relative(cx, j, s0, s1).filter(ok))
@@ -499,7 +329,10 @@ pub(super) fn predicate(cx: &Cx, j0: usize, s0: usize, s1: usize) -> Option<Kind
     }
     // "chose to postpone the fix rather than …", "made the call to wait instead of …"
     if t.has(f::CHOICE) {
-        return choice(cx, j, s1);
+        return choice(cx, j, s1).or_else(|| loose_choice(cx, j, s1));
+    }
+    if let Some(k) = loose_choice(cx, j, s1) {
+        return Some(k);
     }
     if w == "made"
         && matches!(next, "the" | "a")
@@ -634,6 +467,10 @@ pub(super) fn predicate(cx: &Cx, j0: usize, s0: usize, s1: usize) -> Option<Kind
         }
         return None;
     }
+    // "slept through the page"
+    if w == "slept" && next == "through" {
+        return Some(Kind::Other(j + 1));
+    }
     if w == "fell" && next == "for" {
         return Some(Kind::Other(j + 1));
     }
@@ -650,6 +487,10 @@ pub(super) fn predicate(cx: &Cx, j0: usize, s0: usize, s1: usize) -> Option<Kind
         return Some(Kind::Verb(j, adv));
     }
     let clause = cx.clause_end(j, s1);
+    // "restarted the primary by mistake", "tagged the wrong commit in error"
+    if let Some(m) = slip_marker(cx, j, clause) {
+        return Some(Kind::Verb(j, Some(m)));
+    }
     if t.has(f::DESTRUCTIVE) {
         if matches!(w, "turned" | "switched" | "shut")
             && !(j + 1..clause.min(j + 4)).any(|q| matches!(cx.lw(q), "off" | "down"))

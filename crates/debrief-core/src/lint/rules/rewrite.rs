@@ -28,7 +28,7 @@ pub(super) fn person_finding(cx: &Cx, p: &Person, kind: Kind, s1: usize) -> Raw 
             {
                 let obj = cx.span(o0, o1);
                 let adv_text = adv
-                    .filter(|&a| !cx.t(a).has(f::JUDGE_ADV))
+                    .filter(|&a| cx.t(a).has(f::FAIL_ADV) && !cx.t(a).has(f::JUDGE_ADV))
                     .map(|a| format!("{} ", cx.lw(a)))
                     .unwrap_or_default();
                 rep = Some(format!(
@@ -157,7 +157,7 @@ pub(super) fn object(cx: &Cx, from: usize, s1: usize) -> Option<(usize, usize)> 
     {
         return None;
     }
-    if first.is_word() && first.has(f::PRONOUN) && !matches!(cx.lw(o0), "his" | "her") {
+    if first.is_word() && first.has(f::PRONOUN) && !matches!(cx.lw(o0), "his" | "her" | "your") {
         return None;
     }
     let mut o1 = k - 1;

@@ -118,6 +118,7 @@ pub(super) fn role_act(cx: &Cx, kind: &Kind) -> bool {
             let t = cx.t(v);
             t.has(f::FAIL)
                 || adv.is_some()
+                || (t.has(f::SENSITIVE_ACT) && secret_made_public(cx, v))
                 || !(t.has(f::DESTRUCTIVE)
                     || (t.has(f::SENSITIVE_ACT) && !CLICK_VERBS.contains(&cx.lw(v))))
         }
@@ -128,8 +129,25 @@ pub(super) fn role_act(cx: &Cx, kind: &Kind) -> bool {
 /// Skips what may follow an agent before its verb: "on duty", "on call", "in
 /// charge", "on the night shift", "on the platform team", "with admin rights".
 pub(super) fn skip_after(cx: &Cx, j: usize, s1: usize) -> usize {
+    // "an intern at SolarWinds", "an engineer from Northwind Tools"
+    if cx.word_is(j, s1, &["at", "from"]) {
+        let mut k = j + 1;
+        while k < s1
+            && k < j + 4
+            && cx.t(k).is_word()
+            && cx.t(k).is(shape::CAP)
+            && !is_name_tok(&cx.t(k))
+        {
+            k += 1;
+        }
+        if k > j + 1 {
+            return k;
+        }
+    }
     if cx.word_is(j, s1, &["on", "in", "from", "at"]) {
-        if cx.word_is(j + 1, s1, &["duty", "call", "charge", "shift"]) {
+        if cx.word_is(j + 1, s1, &["duty", "call", "charge", "shift"])
+            || (cx.lw(j + 1) == "it" && cx.t(j + 1).is(shape::ALLCAPS))
+        {
             return j + 2;
         }
         // "on the night shift", "on the ops team", "in the SOC"
@@ -140,7 +158,12 @@ pub(super) fn skip_after(cx: &Cx, j: usize, s1: usize) -> usize {
                 break;
             }
             if t.has(f::ROLE) || matches!(cx.lw(k), "shift" | "rota" | "rotation") {
-                return k + 1;
+                // "on the ops team": the last of the role words
+                let mut e = k + 1;
+                while e < s1 && e < k + 3 && cx.t(e).has(f::ROLE) && cx.t(e).is_word() {
+                    e += 1;
+                }
+                return e;
             }
             k += 1;
         }
@@ -180,6 +203,13 @@ pub(super) fn emphatic(cx: &Cx, p: &Person, j: usize, s0: usize, s1: usize) -> O
             return Some(Kind::Emphatic(first.min(k), e.max(p.last)));
         }
     }
+    // "the DBA, nobody else, ran it", "this one is on Pavel and nobody else"
+    if let Some(e) = (p.last + 1..s1.min(p.last + 4))
+        .find(|&k| matches!(cx.lw(k), "nobody" | "no-one") && cx.word_is(k + 1, s1, &["else"]))
+        && (p.last + 1..e).all(|k| !cx.t(k).is_word() || matches!(cx.lw(k), "and" | "or"))
+    {
+        return Some(Kind::Emphatic(first, e + 1));
+    }
     // "X alone", "X and X alone", "X single-handedly"
     if cx.word_is(j, s1, &["alone", "single-handedly", "singlehandedly"]) {
         let v = cx.t(j + 1);
@@ -187,7 +217,9 @@ pub(super) fn emphatic(cx: &Cx, p: &Person, j: usize, s0: usize, s1: usize) -> O
             && (v.has(f::VERB | f::FAIL | f::DESTRUCTIVE | f::SENSITIVE_ACT)
                 || cause_pred(cx, j + 1, s1).is_some()
                 || past_participle(cx.lw(j + 1)).is_some());
-        if acts || cx.lw(j) != "alone" {
+        // "the on-call and the on-call alone"
+        let twin = p.last + 1 < j && cx.lw(p.last + 1) == "and";
+        if acts || twin || cx.lw(j) != "alone" {
             return Some(Kind::Emphatic(first, j));
         }
     }
@@ -338,7 +370,7 @@ const NEUTRAL_IN_CAUSE: &[&str] = &[
 pub(super) fn because(cx: &Cx, p: &Person, j: usize, s0: usize, s1: usize) -> Option<Kind> {
     let first = p.first;
     let b1 = word_before(cx, first, s0, 1);
-    let is_cause = b1 == "because"
+    let is_cause = matches!(b1, "because" | "cos" | "coz" | "cuz" | "bc" | "'cause")
         || (b1 == "that"
             && matches!(word_before(cx, first, s0, 2), "is" | "was")
             && (s0..first).any(|k| cx.lw(k) == "cause"));
@@ -455,6 +487,8 @@ const CONTRAST: &[&[&[&str]]] = &[
     &[&["against"]],
     &[&["not"], &["to"]],
     &[&["without"]],
+    &[&["despite"]],
+    &[&["in"], &["favour", "favor"], &["of"]],
 ];
 #[rustfmt::skip]
 const BAD_CHOICE: &[&str] = &[
@@ -484,6 +518,7 @@ pub(super) fn choice(cx: &Cx, j: usize, s1: usize) -> Option<Kind> {
     if !cx.word_is(k, s1, &["to", "not", "that", "against"])
         && let Some(o) = (k..s1.min(k + 6)).find(|&q| cx.lw(q) == "over")
         && o > k
+        && !system_reason(cx, o, s1)
     {
         return Some(Kind::Choice(j, o));
     }
@@ -496,6 +531,9 @@ pub(super) fn choice(cx: &Cx, j: usize, s1: usize) -> Option<Kind> {
                 // "decided not to wait" is a choice too; "without" only after the act
                 if cx.lw(q) == "without" && q == k {
                     continue;
+                }
+                if system_reason(cx, e, s1) {
+                    return None;
                 }
                 return Some(Kind::Choice(j, e));
             }
@@ -574,4 +612,30 @@ pub(super) fn framing_finding(cx: &Cx, p: &Person, kind: Kind) -> Raw {
         suggestion: Some(suggestion.to_string()),
         replacement: None,
     }
+}
+
+/// "pasted the API key into the public issue": a secret and a public place in
+/// the clause of the act at `v`.
+fn secret_made_public(cx: &Cx, v: usize) -> bool {
+    let end = cx.clause_end(v + 1, cx.scan.toks.len()).min(v + 12);
+    let has = |words: &[&str]| (v + 1..end).any(|k| words.contains(&cx.lw(k)));
+    has(&[
+        "key",
+        "keys",
+        "password",
+        "passwords",
+        "token",
+        "tokens",
+        "secret",
+        "secrets",
+        "credentials",
+    ]) && has(&[
+        "public",
+        "publicly",
+        "internet",
+        "pastebin",
+        "gist",
+        "github",
+        "world-readable",
+    ])
 }

@@ -132,6 +132,14 @@ pub(super) fn sanction(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
         {
             (!negated).then(|| sanction_raw(cx, i - 1, i))
         }
+        // "consequences for the developer are being discussed"
+        "consequences" if cx.word_is(i + 1, s1, &["for"]) && person_at(cx, i + 2, s1) => {
+            (!negated).then(|| sanction_raw(cx, i, i + 1))
+        }
+        // "put on a performance plan"
+        "plan" if matches!(prev, "performance" | "improvement") && person_before(cx, i, s0) => {
+            (!negated).then(|| sanction_raw(cx, i - 1, i))
+        }
         "deserves" | "deserve" | "deserved" => {
             let mut k = i + 1;
             while k < s1 && k < i + 4 && cx.t(k).has(f::DET)
@@ -192,7 +200,7 @@ pub(super) fn sanction(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
         )
         .filter(|_| !negated)
         .map(|e| sanction_raw(cx, i, e)),
-        "dealt" => (prev == "be"
+        "dealt" => (matches!(prev, "be" | "been" | "being")
             && cx.word_is(i + 1, s1, &["with"])
             && person_before(cx, i, s0)
             && !negated)
@@ -218,7 +226,15 @@ pub(super) fn sanction(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
                 "lose" => (i + 1..s1.min(i + 5)).any(|k| {
                     matches!(
                         cx.lw(k),
-                        "access" | "rights" | "job" | "bonus" | "privileges" | "permissions"
+                        "access"
+                            | "rights"
+                            | "job"
+                            | "bonus"
+                            | "privileges"
+                            | "permissions"
+                            | "pay"
+                            | "badge"
+                            | "role"
                     )
                 }),
                 "step" => cx.word_is(i + 1, s1, &["down"]),
@@ -230,9 +246,70 @@ pub(super) fn sanction(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
             seq(cx, i + 1, s1, &[&["improvement"], &["plan"]]).map(|e| sanction_raw(cx, i, e))
         }
         "pip" => cx.t(i).is(shape::ALLCAPS).then(|| sanction_raw(cx, i, i)),
-        "go" if prev == "let" && i >= s0 + 2 && cx.lw(i - 2) == "be" => {
+        "go" if prev == "let"
+            && i >= s0 + 2
+            && matches!(
+                cx.lw(i - 2),
+                "be" | "been" | "was" | "were" | "being" | "got" | "get"
+            )
+            && !negated =>
+        {
             Some(sanction_raw(cx, i - 2, i))
         }
+        // "was walked out", "has been stood down", "got escorted off the site"
+        "walked" | "stood" | "escorted"
+            if matches!(
+                prev,
+                "be" | "been" | "was" | "were" | "being" | "got" | "get"
+            ) && cx.word_is(i + 1, s1, &["out", "down", "off"])
+                && person_before(cx, i, s0)
+                && !negated =>
+        {
+            Some(sanction_raw(cx, i - 1, i + 1))
+        }
+        // "has been shown the door"
+        "shown" => seq(cx, i + 1, s1, &[&["the"], &["door"]])
+            .filter(|_| !negated)
+            .map(|e| sanction_raw(cx, i, e)),
+        // "placed on probation"
+        "probation" => (prev == "on" && person_before(cx, i, s0) && !negated)
+            .then(|| sanction_raw(cx, i - 1, i)),
+        // "needs to be taught a lesson"
+        "lesson" => (prev == "a"
+            && i >= s0 + 2
+            && matches!(cx.lw(i - 2), "taught" | "teach" | "teaching")
+            && !negated)
+            .then(|| sanction_raw(cx, i - 2, i)),
+        // "someone's head should roll"
+        "head" => seq(
+            cx,
+            i + 1,
+            s1,
+            &[
+                &["must", "will", "should", "needs", "has"],
+                &["?to"],
+                &["roll"],
+            ],
+        )
+        .map(|e| sanction_raw(cx, i, e)),
+        // "can't be trusted with it", "is no longer trusted with production access"
+        "trusted" => {
+            let distrust = (matches!(prev, "be" | "longer")
+                && i >= s0 + 2
+                && matches!(
+                    cx.lw(i - 2),
+                    "can't" | "cannot" | "no" | "never" | "is" | "be"
+                ))
+                || prev == "longer";
+            (distrust && cx.word_is(i + 1, s1, &["with", "again"]) && person_before(cx, i, s0))
+                .then(|| sanction_raw(cx, i - 1, i + 1))
+        }
+        // "is no longer with the company"
+        "longer" => (prev == "no"
+            && cx.word_is(i + 1, s1, &["with"])
+            && cx.word_is(i + 2, s1, &["the", "us", "our"])
+            && person_before(cx, i, s0))
+        .then(|| sanction_raw(cx, i - 1, i + 1)),
         "away" if matches!(prev, "take" | "taken" | "took") => seq(
             cx,
             i + 1,
@@ -272,7 +349,8 @@ pub(super) fn sanction(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
             (personal && what && !negated).then(|| sanction_raw(cx, i - 2, i))
         }
         // "a formal warning", "a written warning"
-        "warning" | "reprimand" => (matches!(prev, "formal" | "written") || w == "reprimand")
+        "warning" | "reprimand" => (matches!(prev, "formal" | "written" | "final")
+            || w == "reprimand")
             .then(|| sanction_raw(cx, if w == "warning" { i - 1 } else { i }, i))
             .filter(|_| !negated),
         // "the person behind the misconfiguration has to be found"
@@ -304,8 +382,11 @@ fn culprit_question(cx: &Cx, i: usize, s0: usize, s1: usize) -> Option<Raw> {
         .take(3)
         .any(|k| FIND.contains(&cx.lw(k)) || matches!(cx.lw(k), "out" | "down"));
     if w == "whose" {
-        return cx
-            .word_is(i + 1, s1, &["fault", "mistake", "error"])
+        // "Whose fault was it?", "Whose idea was it to skip the review?"
+        let idea = cx.word_is(i + 1, s1, &["idea", "decision", "call", "change", "doing"])
+            && seq(cx, i + 2, s1, &[&["was", "is"], &["it", "that", "this"]]).is_some()
+            && (q || i == s0 || cx.t(i).is(shape::START));
+        return (cx.word_is(i + 1, s1, &["fault", "mistake", "error"]) || idea)
             .then(|| sanction_raw(cx, i, i + 1));
     }
     let mut v = i + 1;
