@@ -49,6 +49,12 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0006_drills.sql"),
         seed: None,
     },
+    Migration {
+        version: 7,
+        name: "operations indexes",
+        sql: include_str!("../migrations/sqlite/0007_operations_indexes.sql"),
+        seed: None,
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -86,6 +92,12 @@ const POSTGRES: &[Migration] = &[
         version: 6,
         name: "drills",
         sql: include_str!("../migrations/postgres/0006_drills.sql"),
+        seed: None,
+    },
+    Migration {
+        version: 7,
+        name: "operations indexes",
+        sql: include_str!("../migrations/postgres/0007_operations_indexes.sql"),
         seed: None,
     },
 ];
