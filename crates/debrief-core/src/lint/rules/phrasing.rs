@@ -84,7 +84,31 @@ pub(super) fn named_cause(cx: &Cx, p: &Person, s0: usize, s1: usize) -> Option<K
     // what follows the person: an act ("restoring …") or a thing they own
     let acts = !org && {
         let n = p.last + 1;
-        (cx.t(n).is_word() && cx.lw(n).ends_with("ing") && cx.lw(n).len() > 4)
+        (cx.t(n).is_word()
+            && cx.lw(n).ends_with("ing")
+            && cx.lw(n).len() > 4
+            && !cx.t(n).has(f::PREP | f::DET | f::BOUNDARY | f::COMMON)
+            && !matches!(
+                cx.lw(n),
+                "during"
+                    | "morning"
+                    | "evening"
+                    | "nothing"
+                    | "something"
+                    | "anything"
+                    | "thing"
+                    | "string"
+                    | "spring"
+                    | "meeting"
+                    | "briefing"
+                    | "building"
+                    | "according"
+                    | "regarding"
+                    | "concerning"
+                    | "including"
+                    | "following"
+                    | "pending"
+            ))
             || (possessive && (n..s1.min(n + 3)).any(|k| owned(cx, k)))
     };
     // "What took the site down was X's change"
