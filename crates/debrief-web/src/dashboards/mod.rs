@@ -1,4 +1,9 @@
-//! Dashboards (not built yet): the page says what is planned.
+//! Dashboards (not built yet): the page says what is planned. The charts
+//! and tables the pages will draw are in `charts`, `table` and `figures`.
+
+pub mod charts;
+pub mod figures;
+pub mod table;
 
 use crate::platform::authz::DASHBOARD_READERS;
 use crate::platform::error::PageError;
