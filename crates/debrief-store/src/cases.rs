@@ -18,6 +18,8 @@ row! {
         pub lead_id: Option<i64> = "c.lead_id",
         pub team_id: Option<i64> = "c.team_id",
         pub urgent: bool = "c.urgent",
+        /// A drill or exercise: left out of every learning metric.
+        pub drill: bool = "c.drill",
         pub occurred_ms: Option<i64> = "c.occurred_ms",
         pub detected_ms: Option<i64> = "c.detected_ms",
         pub reported_ms: Option<i64> = "c.reported_ms",
@@ -523,6 +525,8 @@ pub struct CaseChanges {
     /// `Some(None)` removes the lead.
     pub lead_id: Option<Option<i64>>,
     pub team_id: Option<Option<i64>>,
+    /// Marks the case as a drill or exercise (`true`) or as a real one.
+    pub drill: Option<bool>,
 }
 
 impl Store {
@@ -554,9 +558,10 @@ impl Store {
             let severity = ch.severity.unwrap_or(before.severity);
             let lead = ch.lead_id.unwrap_or(before.lead_id);
             let team = ch.team_id.unwrap_or(before.team_id);
+            let drill = ch.drill.unwrap_or(before.drill);
             c.execute(
-                "UPDATE cases SET title = $1, severity = $2, lead_id = $3, team_id = $4, updated_ms = $5 WHERE id = $6",
-                &params![title.clone(), severity.as_str(), lead, team, now, case_id],
+                "UPDATE cases SET title = $1, severity = $2, lead_id = $3, team_id = $4, drill = $5, updated_ms = $6 WHERE id = $7",
+                &params![title.clone(), severity.as_str(), lead, team, drill, now, case_id],
             )?;
             if let Some(l) = lead {
                 c.execute("INSERT INTO case_participants (case_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &params![case_id, l])?;
@@ -576,6 +581,14 @@ impl Store {
             }
             if !changed.is_empty() {
                 crate::audit::append(c, now, &format!("user:{user_id}"), "case.updated", &format!("case:{case_id}"), &changed.join("; "))?;
+            }
+            if drill != before.drill {
+                let (action, detail) = if drill {
+                    ("case.marked_drill", "marked as a drill or exercise: left out of the learning metrics")
+                } else {
+                    ("case.unmarked_drill", "no longer a drill: counted in the learning metrics")
+                };
+                crate::audit::append(c, now, &format!("user:{user_id}"), action, &format!("case:{case_id}"), detail)?;
             }
             let row = c.query_one(&format!("SELECT {} FROM cases c WHERE c.id = $1", Case::columns()), &params![case_id])?;
             Case::decode(&row)

@@ -84,6 +84,8 @@ impl StoreError {
 }
 /// The settings key of the report form's promise.
 const REPORTING_PROMISE: &str = "reporting_promise";
+/// The settings key of the organisation's time zone (an IANA name).
+const TIME_ZONE: &str = "time_zone";
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -223,6 +225,49 @@ impl Store {
 
     pub async fn set_reporting_promise(&self, promise: &str) -> Result<()> {
         self.set_setting(REPORTING_PROMISE, promise).await
+    }
+
+    /// The organisation's time zone, in which the learning metrics count days
+    /// and quarters: the one an administrator chose, UTC until then.
+    pub async fn time_zone(&self) -> Result<debrief_core::metrics::Tz> {
+        match self.setting(TIME_ZONE).await? {
+            None => Ok(debrief_core::metrics::period::DEFAULT_ZONE),
+            // only valid names are written; one that no longer parses is
+            // reported, never replaced by a guess
+            Some(name) => debrief_core::metrics::period::zone(&name)
+                .map_err(|e| StoreError::Decode(format!("settings.time_zone: {e}"))),
+        }
+    }
+
+    /// Sets the organisation's time zone and audits the change (old and new
+    /// zone) in the same transaction.
+    pub async fn set_time_zone(
+        &self,
+        zone: debrief_core::metrics::Tz,
+        actor: String,
+    ) -> Result<()> {
+        let now = now_ms();
+        self.write(move |c| {
+            let old = c
+                .query_opt("SELECT value FROM settings WHERE key = $1", &params![TIME_ZONE])?
+                .map(|r| r.text(0))
+                .transpose()?
+                .unwrap_or_else(|| debrief_core::metrics::period::DEFAULT_ZONE.name().to_string());
+            c.execute(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &params![TIME_ZONE, zone.name()],
+            )?;
+            crate::audit::append(
+                c,
+                now,
+                &actor,
+                "settings.time_zone_changed",
+                "settings:time_zone",
+                &format!("{old} -> {}", zone.name()),
+            )
+            .map(|_| ())
+        })
+        .await
     }
 
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {

@@ -4,6 +4,7 @@
 
 use crate::Result;
 use crate::Store;
+use crate::params;
 use crate::rows::{FromRow, row};
 use debrief_core::case::{Severity, Status};
 use debrief_core::metrics::facts::systems_of;
@@ -101,6 +102,51 @@ impl Store {
                 sizes.push((r.i64(0)?, r.i64(1)?.max(0) as u64));
             }
             Ok(assemble(cases, reports, categories, actions, people.max(0) as u64, sizes))
+        })
+        .await
+    }
+}
+
+/// The cases that share a contributing-factor category (not restricted)
+/// with case `$1`.
+const SHARING: &str = "SELECT v2.case_id FROM review_factors f2 JOIN reviews v2 ON v2.id = f2.review_id WHERE f2.restricted = 0 AND f2.category IN (SELECT f3.category FROM review_factors f3 JOIN reviews v3 ON v3.id = f3.review_id WHERE v3.case_id = $1 AND f3.restricted = 0)";
+
+impl Store {
+    /// What recurrence on a case's page reads: the facts of the case and of
+    /// every case sharing a contributing-factor category with it (only those
+    /// can be of the same class; see
+    /// `debrief_core::metrics::counts::earlier_matches`). Restricted factors
+    /// are left out, as in every metric. `None` when the case does not exist.
+    pub async fn recurrence_facts(
+        &self,
+        case_id: i64,
+    ) -> Result<Option<(CaseFacts, Vec<CaseFacts>)>> {
+        self.read(move |c| {
+            let cases = CaseRow::decode_all(&c.query(
+                &format!("SELECT {} FROM cases c WHERE c.id = $1 OR c.id IN ({SHARING}) ORDER BY c.id", CaseRow::columns()),
+                &params![case_id],
+            )?)?;
+            let reports = ReportRow::decode_all(&c.query(
+                &format!(
+                    "SELECT {} FROM reports r WHERE r.case_id = $1 OR r.case_id IN ({SHARING}) ORDER BY r.received_ms, r.id",
+                    ReportRow::columns()
+                ),
+                &params![case_id],
+            )?)?;
+            let categories = CategoryRow::decode_all(&c.query(
+                &format!(
+                    "SELECT DISTINCT {} FROM review_factors f JOIN reviews v ON v.id = f.review_id WHERE f.restricted = 0 AND (v.case_id = $1 OR v.case_id IN ({SHARING})) ORDER BY 1, 2",
+                    CategoryRow::columns()
+                ),
+                &params![case_id],
+            )?)?;
+            let facts = assemble(cases, reports, categories, Vec::new(), 0, Vec::new());
+            let mut all = facts.cases;
+            let Some(at) = all.iter().position(|f| f.id == case_id) else {
+                return Ok(None);
+            };
+            let case = all.remove(at);
+            Ok(Some((case, all)))
         })
         .await
     }

@@ -83,7 +83,7 @@ pub fn compute(facts: &Facts, filter: &Filter, period: Period, as_of_ms: i64, tz
 }
 
 /// Which way a figure moved between two periods, if the data can tell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     Rose,

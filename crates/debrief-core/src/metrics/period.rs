@@ -62,6 +62,20 @@ pub fn day_of(ms: i64, tz: Tz) -> Option<NaiveDate> {
     )
 }
 
+/// The organisation's time zone when none is set.
+pub const DEFAULT_ZONE: Tz = chrono_tz::UTC;
+
+/// An IANA time zone name ("Europe/Berlin", "UTC"), trimmed, as the zone.
+pub fn zone(name: &str) -> Result<Tz, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("Give a time zone, for example Europe/Berlin or UTC.".into());
+    }
+    name.parse::<Tz>().map_err(|_| {
+        format!("'{name}' is not a time zone name; use an IANA name such as Europe/Berlin, America/New_York or UTC.")
+    })
+}
+
 /// A calendar quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Quarter {
@@ -126,6 +140,26 @@ impl Quarter {
         format!("{} Q{}", self.year, self.q)
     }
 
+    /// "2026-Q3": how a quarter is written in a query string.
+    pub fn key(self) -> String {
+        format!("{:04}-Q{}", self.year, self.q)
+    }
+
+    /// A quarter written as its [`key`](Quarter::key), `YYYY-Qn` (four digits,
+    /// `Q` or `q`, 1 to 4).
+    pub fn parse(s: &str) -> Option<Quarter> {
+        let (year, q) = s.split_once(['Q', 'q'])?;
+        let year = year.strip_suffix('-')?;
+        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) || q.len() != 1 {
+            return None;
+        }
+        let q = q.parse::<u8>().ok().filter(|q| (1..=4).contains(q))?;
+        Some(Quarter {
+            year: year.parse().ok()?,
+            q,
+        })
+    }
+
     /// The quarters from the one holding `from_ms` to the one holding
     /// `to_ms - 1`, in order.
     pub fn span(period: Period, tz: Tz) -> Vec<Quarter> {
@@ -153,6 +187,15 @@ mod tests {
         chrono::DateTime::parse_from_rfc3339(s)
             .map(|d| d.timestamp_millis())
             .unwrap_or(i64::MIN)
+    }
+
+    #[test]
+    fn zones_are_iana_names() {
+        assert_eq!(zone(" Europe/Berlin "), Ok(chrono_tz::Europe::Berlin));
+        assert_eq!(zone("UTC"), Ok(chrono_tz::UTC));
+        assert!(zone("").is_err());
+        assert!(zone("Mars/Olympus").unwrap_err().contains("Mars/Olympus"));
+        assert!(zone("+02:00").is_err());
     }
 
     #[test]
@@ -185,6 +228,17 @@ mod tests {
         assert_eq!(q.next(), Quarter { year: 2027, q: 1 });
         assert_eq!(q.next().prev(), q);
         assert_eq!(q.label(), "2026 Q4");
+        assert_eq!(q.key(), "2026-Q4");
+        assert_eq!(Quarter::parse("2026-Q4"), Some(q));
+        assert_eq!(
+            Quarter::parse("2026-q1"),
+            Some(Quarter { year: 2026, q: 1 })
+        );
+        for bad in [
+            "2026-Q5", "2026-Q0", "2026Q1", "26-Q1", "2026-Q12", "2026-Q", "", "-Q1",
+        ] {
+            assert_eq!(Quarter::parse(bad), None, "{bad}");
+        }
         let tz = chrono_tz::UTC;
         let p = Period {
             from_ms: ms("2025-11-15T00:00:00Z"),

@@ -15,6 +15,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/admin/settings", ADMIN, pages::settings_form),
         Route::post("/admin/settings", ADMIN, pages::save_settings),
+        Route::post("/admin/settings/time-zone", ADMIN, pages::save_time_zone),
         Route::get("/admin/users", ADMIN, users::users),
         Route::post("/admin/users", ADMIN, users::add_user),
         Route::get("/admin/users/{id}", ADMIN, users::user),

@@ -1,5 +1,5 @@
 //! Administration pages: the audit log, background jobs, settings (the
-//! reporting promise) and the contributing-factor taxonomy.
+//! reporting promise and the organisation's time zone) and the contributing-factor taxonomy.
 
 use crate::AppState;
 use crate::admin::users::PAGE;
@@ -188,26 +188,45 @@ pub async fn jobs(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
 struct SettingsPage {
     ctx: Ctx,
     promise: String,
+    /// The time zone as stored, or as typed when it is refused.
+    time_zone: String,
     notice: Option<String>,
     errors: Validation,
 }
 
-pub async fn settings_form(State(state): State<AppState>, ctx: Ctx) -> Response {
-    // the form shows what the report form shows, so that saving it unchanged
-    // changes nothing; a store failure is an error, not the default as if saved
+/// The page with what is stored; `edit` replaces the part being saved (the
+/// promise or the time zone) with what was typed.
+async fn settings_page(
+    state: &AppState,
+    ctx: Ctx,
+    status: StatusCode,
+    edit: impl FnOnce(&mut SettingsPage),
+    notice: Option<String>,
+    errors: Validation,
+) -> Response {
+    // the form shows what is in effect, so that saving it unchanged changes
+    // nothing; a store failure is an error, not the default as if saved
     let promise = match state.store.reporting_promise().await {
         Ok(p) => p,
         Err(e) => return PageError::from(e).into_response(),
     };
-    render_status(
-        StatusCode::OK,
-        &SettingsPage {
-            ctx,
-            promise,
-            notice: None,
-            errors: Validation::new(),
-        },
-    )
+    let time_zone = match state.store.time_zone().await {
+        Ok(z) => z.name().to_string(),
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let mut page = SettingsPage {
+        ctx,
+        promise,
+        time_zone,
+        notice,
+        errors,
+    };
+    edit(&mut page);
+    render_status(status, &page)
+}
+
+pub async fn settings_form(State(state): State<AppState>, ctx: Ctx) -> Response {
+    settings_page(&state, ctx, StatusCode::OK, |_| {}, None, Validation::new()).await
 }
 
 #[derive(Deserialize)]
@@ -225,15 +244,16 @@ pub async fn save_settings(
     let mut v = Validation::new();
     let promise = v.text("promise", &f.promise, debrief_core::intake::PROMISE_MAX);
     if !v.is_ok() {
-        return render_status(
+        let typed = f.promise;
+        return settings_page(
+            &state,
+            ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
-            &SettingsPage {
-                ctx,
-                promise: f.promise,
-                notice: None,
-                errors: v,
-            },
-        );
+            |p| p.promise = typed,
+            None,
+            v,
+        )
+        .await;
     }
     if let Err(e) = state.store.set_reporting_promise(&promise).await {
         return PageError::from(e).into_response();
@@ -247,15 +267,66 @@ pub async fn save_settings(
             String::new(),
         )
         .await;
-    render_status(
+    settings_page(
+        &state,
+        ctx,
         StatusCode::OK,
-        &SettingsPage {
-            ctx,
-            promise,
-            notice: Some("Saved. The report form shows the new promise.".into()),
-            errors: Validation::new(),
-        },
+        |_| {},
+        Some("Saved. The report form shows the new promise.".into()),
+        Validation::new(),
     )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct TimeZoneForm {
+    #[serde(default)]
+    time_zone: String,
+}
+
+/// Sets the organisation's time zone (audited with the old and new zone).
+pub async fn save_time_zone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    crate::platform::auth::Signed(ident): crate::platform::auth::Signed,
+    Form(f): Form<TimeZoneForm>,
+) -> Response {
+    let mut v = Validation::new();
+    let zone = if f.time_zone.chars().count() > 100 {
+        v.add("time_zone", "At most 100 characters.");
+        None
+    } else {
+        debrief_core::metrics::period::zone(&f.time_zone)
+            .map_err(|e| v.add("time_zone", e))
+            .ok()
+    };
+    let Some(zone) = zone else {
+        let typed = f.time_zone;
+        return settings_page(
+            &state,
+            ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            |p| p.time_zone = typed,
+            None,
+            v,
+        )
+        .await;
+    };
+    if let Err(e) = state.store.set_time_zone(zone, ident.actor()).await {
+        return PageError::from(e).into_response();
+    }
+    settings_page(
+        &state,
+        ctx,
+        StatusCode::OK,
+        |_| {},
+        Some(format!(
+            "Saved. The learning metrics now count days and quarters in {}.",
+            zone.name()
+        )),
+        Validation::new(),
+    )
+    .await
 }
 
 #[derive(Template)]

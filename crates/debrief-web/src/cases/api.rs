@@ -25,6 +25,8 @@ pub struct CaseOut {
     /// Where the case may go next.
     pub allowed_transitions: Vec<Status>,
     pub urgent: bool,
+    /// A drill or exercise: left out of every learning metric.
+    pub drill: bool,
     pub occurred_at: Option<String>,
     pub detected_at: Option<String>,
     pub reported_at: Option<String>,
@@ -68,6 +70,7 @@ impl From<&Case> for CaseOut {
             status: c.status,
             allowed_transitions: c.status.next().to_vec(),
             urgent: c.urgent,
+            drill: c.drill,
             occurred_at: c.occurred_ms.map(rfc3339),
             detected_at: c.detected_ms.map(rfc3339),
             reported_at: c.reported_ms.map(rfc3339),
@@ -324,6 +327,10 @@ pub struct CasePatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<i64>)]
     pub team_id: Option<Option<i64>>,
+    /// Marks the case as a drill or exercise (`true`), left out of every
+    /// learning metric, or as a real case (`false`). Security leads only;
+    /// anyone else gets 403.
+    pub drill: Option<bool>,
 }
 
 /// A field that is present (possibly `null`) becomes `Some(_)`; a missing one stays `None`.
@@ -333,9 +340,10 @@ pub(crate) fn present<'de, D: serde::Deserializer<'de>>(
     Option::<i64>::deserialize(d).map(Some)
 }
 
-/// Changes a case's title, severity, lead or team (audited).
+/// Changes a case's title, severity, lead or team, or marks it as a drill
+/// (audited).
 #[utoipa::path(patch, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)), request_body = CasePatch,
-    responses((status = 200, body = CaseOut), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = CaseOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn patch_case(
     State(state): State<AppState>,
     Signed(ident): Signed,
@@ -356,11 +364,18 @@ pub async fn patch_case(
         }
     };
     v.finish().map_err(ApiError::invalid)?;
+    if b.drill.is_some() && !crate::cases::policy::may_mark_drill(&ident) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Only security leads mark a case as a drill or exercise.",
+        ));
+    }
     let ch = debrief_store::cases::CaseChanges {
         title,
         severity,
         lead_id: b.lead_id,
         team_id: b.team_id,
+        drill: b.drill,
     };
     let c = state
         .store

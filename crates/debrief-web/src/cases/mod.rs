@@ -5,9 +5,10 @@ pub mod api;
 pub mod ops;
 pub mod pages;
 pub mod policy;
+pub mod recurrence;
 pub mod times;
 
-use crate::platform::authz::{CASE_READERS, RESPONDERS};
+use crate::platform::authz::{CASE_READERS, RESPONDERS, SECURITY_LEAD};
 use crate::platform::routes::Route;
 use utoipa_axum::routes;
 
@@ -21,6 +22,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/cases/{id}/times", RESPONDERS, pages::case_times),
         Route::post("/cases/{id}/transition", RESPONDERS, pages::case_transition),
         Route::post("/cases/{id}/timeline", RESPONDERS, pages::case_timeline),
+        Route::post("/cases/{id}/drill", SECURITY_LEAD, pages::case_drill),
         Route::api(CASE_READERS, routes!(api::list_cases)),
         Route::api(CASE_READERS, routes!(api::get_case)),
         Route::api(RESPONDERS, routes!(api::patch_case)),

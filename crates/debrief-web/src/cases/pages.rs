@@ -25,6 +25,8 @@ pub struct CaseRow {
     pub severity_value: &'static str,
     pub status: &'static str,
     pub created: String,
+    /// A drill or exercise (shown as a badge).
+    pub drill: bool,
 }
 
 #[derive(Template)]
@@ -72,6 +74,7 @@ async fn cases_page(
             severity_value: c.severity.as_str(),
             status: c.status.label(),
             created: time_html(c.created_ms),
+            drill: c.drill,
         })
         .collect();
     render_status(
@@ -191,7 +194,9 @@ struct CasePage {
     reports: Vec<ReportLine>,
     transitions: Vec<TransitionLine>,
     timeline: Vec<TimelineLine>,
+    recurrence: crate::cases::recurrence::Recurrence,
     can_edit: bool,
+    can_mark_drill: bool,
     can_triage: bool,
     notice: Option<String>,
     error: Option<String>,
@@ -229,6 +234,10 @@ async fn case_page(
         Err(e) => return PageError::from(e).into_response(),
     };
     let c = d.case.clone();
+    let recurrence = match crate::cases::recurrence::recurrence(state, ident, id).await {
+        Ok(r) => r,
+        Err(e) => return PageError::from(e).into_response(),
+    };
     let users = state
         .store
         .list_users(1000, 0, None)
@@ -314,7 +323,9 @@ async fn case_page(
                 body: e.body.clone(),
             })
             .collect(),
+        recurrence,
         can_edit: policy::may_change(ident),
+        can_mark_drill: policy::may_mark_drill(ident),
         can_triage: policy::opens_reports(ident),
         notice,
         error,
@@ -570,6 +581,7 @@ pub async fn case_details(
         severity,
         lead_id: opt(&f.lead_id),
         team_id: opt(&f.team_id),
+        drill: None,
     };
     let result = state
         .store
@@ -653,4 +665,57 @@ pub async fn case_times(
         "Times corrected; the change is in the audit log.",
     )
     .await
+}
+
+#[derive(Deserialize)]
+pub struct DrillForm {
+    #[serde(default)]
+    drill: String,
+}
+
+/// Marks a case as a drill or exercise, or as a real case again (security
+/// leads; audited).
+pub async fn case_drill(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Signed(ident): Signed,
+    Path(id): Path<i64>,
+    Form(f): Form<DrillForm>,
+) -> Response {
+    let drill = match f.drill.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => {
+            return case_page(
+                &state,
+                ctx,
+                &ident,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Flash {
+                    error: Some("Choose whether the case is a drill.".into()),
+                    ..Default::default()
+                },
+            )
+            .await;
+        }
+    };
+    let ch = debrief_store::cases::CaseChanges {
+        title: None,
+        severity: None,
+        lead_id: None,
+        team_id: None,
+        drill: Some(drill),
+    };
+    let result = state
+        .store
+        .update_case(id, ch, ident.user.id, now_ms())
+        .await
+        .map(|_| ());
+    let notice = if drill {
+        "Marked as a drill or exercise: it is left out of the learning metrics."
+    } else {
+        "Counted as a real case again: it is part of the learning metrics."
+    };
+    case_outcome(&state, ctx, &ident, id, result, notice).await
 }

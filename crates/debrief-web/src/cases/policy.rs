@@ -16,6 +16,13 @@ pub fn may_change(ident: &Identity) -> bool {
     may(ident, "POST", "/cases/{id}/transition")
 }
 
+/// Who may mark a case as a drill or exercise, or unmark it: security leads.
+/// A drill is left out of every learning metric, so this is not left to
+/// everyone who changes a case.
+pub fn may_mark_drill(ident: &Identity) -> bool {
+    may(ident, "POST", "/cases/{id}/drill")
+}
+
 /// Who may follow a case's reports to their handling page: those who triage.
 /// Other case readers see each report's number, title, mode and time, never
 /// its text or who sent it.

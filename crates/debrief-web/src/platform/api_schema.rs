@@ -364,6 +364,10 @@ pub fn tighten_query(op: &mut utoipa::openapi::path::Operation, path: &str) {
             // read trimmed; empty is no bound
             s.pattern = Some(format!("^{WS}*([0-9]{{4}}-{MONTH_DAY})?{WS}*$"));
         }
+        if path == "/api/v1/metrics" {
+            metrics_param(p);
+            continue;
+        }
         let values = match (path, p.name.as_str()) {
             ("/api/v1/cases", "status") => names(&Status::ALL, Status::as_str),
             ("/api/v1/reports", "status") => names(&ReportStatus::ALL, ReportStatus::as_str),
@@ -376,6 +380,33 @@ pub fn tighten_query(op: &mut utoipa::openapi::path::Operation, path: &str) {
             values.push(Value::from(""));
             s.enum_values = Some(values);
         }
+    }
+}
+
+/// A calendar day `YYYY-MM-DD` of any year: months of 31, 30 and 29 days
+/// (29 February of a year that is not a leap year is refused with 422).
+const ANY_DAY: &str =
+    "[0-9]{4}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-9])|(0[13-9]|1[0-2])-30|(0[13578]|1[02])-31)";
+
+/// The metrics' query parameters (`dashboards::query`): days and quarters
+/// read trimmed, closed choices, a team's id; an empty value is none.
+fn metrics_param(p: &mut utoipa::openapi::path::Parameter) {
+    let Some(s) = p.schema.as_mut().and_then(object) else {
+        return;
+    };
+    let choices = |all: Vec<&'static str>| {
+        let mut values = enum_of(&all, false);
+        values.push(Value::from(""));
+        values
+    };
+    match p.name.as_str() {
+        "from" | "to" => s.pattern = Some(format!("^{WS}*({ANY_DAY})?{WS}*$")),
+        "quarter" => s.pattern = Some(format!("^{WS}*([0-9]{{4}}-[Qq][1-4])?{WS}*$")),
+        "team" => s.pattern = Some("^([0-9]{1,18})?$".into()),
+        "severity" => s.enum_values = Some(choices(names(&Severity::ALL, Severity::as_str))),
+        "kind" => s.enum_values = Some(choices(names(&Kind::ALL, Kind::as_str))),
+        "system" => s.max_length = Some(crate::dashboards::query::SYSTEM_MAX),
+        _ => {}
     }
 }
 

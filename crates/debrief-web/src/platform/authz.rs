@@ -34,8 +34,10 @@ pub const ADMIN: Access = Roles(&[Admin]);
 pub const AUDITORS: Access = Roles(&[Admin, SecurityLead]);
 pub const RESPONDERS: Access = Roles(&[Responder, SecurityLead]);
 pub const CASE_READERS: Access = Roles(&[Responder, SecurityLead, Facilitator, Leadership]);
-pub const DASHBOARD_READERS: Access =
-    Roles(&[Leadership, SecurityLead, Responder, Facilitator, Admin]);
+/// Who reads the learning metrics: leadership, and those who respond to and
+/// learn from incidents. Administrators run the system; they read the
+/// metrics only when they also hold one of these roles.
+pub const DASHBOARD_READERS: Access = Roles(&[Leadership, SecurityLead, Responder, Facilitator]);
 pub const PROGRAMME: Access = Roles(&[Champion, SecurityLead, Leadership, Admin]);
 pub const CONDUCT: Access = Roles(&[ConductReviewer]);
 pub const SECURITY_LEAD: Access = Roles(&[SecurityLead]);
