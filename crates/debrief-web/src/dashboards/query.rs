@@ -190,7 +190,8 @@ pub struct Selection {
 /// Parameters that cannot be used: one error per parameter, and what was typed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refused {
-    pub typed: Typed,
+    /// Boxed to keep the error small; read it as `r.typed.from` and so on.
+    pub typed: Box<Typed>,
     pub errors: Vec<FieldError>,
 }
 
@@ -431,7 +432,7 @@ pub fn read(pairs: &[(String, String)], cx: &Context<'_>) -> Result<Selection, R
             typed,
         }),
         _ => Err(Refused {
-            typed,
+            typed: Box::new(typed),
             errors: errs.0,
         }),
     }

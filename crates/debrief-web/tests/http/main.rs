@@ -14,6 +14,7 @@ mod defects_throttle;
 mod defects_ui;
 mod http;
 mod library;
+mod metrics;
 mod openapi;
 mod reports;
 mod reviews;
