@@ -67,7 +67,7 @@ test('leadership figures and the analyst page with its filters', { timeout: 180_
     await checkA11y(page, 'dashboards');
 
     // the quarter picker is a plain GET form
-    const quarter = page.getByLabel('Quarter');
+    const quarter = page.getByLabel('Quarter', { exact: true });
     const options = await quarter.locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
     assert.ok(options.length >= 4, 'recent quarters are offered');
     await quarter.selectOption(options[1]);
@@ -78,7 +78,7 @@ test('leadership figures and the analyst page with its filters', { timeout: 180_
     // the analyst page: a bad date is named and kept
     await page.getByRole('link', { name: 'Every figure, with filters and tables' }).click();
     await page.getByRole('heading', { name: 'Every figure' }).waitFor();
-    await page.getByLabel('Quarter').selectOption('');
+    await page.getByLabel('Quarter', { exact: true }).selectOption('');
     await page.getByLabel(/From \(first day\)/).fill('2026-02-30');
     await page.getByLabel(/To \(last day\)/).fill('2026-03-31');
     await page.getByRole('button', { name: 'Show the figures' }).click();
@@ -95,12 +95,12 @@ test('leadership figures and the analyst page with its filters', { timeout: 180_
     const from = `${year}-${String((q - 1) * 3 + 1).padStart(2, '0')}-01`;
     await page.getByLabel(/From \(first day\)/).fill(from);
     await page.getByLabel(/To \(last day\)/).fill('');
-    await page.getByLabel('Severity').selectOption('high');
+    await page.getByLabel('Severity', { exact: true }).selectOption('high');
     await page.getByRole('button', { name: 'Show the figures' }).click();
     await page.waitForURL((u) => u.searchParams.get('severity') === 'high');
     await page.locator('#scope').waitFor();
     assert.match(await page.locator('#scope').innerText(), /severity High/);
-    assert.equal(await page.getByLabel('Severity').inputValue(), 'high', 'the choice stays chosen');
+    assert.equal(await page.getByLabel('Severity', { exact: true }).inputValue(), 'high', 'the choice stays chosen');
     for (const id of ['durations', 'reports', 'repeats', 'action-items', 'cases']) {
       await page.locator(`section h2#${id}`).waitFor();
     }
