@@ -44,7 +44,12 @@ const AREAS: &[(&str, &str, &str)] = &[
         "/action-items",
         "follow-ups from reviews, with owners and due dates",
     ),
-    // dashboards, programme and conduct are not built yet: no links until they are
+    (
+        "Dashboards",
+        "/dashboards",
+        "whether the learning culture works, with the uncertainty shown",
+    ),
+    // programme and conduct are not built yet: no links until they are
     (
         "Admin",
         "/admin/users",

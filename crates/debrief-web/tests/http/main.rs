@@ -6,6 +6,7 @@
 mod action_items;
 mod authz_matrix;
 mod cases;
+mod dashboards;
 mod defects_audit;
 mod defects_errors;
 mod defects_input;

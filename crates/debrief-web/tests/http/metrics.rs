@@ -26,7 +26,7 @@ async fn metrics(app: &TestApp, token: &str, query: &str) -> Value {
 
 /// A case opened through the API with its times, moved along `steps`
 /// (status and when, back-dated with a reason).
-async fn case(
+pub(crate) async fn case(
     app: &TestApp,
     token: &str,
     title: &str,
@@ -55,7 +55,7 @@ async fn case(
     id
 }
 
-async fn report(app: &TestApp, kind: &str, title: &str, systems: &str) -> i64 {
+pub(crate) async fn report(app: &TestApp, kind: &str, title: &str, systems: &str) -> i64 {
     let r = post(
         app,
         "/api/v1/reports",
