@@ -100,12 +100,11 @@ async fn read_review(
             format!("There is no case {id}."),
         ));
     }
-    let d = state.store.review(id, facilitator).await?.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("Case {id} has no review yet; it opens when the case moves to in_review, or with POST."),
-        )
-    })?;
+    let d = state
+        .store
+        .review(id, facilitator)
+        .await?
+        .ok_or_else(|| no_review(id))?;
     if facilitator {
         audit_interview_read(state, ident, &d).await?;
     }
@@ -130,6 +129,16 @@ pub async fn get_review(
     } else {
         out.without_restricted()
     }))
+}
+
+/// No review at this address: the case has none yet, or there is no such case.
+fn no_review(id: i64) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!(
+            "There is no review of case {id}; a review opens when the case moves to in_review, or with POST /api/v1/cases/{id}/review."
+        ),
+    )
 }
 
 /// Opens the case's review before the case reaches in_review (idempotent).
@@ -201,7 +210,7 @@ pub async fn patch_review(
     }
     let edit = parse_edit(&b.part, &f)?;
     if state.store.review(id, false).await?.is_none() {
-        return Err(ApiError::not_found());
+        return Err(no_review(id));
     }
     state
         .store
@@ -239,7 +248,7 @@ pub async fn post_review_state(
         .store
         .review(id, false)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(|| no_review(id))?;
     let warnings =
         crate::reviews::lint::warnings(&crate::reviews::lint::review_findings(&state, &d).await);
     state
