@@ -20,4 +20,5 @@ mod openapi;
 mod operations;
 mod reports;
 mod reviews;
+mod server;
 mod support;
