@@ -68,7 +68,12 @@ fn choices(typed: &str, options: Vec<(String, String)>, none: &str) -> Vec<Choic
     v
 }
 
-fn form_view(loaded: &Loaded, typed: Typed) -> FormView {
+/// The quarter picker's first choice on the leadership page, which has no day fields.
+const CURRENT_QUARTER: &str = "Current quarter";
+/// ... and on the analyst page, where the days below it are the other way to choose.
+const CURRENT_OR_DAYS: &str = "Current quarter, or the days below";
+
+fn form_view(loaded: &Loaded, typed: Typed, current: &'static str) -> FormView {
     let mut quarters = Vec::new();
     if let Some(mut q) = Quarter::of(loaded.as_of_ms, loaded.tz) {
         for _ in 0..8 {
@@ -77,11 +82,7 @@ fn form_view(loaded: &Loaded, typed: Typed) -> FormView {
         }
     }
     FormView {
-        quarters: choices(
-            &typed.quarter,
-            quarters,
-            "Current quarter, or the days below",
-        ),
+        quarters: choices(&typed.quarter, quarters, current),
         teams: choices(
             &typed.team,
             loaded
@@ -337,7 +338,7 @@ pub async fn leadership(
             render_status(
                 StatusCode::OK,
                 &LeadershipPage {
-                    form: form_view(&loaded, typed),
+                    form: form_view(&loaded, typed, CURRENT_QUARTER),
                     errors: Validation::default(),
                     drills: v.current.drills,
                     scope: Some(sc),
@@ -349,7 +350,7 @@ pub async fn leadership(
         Err(r) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &LeadershipPage {
-                form: form_view(&loaded, *r.typed),
+                form: form_view(&loaded, *r.typed, CURRENT_QUARTER),
                 errors: refused_errors(r.errors),
                 scope: None,
                 figures: Vec::new(),
@@ -529,7 +530,7 @@ fn analyst_page(ctx: Ctx, loaded: &Loaded, sel: Result<Selection, Refused>) -> R
             render_status(
                 StatusCode::OK,
                 &AnalystPage {
-                    form: form_view(loaded, typed),
+                    form: form_view(loaded, typed, CURRENT_OR_DAYS),
                     errors: Validation::default(),
                     a: Some(analysis(loaded, &v)),
                     ctx,
@@ -539,7 +540,7 @@ fn analyst_page(ctx: Ctx, loaded: &Loaded, sel: Result<Selection, Refused>) -> R
         Err(r) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &AnalystPage {
-                form: form_view(loaded, *r.typed),
+                form: form_view(loaded, *r.typed, CURRENT_OR_DAYS),
                 errors: refused_errors(r.errors),
                 a: None,
                 ctx,
