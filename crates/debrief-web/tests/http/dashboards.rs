@@ -4,12 +4,12 @@
 //! withheld; bad input re-shows the form with what was typed and the error
 //! under the field it names; every table downloads as CSV; access.
 
-use crate::metrics::{case, report};
-use crate::support::{api, get, post, text};
+use crate::metrics::{case, report, small_team_case};
+use crate::support::{get, text};
 use debrief_core::Role;
 use debrief_testkit::TestApp;
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use reqwest::StatusCode;
+use serde_json::Value;
 
 const JANUARY: &str = "from=2026-01-01&to=2026-01-31";
 
@@ -376,35 +376,7 @@ async fn withheld_figures_stay_withheld_on_the_page_and_in_csv() {
     let admin = app.token(&app.users[&Role::Admin]).await;
     let responder = app.token(&app.users[&Role::Responder]).await;
     let leadership = app.token(&app.users[&Role::Leadership]).await;
-    let r = post(
-        &app,
-        "/api/v1/teams",
-        Some(&admin),
-        json!({"name": "Two people"}),
-    )
-    .await;
-    let team = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let rid = report(&app, "near_miss", "A near miss in a small team", "").await;
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let id = case(
-        &app,
-        &responder,
-        "Small team case",
-        None,
-        &now,
-        vec![rid],
-        &[],
-    )
-    .await;
-    let r = api(
-        &app,
-        Method::PATCH,
-        &format!("/api/v1/cases/{id}"),
-        &responder,
-        Some(json!({"team_id": team})),
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::OK);
+    let team = small_team_case(&app, &admin, &responder).await;
     let m = metrics(&app, &leadership, &format!("team={team}")).await;
     assert_eq!(m["anonymous_share"], "withheld");
     let (status, html) = page(

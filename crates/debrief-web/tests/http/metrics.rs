@@ -294,25 +294,22 @@ async fn report_counts_come_with_intervals_and_changes() {
     assert_eq!(nm["near_miss_reports"], 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn figures_about_fewer_than_five_people_are_withheld() {
-    let app = TestApp::spawn().await;
-    let admin = app.token(&app.users[&Role::Admin]).await;
-    let responder = app.token(&app.users[&Role::Responder]).await;
-    let leadership = app.token(&app.users[&Role::Leadership]).await;
+/// A team of two people ("Two people") with one case of theirs, opened by
+/// `responder` from a near-miss report; returns the team's id.
+pub(crate) async fn small_team_case(app: &TestApp, admin: &str, responder: &str) -> i64 {
     let r = post(
-        &app,
+        app,
         "/api/v1/teams",
-        Some(&admin),
+        Some(admin),
         json!({"name": "Two people"}),
     )
     .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let team = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let rid = report(&app, "near_miss", "A near miss in a small team", "").await;
+    let rid = report(app, "near_miss", "A near miss in a small team", "").await;
     let id = case(
-        &app,
-        &responder,
+        app,
+        responder,
         "Small team case",
         None,
         &chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -321,14 +318,24 @@ async fn figures_about_fewer_than_five_people_are_withheld() {
     )
     .await;
     let r = api(
-        &app,
+        app,
         Method::PATCH,
         &format!("/api/v1/cases/{id}"),
-        &responder,
+        responder,
         Some(json!({"team_id": team})),
     )
     .await;
     assert_eq!(r.status(), StatusCode::OK);
+    team
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn figures_about_fewer_than_five_people_are_withheld() {
+    let app = TestApp::spawn().await;
+    let admin = app.token(&app.users[&Role::Admin]).await;
+    let responder = app.token(&app.users[&Role::Responder]).await;
+    let leadership = app.token(&app.users[&Role::Leadership]).await;
+    let team = small_team_case(&app, &admin, &responder).await;
     let m = metrics(&app, &leadership, &format!("team={team}")).await;
     assert_eq!(m["filters"]["team"], team);
     assert_eq!(m["filters"]["team_name"], "Two people");
